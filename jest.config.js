@@ -1,0 +1,32 @@
+// Test tiers are named in the file: *.unit.spec.ts (pure logic, no I/O),
+// *.int.spec.ts (real Kafka, registry, Cassandra, Postgres, Redis), *.e2e.spec.ts (real sockets).
+const swc = [
+  '@swc/jest',
+  {
+    jsc: {
+      parser: { syntax: 'typescript', decorators: true },
+      transform: { legacyDecorator: true, decoratorMetadata: true },
+      target: 'es2022',
+    },
+    module: { type: 'commonjs' },
+  },
+];
+const moduleNameMapper = {
+  '^@chat/config$': '<rootDir>/libs/config/src',
+  '^@chat/events$': '<rootDir>/libs/events/src',
+  '^@chat/storage$': '<rootDir>/libs/storage/src',
+};
+const base = { transform: { '^.+\\.ts$': swc }, moduleNameMapper, testEnvironment: 'node' };
+module.exports = {
+  projects: [
+    { ...base, displayName: 'unit', testMatch: ['<rootDir>/**/*.unit.spec.ts'] },
+    {
+      ...base,
+      displayName: 'integration',
+      testMatch: ['<rootDir>/**/*.int.spec.ts'],
+      testTimeout: 60000,
+    },
+    { ...base, displayName: 'e2e', testMatch: ['<rootDir>/**/*.e2e.spec.ts'], testTimeout: 120000 },
+  ],
+  testPathIgnorePatterns: ['/node_modules/', '/dist/', '/.stack/'],
+};

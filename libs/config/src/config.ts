@@ -1,0 +1,156 @@
+import { z } from 'zod';
+
+/**
+ * The one place that reads process.env. Every app, tool and test gets a typed, validated
+ * Config from here.
+ *
+ * Two kinds of variables:
+ * - CHAT_*_PORT choose the ports of the local stack (tools/stack) and so the default URLs.
+ * - KAFKA_BROKERS, SCHEMA_REGISTRY_URL, CASSANDRA_CONTACT_POINTS, DATABASE_URL, REDIS_URL point
+ *   at existing servers. When one is set, the local stack does not provision that service.
+ */
+
+const port = z.coerce.number().int().min(1).max(65535);
+const csv = (value: string) =>
+  value
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item.length > 0);
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+  CHAT_STACK_DIR: z.string().default('.stack'),
+
+  CHAT_KAFKA_PORT: port.default(19092),
+  CHAT_KAFKA_CONTROLLER_PORT: port.default(19093),
+  CHAT_REGISTRY_PORT: port.default(18081),
+  CHAT_REGISTRY_MANAGEMENT_PORT: port.default(18082),
+  CHAT_CASSANDRA_PORT: port.default(19042),
+  CHAT_CASSANDRA_STORAGE_PORT: port.default(17000),
+  CHAT_POSTGRES_PORT: port.default(15432),
+  CHAT_REDIS_PORT: port.default(16379),
+
+  COMMAND_API_PORT: port.default(3000),
+  GATEWAY_PORT: port.default(3001),
+  PROJECTORS_PORT: port.default(3002),
+
+  KAFKA_BROKERS: z.string().optional(),
+  KAFKA_CLIENT_ID: z.string().default('chat'),
+  KAFKA_TOPIC_PARTITIONS: z.coerce.number().int().min(1).default(6),
+  KAFKA_REPLICATION_FACTOR: z.coerce.number().int().min(1).default(1),
+  SCHEMA_REGISTRY_URL: z.string().url().optional(),
+  CASSANDRA_CONTACT_POINTS: z.string().optional(),
+  CASSANDRA_LOCAL_DC: z.string().default('datacenter1'),
+  CASSANDRA_KEYSPACE: z
+    .string()
+    .regex(/^[a-z][a-z0-9_]{0,47}$/, 'lower-case letters, digits and _')
+    .default('chat'),
+  CASSANDRA_REPLICATION: z.string().default("{'class': 'SimpleStrategy', 'replication_factor': 1}"),
+  DATABASE_URL: z.string().optional(),
+  REDIS_URL: z.string().optional(),
+});
+
+export type Env = Record<string, string | undefined>;
+
+export interface ServiceEndpoint<T> {
+  /** Where clients connect. */
+  value: T;
+  /** True when the address came from the environment: an existing server, not provisioned here. */
+  external: boolean;
+}
+
+export interface Config {
+  nodeEnv: 'development' | 'test' | 'production';
+  logLevel: string;
+  stackDir: string;
+  ports: {
+    kafka: number;
+    kafkaController: number;
+    registry: number;
+    registryManagement: number;
+    cassandra: number;
+    cassandraStorage: number;
+    postgres: number;
+    redis: number;
+    commandApi: number;
+    gateway: number;
+    projectors: number;
+  };
+  kafka: ServiceEndpoint<string[]> & {
+    clientId: string;
+    topicPartitions: number;
+    replicationFactor: number;
+  };
+  registry: ServiceEndpoint<string>;
+  cassandra: ServiceEndpoint<string[]> & {
+    localDataCenter: string;
+    keyspace: string;
+    replication: string;
+  };
+  postgres: ServiceEndpoint<string>;
+  redis: ServiceEndpoint<string>;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly issues: string[]) {
+    super(`invalid configuration:\n  ${issues.join('\n  ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export function loadConfig(env: Env = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`),
+    );
+  }
+  const e = parsed.data;
+  const endpoint = <T>(given: string | undefined, parse: (s: string) => T, fallback: T) =>
+    given === undefined || given === ''
+      ? { value: fallback, external: false }
+      : { value: parse(given), external: true };
+
+  return {
+    nodeEnv: e.NODE_ENV,
+    logLevel: e.LOG_LEVEL,
+    stackDir: e.CHAT_STACK_DIR,
+    ports: {
+      kafka: e.CHAT_KAFKA_PORT,
+      kafkaController: e.CHAT_KAFKA_CONTROLLER_PORT,
+      registry: e.CHAT_REGISTRY_PORT,
+      registryManagement: e.CHAT_REGISTRY_MANAGEMENT_PORT,
+      cassandra: e.CHAT_CASSANDRA_PORT,
+      cassandraStorage: e.CHAT_CASSANDRA_STORAGE_PORT,
+      postgres: e.CHAT_POSTGRES_PORT,
+      redis: e.CHAT_REDIS_PORT,
+      commandApi: e.COMMAND_API_PORT,
+      gateway: e.GATEWAY_PORT,
+      projectors: e.PROJECTORS_PORT,
+    },
+    kafka: {
+      ...endpoint(e.KAFKA_BROKERS, csv, [`127.0.0.1:${e.CHAT_KAFKA_PORT}`]),
+      clientId: e.KAFKA_CLIENT_ID,
+      topicPartitions: e.KAFKA_TOPIC_PARTITIONS,
+      replicationFactor: e.KAFKA_REPLICATION_FACTOR,
+    },
+    registry: endpoint(
+      e.SCHEMA_REGISTRY_URL,
+      (s) => s.replace(/\/+$/, ''),
+      `http://127.0.0.1:${e.CHAT_REGISTRY_PORT}/apis/ccompat/v7`,
+    ),
+    cassandra: {
+      ...endpoint(e.CASSANDRA_CONTACT_POINTS, csv, [`127.0.0.1:${e.CHAT_CASSANDRA_PORT}`]),
+      localDataCenter: e.CASSANDRA_LOCAL_DC,
+      keyspace: e.CASSANDRA_KEYSPACE,
+      replication: e.CASSANDRA_REPLICATION,
+    },
+    postgres: endpoint(
+      e.DATABASE_URL,
+      (s) => s,
+      `postgres://postgres@127.0.0.1:${e.CHAT_POSTGRES_PORT}/chat`,
+    ),
+    redis: endpoint(e.REDIS_URL, (s) => s, `redis://127.0.0.1:${e.CHAT_REDIS_PORT}`),
+  };
+}
