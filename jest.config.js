@@ -15,6 +15,7 @@ const moduleNameMapper = {
   '^@chat/config$': '<rootDir>/libs/config/src',
   '^@chat/events$': '<rootDir>/libs/events/src',
   '^@chat/storage$': '<rootDir>/libs/storage/src',
+  '^@chat/observability$': '<rootDir>/libs/observability/src',
 };
 const base = { transform: { '^.+\\.ts$': swc }, moduleNameMapper, testEnvironment: 'node' };
 module.exports = {

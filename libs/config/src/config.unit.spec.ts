@@ -3,21 +3,33 @@ import { ConfigError, loadConfig } from './config';
 describe('loadConfig', () => {
   it('should point every client at the local stack when nothing is set', () => {
     const config = loadConfig({});
-    expect(config.kafka).toMatchObject({ value: ['127.0.0.1:19092'], external: false });
+    expect(config.kafka).toMatchObject({
+      value: ['127.0.0.1:19092'],
+      external: false,
+    });
     expect(config.registry.value).toBe('http://127.0.0.1:18081/apis/ccompat/v7');
     expect(config.postgres.value).toBe('postgres://postgres@127.0.0.1:15432/chat');
     expect(config.redis.external).toBe(false);
   });
 
   it('should follow a changed local port into the default address', () => {
-    const config = loadConfig({ CHAT_KAFKA_PORT: '29092', CHAT_REDIS_PORT: '26379' });
+    const config = loadConfig({
+      CHAT_KAFKA_PORT: '29092',
+      CHAT_REDIS_PORT: '26379',
+    });
     expect(config.kafka.value).toEqual(['127.0.0.1:29092']);
     expect(config.redis.value).toBe('redis://127.0.0.1:26379');
   });
 
   it('should mark a service external when its address is given', () => {
-    const config = loadConfig({ KAFKA_BROKERS: 'k1:9092, k2:9092', REDIS_URL: 'redis://r:6379' });
-    expect(config.kafka).toMatchObject({ value: ['k1:9092', 'k2:9092'], external: true });
+    const config = loadConfig({
+      KAFKA_BROKERS: 'k1:9092, k2:9092',
+      REDIS_URL: 'redis://r:6379',
+    });
+    expect(config.kafka).toMatchObject({
+      value: ['k1:9092', 'k2:9092'],
+      external: true,
+    });
     expect(config.redis).toEqual({ value: 'redis://r:6379', external: true });
     expect(config.cassandra.external).toBe(false);
   });

@@ -1,0 +1,12 @@
+export * from './generated/event-types';
+export { EVENT_SCHEMAS } from './generated/event-schemas';
+export * from './topics';
+export * from './errors';
+export * from './codec/event-codec';
+export * from './codec/wire-format';
+export * from './kafka/kafka-client';
+export * from './kafka/event-appender';
+export * from './kafka/event-consumer';
+export * from './kafka/log-admin';
+export * from './dead-letter/dead-letters';
+export * from './bootstrap';

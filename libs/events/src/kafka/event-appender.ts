@@ -1,0 +1,129 @@
+import type { Kafka, Message, Producer } from 'kafkajs';
+import type { Logger } from '@chat/observability';
+import type { EventCodec } from '../codec/event-codec';
+import { EventError } from '../errors';
+import type { ChatEvent } from '../generated/event-types';
+import { HEADERS, partitionKeyOf, topicOf } from '../topics';
+
+export interface EventAppenderOptions {
+  kafka: Kafka;
+  codec: EventCodec;
+  logger: Logger;
+  /** How long to wait for more appends to share one produce request. */
+  lingerMs?: number;
+  /** Appends per produce request at most. */
+  maxBatchSize?: number;
+}
+
+export interface EventAppender {
+  connect(): Promise<void>;
+  /**
+   * Appends the events (acks=all, idempotent producer, keyed by conversation or user id) and
+   * resolves only once Kafka has them. Rejects with a retriable EventError('log-unavailable')
+   * when the log cannot be reached: then nothing was acknowledged.
+   */
+  append(events: ChatEvent[]): Promise<void>;
+  disconnect(): Promise<void>;
+}
+
+interface Pending {
+  messages: Array<{ topic: string; message: Message }>;
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * Concurrent appends are gathered for up to `lingerMs` and written with one request, so a
+ * burst of sends costs one round trip to the broker instead of one each. Every caller still
+ * waits for its own acknowledgement.
+ */
+export function createEventAppender(options: EventAppenderOptions): EventAppender {
+  const { kafka, codec } = options;
+  const lingerMs = options.lingerMs ?? 1;
+  const maxBatchSize = options.maxBatchSize ?? 500;
+  const logger = options.logger.child({ component: 'event-appender' });
+  // One in-flight request keeps the idempotent producer's ordering guarantee simple.
+  const producer: Producer = kafka.producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+  });
+
+  let queue: Pending[] = [];
+  let timer: NodeJS.Timeout | undefined;
+  let flushing: Promise<void> = Promise.resolve();
+
+  function scheduleFlush() {
+    if (queue.length >= maxBatchSize) {
+      clearTimeout(timer);
+      timer = undefined;
+      flushing = flushing.then(flush);
+    } else if (!timer) {
+      timer = setTimeout(() => {
+        timer = undefined;
+        flushing = flushing.then(flush);
+      }, lingerMs);
+    }
+  }
+
+  async function flush(): Promise<void> {
+    const batch = queue;
+    queue = [];
+    if (batch.length === 0) return;
+    const byTopic = new Map<string, Message[]>();
+    for (const { topic, message } of batch.flatMap((pending) => pending.messages)) {
+      byTopic.set(topic, [...(byTopic.get(topic) ?? []), message]);
+    }
+    try {
+      await producer.sendBatch({
+        acks: -1,
+        topicMessages: [...byTopic].map(([topic, messages]) => ({
+          topic,
+          messages,
+        })),
+      });
+      batch.forEach((pending) => pending.resolve());
+    } catch (error) {
+      logger.warn({ err: error, appends: batch.length }, 'append failed');
+      const failure = new EventError('log-unavailable', (error as Error).message, { cause: error });
+      batch.forEach((pending) => pending.reject(failure));
+    }
+  }
+
+  return {
+    async connect() {
+      try {
+        await producer.connect();
+      } catch (error) {
+        throw new EventError('log-unavailable', (error as Error).message, {
+          cause: error,
+        });
+      }
+    },
+
+    async append(events) {
+      if (events.length === 0) return;
+      const messages = await Promise.all(
+        events.map(async (event) => ({
+          topic: topicOf(event.type),
+          message: {
+            key: partitionKeyOf(event),
+            value: await codec.encode(event),
+            headers: { [HEADERS.eventType]: event.type },
+          },
+        })),
+      );
+      return new Promise<void>((resolve, reject) => {
+        queue.push({ messages, resolve, reject });
+        scheduleFlush();
+      });
+    },
+
+    async disconnect() {
+      clearTimeout(timer);
+      timer = undefined;
+      flushing = flushing.then(flush);
+      await flushing;
+      await producer.disconnect();
+    },
+  };
+}

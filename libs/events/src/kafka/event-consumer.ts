@@ -1,0 +1,156 @@
+import type { Consumer, Kafka, KafkaMessage } from 'kafkajs';
+import type { Logger } from '@chat/observability';
+import type { EventCodec } from '../codec/event-codec';
+import type { DeadLetterPublisher } from '../dead-letter/dead-letters';
+import { EventError } from '../errors';
+import type { ChatEvent } from '../generated/event-types';
+
+export interface ConsumedEvent {
+  event: ChatEvent;
+  topic: string;
+  partition: number;
+  /** Kafka offsets are 64-bit: kept as strings, compared as BigInt. */
+  offset: string;
+  /** Log-append or create time of the record, epoch ms. */
+  timestamp: number;
+}
+
+export interface EventBatch {
+  topic: string;
+  partition: number;
+  events: ConsumedEvent[];
+  /** Offset of the last record in the batch, decoded or dead-lettered. */
+  lastOffset: string;
+  /** Keep the group membership alive during long handlers. */
+  heartbeat(): Promise<void>;
+}
+
+export interface EventConsumerOptions {
+  kafka: Kafka;
+  codec: EventCodec;
+  deadLetters: DeadLetterPublisher;
+  logger: Logger;
+  groupId: string;
+  topics: string[];
+  fromBeginning?: boolean;
+  /**
+   * Handles decoded events of one partition in log order. Throwing retries the batch (after a
+   * backoff) so a passing fault never skips events; records that can never be decoded have
+   * already gone to the dead-letter topic and are not in `events`.
+   */
+  handleBatch(batch: EventBatch): Promise<void>;
+}
+
+export interface EventConsumer {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /** True once the consumer joined its group and has partitions assigned (or none to get). */
+  readonly ready: boolean;
+}
+
+/**
+ * The shared consumer: decodes every record with the registry, sends what cannot be decoded
+ * to the dead-letter topic with the reason, and hands the rest to the handler in batches.
+ * Offsets are committed only after the handler returns, so a crash replays, never skips.
+ */
+export function createEventConsumer(options: EventConsumerOptions): EventConsumer {
+  const { codec, deadLetters, groupId } = options;
+  const logger = options.logger.child({ component: 'event-consumer', groupId });
+  const consumer: Consumer = options.kafka.consumer({
+    groupId,
+    sessionTimeout: 30000,
+    heartbeatInterval: 3000,
+    maxWaitTimeInMs: 100,
+  });
+  let ready = false;
+  consumer.on(consumer.events.GROUP_JOIN, () => {
+    ready = true;
+  });
+
+  async function decodeOrDeadLetter(
+    topic: string,
+    partition: number,
+    message: KafkaMessage,
+  ): Promise<ConsumedEvent | undefined> {
+    try {
+      const event = await codec.decode(message.value);
+      return {
+        event,
+        topic,
+        partition,
+        offset: message.offset,
+        timestamp: Number(message.timestamp),
+      };
+    } catch (error) {
+      if (error instanceof EventError && error.retriable) throw error;
+      const code = error instanceof EventError ? error.code : 'corrupt-payload';
+      await deadLetters.publish({
+        source: {
+          topic,
+          partition,
+          offset: message.offset,
+          key: message.key,
+          value: message.value,
+          headers: message.headers,
+        },
+        consumerGroup: groupId,
+        errorCode: code,
+        reason: (error as Error).message,
+      });
+      return undefined;
+    }
+  }
+
+  return {
+    get ready() {
+      return ready;
+    },
+
+    async start() {
+      await deadLetters.connect();
+      await consumer.connect();
+      await consumer.subscribe({
+        topics: options.topics,
+        fromBeginning: options.fromBeginning ?? false,
+      });
+      await consumer.run({
+        autoCommit: true,
+        eachBatchAutoResolve: false,
+        eachBatch: async ({
+          batch,
+          resolveOffset,
+          heartbeat,
+          commitOffsetsIfNecessary,
+          isRunning,
+          isStale,
+        }) => {
+          if (batch.messages.length === 0) return;
+          const events: ConsumedEvent[] = [];
+          for (const message of batch.messages) {
+            if (!isRunning() || isStale()) return;
+            const consumed = await decodeOrDeadLetter(batch.topic, batch.partition, message);
+            if (consumed) events.push(consumed);
+          }
+          const lastOffset = batch.messages[batch.messages.length - 1]!.offset;
+          await options.handleBatch({
+            topic: batch.topic,
+            partition: batch.partition,
+            events,
+            lastOffset,
+            heartbeat,
+          });
+          resolveOffset(lastOffset);
+          await commitOffsetsIfNecessary();
+          await heartbeat();
+        },
+      });
+      logger.info({ topics: options.topics }, 'consumer started');
+    },
+
+    async stop() {
+      ready = false;
+      await consumer.disconnect();
+      await deadLetters.disconnect();
+    },
+  };
+}
