@@ -25,9 +25,10 @@ module.exports = {
       ...base,
       displayName: 'integration',
       testMatch: ['<rootDir>/**/*.int.spec.ts'],
-      testTimeout: 60000,
     },
-    { ...base, displayName: 'e2e', testMatch: ['<rootDir>/**/*.e2e.spec.ts'], testTimeout: 120000 },
+    { ...base, displayName: 'e2e', testMatch: ['<rootDir>/**/*.e2e.spec.ts'] },
   ],
+  // Integration and end-to-end tests wait on real services with their own deadlines.
+  testTimeout: 60000,
   testPathIgnorePatterns: ['/node_modules/', '/dist/', '/.stack/'],
 };

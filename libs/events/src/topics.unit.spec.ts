@@ -1,0 +1,36 @@
+import { EVENT_TYPES } from './generated/event-types';
+import { sampleEvents } from './testing/sample-events';
+import { partitionKeyOf, subjectOf, topicOf, TOPICS } from './topics';
+
+describe('event routing', () => {
+  it('should keep every conversation event on one topic keyed by conversation id', () => {
+    const events = sampleEvents('conv-1').filter(
+      (event) => topicOf(event.type) === TOPICS.conversations,
+    );
+    expect(events.length).toBeGreaterThan(5);
+    expect(new Set(events.map(partitionKeyOf))).toEqual(new Set(['conv-1']));
+  });
+
+  it('should key presence events by user id on the presence topic', () => {
+    const presence = sampleEvents().filter((event) => topicOf(event.type) === TOPICS.presence);
+    expect(presence.map((event) => event.type).sort()).toEqual([
+      'Connected',
+      'Disconnected',
+      'Heartbeat',
+    ]);
+    expect(new Set(presence.map(partitionKeyOf))).toEqual(new Set(['user-bob']));
+  });
+
+  it('should name subjects by topic and record so types on one topic evolve apart', () => {
+    expect(subjectOf('MessageSent')).toBe('chat.conversations.v1-chat.events.MessageSent');
+    expect(new Set(EVENT_TYPES.map(subjectOf)).size).toBe(EVENT_TYPES.length);
+  });
+
+  it('should have a sample for every event type', () => {
+    expect(
+      sampleEvents()
+        .map((event) => event.type)
+        .sort(),
+    ).toEqual([...EVENT_TYPES].sort());
+  });
+});
