@@ -21,6 +21,13 @@ const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
   CHAT_STACK_DIR: z.string().default('.stack'),
+  /** JDK 17 for Kafka, Cassandra and the registry (Cassandra 5 refuses newer JDKs). */
+  CHAT_JAVA_HOME: z.string().default('/usr/lib/jvm/java-17-openjdk-amd64'),
+  /** The registry (Apicurio 3.3, Quarkus) is built for Java 21+. */
+  CHAT_REGISTRY_JAVA_HOME: z.string().default('/usr/lib/jvm/temurin-25-jdk-amd64'),
+  CHAT_KAFKA_HEAP: z.string().default('768m'),
+  CHAT_CASSANDRA_HEAP: z.string().default('1G'),
+  CHAT_REGISTRY_HEAP: z.string().default('512m'),
 
   CHAT_KAFKA_PORT: port.default(19092),
   CHAT_KAFKA_CONTROLLER_PORT: port.default(19093),
@@ -64,6 +71,9 @@ export interface Config {
   nodeEnv: 'development' | 'test' | 'production';
   logLevel: string;
   stackDir: string;
+  javaHome: string;
+  registryJavaHome: string;
+  heaps: { kafka: string; cassandra: string; registry: string };
   ports: {
     kafka: number;
     kafkaController: number;
@@ -116,6 +126,9 @@ export function loadConfig(env: Env = process.env): Config {
     nodeEnv: e.NODE_ENV,
     logLevel: e.LOG_LEVEL,
     stackDir: e.CHAT_STACK_DIR,
+    javaHome: e.CHAT_JAVA_HOME,
+    registryJavaHome: e.CHAT_REGISTRY_JAVA_HOME,
+    heaps: { kafka: e.CHAT_KAFKA_HEAP, cassandra: e.CHAT_CASSANDRA_HEAP, registry: e.CHAT_REGISTRY_HEAP },
     ports: {
       kafka: e.CHAT_KAFKA_PORT,
       kafkaController: e.CHAT_KAFKA_CONTROLLER_PORT,

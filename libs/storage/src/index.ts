@@ -1,0 +1,3 @@
+export * from './clients';
+export * from './migrate';
+export * from './migration-files';

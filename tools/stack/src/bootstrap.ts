@@ -1,0 +1,24 @@
+import type { Config } from '@chat/config';
+import { bootstrapEventLog } from '@chat/events';
+import { createLogger } from '@chat/observability';
+import { migrateCassandra, migratePostgres } from '@chat/storage';
+
+/** Topics, schemas, keyspace, tables and migrations: everything idempotent. */
+export async function bootstrap(config: Config): Promise<void> {
+  const logger = createLogger('bootstrap', 'warn');
+  const [log, postgres, cassandra] = await Promise.all([
+    bootstrapEventLog(config, logger),
+    migratePostgres(config),
+    migrateCassandra(config),
+  ]);
+  const changes = [
+    ...log.createdTopics.map((topic) => `topic ${topic}`),
+    ...postgres.map((m) => `postgres ${m}`),
+    ...cassandra.map((m) => `cassandra ${m}`),
+  ];
+  console.log(
+    changes.length > 0
+      ? `bootstrap: ${changes.join(', ')}; ${log.subjects.size} schemas registered`
+      : `bootstrap: up to date (${log.subjects.size} schemas registered)`,
+  );
+}

@@ -1,0 +1,107 @@
+import { Command } from 'commander';
+import { ConfigError, loadConfig } from '@chat/config';
+import { startApps, APPS } from './apps';
+import { bootstrap } from './bootstrap';
+import { tailFile } from './log-tail';
+import { SERVICES, StackError, down, selectServices, status, up } from './stack';
+import { stackPaths } from './stack-paths';
+import { runJest } from './test-runner';
+import { rmSync } from 'node:fs';
+
+const program = new Command('stack').description(
+  "Runs the chat backend's services (Kafka, schema registry, Cassandra, Postgres, Redis) as local processes",
+);
+
+async function upCommand(options: { apps?: boolean; only?: string }) {
+  const config = loadConfig();
+  const paths = stackPaths(config);
+  const began = Date.now();
+  const services = selectServices(options.only?.split(','));
+  await up(services, config, paths);
+  if (!options.only) await bootstrap(config);
+  if (options.apps) await startApps(config, paths);
+  console.log(`stack up in ${((Date.now() - began) / 1000).toFixed(1)} s`);
+  await printStatus();
+}
+
+async function printStatus(): Promise<boolean> {
+  const config = loadConfig();
+  const rows = await status(config, stackPaths(config));
+  for (const row of rows) {
+    const health = row.state === 'stopped' ? '-' : row.healthy ? 'healthy' : 'UNHEALTHY';
+    const memory = row.rssMb !== undefined ? `${row.rssMb} MB` : '';
+    console.log(
+      `${row.name.padEnd(12)} ${row.state.padEnd(9)} ${health.padEnd(10)} ${String(row.pid ?? '').padEnd(8)} ${memory.padEnd(8)} ${row.address}`,
+    );
+  }
+  return rows.every((row) => row.healthy);
+}
+
+program
+  .command('up')
+  .description(
+    'install what is missing, start every service, wait until healthy, create topics, schemas and tables',
+  )
+  .option('--apps', 'also build and start command-api, projectors and gateway')
+  .option('--only <services>', `comma-separated subset of ${SERVICES.map((s) => s.name).join(',')}`)
+  .action(upCommand);
+
+program
+  .command('down')
+  .description('stop the apps and services this stack started (by their pid files), nothing else')
+  .action(async () => {
+    const paths = stackPaths(loadConfig());
+    const stopped = await down([...SERVICES.map((s) => s.name), ...APPS.map((a) => a.name)], paths);
+    console.log(stopped.length > 0 ? `stopped ${stopped.join(', ')}` : 'nothing was running');
+  });
+
+program
+  .command('status')
+  .description(
+    'show each service: state, health, pid, memory, address; exit 1 if any is not healthy',
+  )
+  .action(async () => {
+    process.exitCode = (await printStatus()) ? 0 : 1;
+  });
+
+program
+  .command('logs')
+  .description("print the end of a service's log")
+  .argument('[service]', 'postgres, redis, kafka, cassandra, registry or an app', 'kafka')
+  .option('-n, --lines <n>', 'how many lines', '50')
+  .action((service: string, options: { lines: string }) => {
+    const paths = stackPaths(loadConfig());
+    console.log(
+      `==> ${paths.log(service)} <==\n${tailFile(paths.log(service), Number(options.lines))}`,
+    );
+  });
+
+program
+  .command('reset')
+  .description('stop everything and delete all data and logs (downloaded jars are kept)')
+  .action(async () => {
+    const paths = stackPaths(loadConfig());
+    await down([...SERVICES.map((s) => s.name), ...APPS.map((a) => a.name)], paths);
+    for (const dir of ['data', 'conf', 'logs', 'run'])
+      rmSync(`${paths.root}/${dir}`, { recursive: true, force: true });
+    console.log(`reset ${paths.root}`);
+  });
+
+program
+  .command('test')
+  .description('bring the services up if needed, then run every test tier with jest')
+  .allowUnknownOption()
+  .argument('[jestArgs...]', 'passed to jest')
+  .action(async (jestArgs: string[]) => {
+    await upCommand({});
+    process.exitCode = runJest(jestArgs);
+  });
+
+program.parseAsync().catch((error: unknown) => {
+  if (error instanceof StackError || error instanceof ConfigError) {
+    console.error(`stack: ${error.message}`);
+  } else {
+    console.error(`stack: ${(error as Error).stack ?? String(error)}`);
+  }
+  process.exit(1);
+});

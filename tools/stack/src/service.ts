@@ -1,0 +1,24 @@
+import type { Config } from '@chat/config';
+import type { LaunchSpec } from './processes';
+import type { StackPaths } from './stack-paths';
+
+/** One local service: how to install, configure, start and probe it. */
+export interface ServiceDefinition {
+  name: 'postgres' | 'redis' | 'kafka' | 'cassandra' | 'registry';
+  /** Services that must be healthy before this one starts. */
+  after: ServiceDefinition['name'][];
+  /** True when the config points at an existing server: then nothing is provisioned. */
+  external(config: Config): boolean;
+  /** Ports it binds, checked before starting. */
+  ports(config: Config): number[];
+  /** Where clients reach it, for `status` and `up`. */
+  address(config: Config): string;
+  needsJava: boolean;
+  /** Installs binaries when missing (apt or Maven); fast when already there. */
+  install(config: Config, paths: StackPaths): Promise<void>;
+  /** Writes config files and initializes data once; returns how to launch it. */
+  prepare(config: Config, paths: StackPaths): Promise<Omit<LaunchSpec, 'logFile' | 'pidFile'>>;
+  /** Answers true once the service does real work (a produce, a query...). */
+  probe(config: Config): Promise<boolean>;
+  readyTimeoutMs: number;
+}
