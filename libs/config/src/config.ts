@@ -128,7 +128,11 @@ export function loadConfig(env: Env = process.env): Config {
     stackDir: e.CHAT_STACK_DIR,
     javaHome: e.CHAT_JAVA_HOME,
     registryJavaHome: e.CHAT_REGISTRY_JAVA_HOME,
-    heaps: { kafka: e.CHAT_KAFKA_HEAP, cassandra: e.CHAT_CASSANDRA_HEAP, registry: e.CHAT_REGISTRY_HEAP },
+    heaps: {
+      kafka: e.CHAT_KAFKA_HEAP,
+      cassandra: e.CHAT_CASSANDRA_HEAP,
+      registry: e.CHAT_REGISTRY_HEAP,
+    },
     ports: {
       kafka: e.CHAT_KAFKA_PORT,
       kafkaController: e.CHAT_KAFKA_CONTROLLER_PORT,

@@ -4,7 +4,6 @@ import type { Config } from '@chat/config';
 import { ensureMavenArchive } from '../installers';
 import type { ServiceDefinition } from '../service';
 
-
 export const APICURIO_ARTIFACT = 'io.apicurio:apicurio-registry-app:3.3.3:tar.gz:all';
 
 /** The registry's JDBC URL: its own database on the local (or given) Postgres. */

@@ -1,0 +1,122 @@
+import { randomUUID } from 'node:crypto';
+import { SchemaType } from '@kafkajs/confluent-schema-registry';
+import * as avro from 'avsc';
+import { bootstrapEventLog } from '../bootstrap';
+import { createEventCodec } from '../codec/event-codec';
+import { writeHeader } from '../codec/wire-format';
+import { createDeadLetterPublisher, DEAD_LETTER_HEADERS } from '../dead-letter/dead-letters';
+import { eventLogFixture } from '../testing/event-log-fixture';
+import { markLogEnd } from '../testing/log-tail';
+import { sampleEvents } from '../testing/sample-events';
+import { waitFor } from '../testing/wait-for';
+import { createEventConsumer, type ConsumedEvent } from './event-consumer';
+
+const { config, kafka, logger, registryUrl } = eventLogFixture('event-consumer');
+
+describe('a consumer meeting records it cannot decode', () => {
+  const run = randomUUID();
+  const topic = `test.events.${run}`;
+  const deadLetterTopic = `test.dead-letters.${run}`;
+  const codec = createEventCodec({ registryUrl });
+  const producer = kafka.producer();
+  const handled: ConsumedEvent[] = [];
+  const consumer = createEventConsumer({
+    kafka,
+    codec,
+    logger,
+    groupId: `test-consumer-${run}`,
+    topics: [topic],
+    fromBeginning: true,
+    deadLetters: createDeadLetterPublisher({ kafka, logger, topic: deadLetterTopic }),
+    handleBatch: async (batch) => {
+      handled.push(...batch.events);
+    },
+  });
+
+  beforeAll(async () => {
+    await bootstrapEventLog(config, logger);
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: [
+        { topic, numPartitions: 1 },
+        { topic: deadLetterTopic, numPartitions: 1 },
+      ],
+    });
+    await admin.disconnect();
+    await producer.connect();
+  });
+  afterAll(async () => {
+    await consumer.stop();
+    await producer.disconnect();
+  });
+
+  async function alienRecord(): Promise<Buffer> {
+    const schema = {
+      type: 'record',
+      name: 'Alien',
+      namespace: 'other',
+      fields: [{ name: 'x', type: 'string' }],
+    };
+    const { id } = await codec.registry.register(
+      { type: SchemaType.AVRO, schema: JSON.stringify(schema) },
+      { subject: `test-alien-${run}` },
+    );
+    return writeHeader(id, avro.Type.forSchema(schema as avro.Schema).toBuffer({ x: 'hi' }));
+  }
+
+  it('should dead-letter each with its reason and source, and go on with the rest', async () => {
+    const [first, second, third] = sampleEvents();
+    const garbage = Buffer.from([0xde, 0xad, 0xbe, 0xef, 0x00, 0x01]);
+    const json = Buffer.from('{"type":"MessageSent"}');
+    const truncated = (await codec.encode(second!)).subarray(0, 12);
+    const deadLetters = await markLogEnd(kafka, deadLetterTopic);
+    const value = async (bytes: Buffer | Promise<Buffer>) => ({ key: 'k', value: await bytes });
+    await producer.send({
+      topic,
+      messages: await Promise.all([
+        value(garbage),
+        value(codec.encode(first!)),
+        value(json),
+        value(alienRecord()),
+        value(truncated),
+        value(codec.encode(third!)),
+      ]),
+    });
+    await consumer.start();
+
+    await waitFor('both good events', () => (handled.length >= 2 ? true : undefined));
+    expect(handled.map((h) => h.event.envelope.eventId)).toEqual([
+      first!.envelope.eventId,
+      third!.envelope.eventId,
+    ]);
+    expect(handled.map((h) => h.offset)).toEqual(['1', '5']);
+
+    const letters = await deadLetters.collect((r) => r.length >= 4);
+    const header = (i: number, name: string) => letters[i]!.message.headers?.[name]?.toString();
+    expect(letters.map((_, i) => header(i, DEAD_LETTER_HEADERS.errorCode))).toEqual([
+      'not-wire-format',
+      'not-wire-format',
+      'unknown-event-type',
+      'corrupt-payload',
+    ]);
+    expect(letters.map((_, i) => header(i, DEAD_LETTER_HEADERS.sourceOffset))).toEqual([
+      '0',
+      '2',
+      '3',
+      '4',
+    ]);
+    expect(header(0, DEAD_LETTER_HEADERS.sourceTopic)).toBe(topic);
+    expect(header(0, DEAD_LETTER_HEADERS.reason)).toMatch(/magic byte is 222/);
+    expect(header(2, DEAD_LETTER_HEADERS.reason)).toMatch(/other\.Alien/);
+    expect(letters[0]!.message.value).toEqual(garbage);
+    expect(letters[3]!.message.value).toEqual(truncated);
+
+    // The partition is not blocked: a later event still arrives.
+    const [, , , later] = sampleEvents();
+    await producer.send({ topic, messages: [await value(codec.encode(later!))] });
+    await waitFor('the later event', () => (handled.length >= 3 ? true : undefined));
+    expect(handled[2]!.event.envelope.eventId).toBe(later!.envelope.eventId);
+  });
+});
