@@ -2,7 +2,17 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', '.stack/', 'reports/', 'libs/events/src/generated/', '**/*.js', '**/*.mjs'] },
+  {
+    ignores: [
+      'node_modules/',
+      'dist/',
+      '.stack/',
+      'reports/',
+      'libs/events/src/generated/',
+      '**/*.js',
+      '**/*.mjs',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -18,5 +28,14 @@ export default tseslint.config(
       ],
     },
   },
-  { files: ['libs/config/src/config.ts'], rules: { 'no-restricted-syntax': 'off' } },
+  {
+    // Process plumbing (child environments) and tests that start processes with their own env.
+    files: [
+      'libs/config/src/config.ts',
+      'tools/stack/src/processes.ts',
+      'tools/stack/src/installers.ts',
+      '**/*.spec.ts',
+    ],
+    rules: { 'no-restricted-syntax': 'off' },
+  },
 );

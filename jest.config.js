@@ -16,6 +16,7 @@ const moduleNameMapper = {
   '^@chat/events$': '<rootDir>/libs/events/src',
   '^@chat/storage$': '<rootDir>/libs/storage/src',
   '^@chat/observability$': '<rootDir>/libs/observability/src',
+  '^@chat/platform$': '<rootDir>/libs/platform/src',
 };
 const base = { transform: { '^.+\\.ts$': swc }, moduleNameMapper, testEnvironment: 'node' };
 module.exports = {

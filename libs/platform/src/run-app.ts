@@ -1,0 +1,65 @@
+import { Module, type DynamicModule, type Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { LoggerModule, Logger as NestPinoLogger } from 'nestjs-pino';
+import { loadConfig, type Config } from '@chat/config';
+import { createLogger } from '@chat/observability';
+import { dependencyChecks, type DependencyName } from './dependency-checks';
+import { DEPENDENCY_CHECKS, HealthController } from './health.controller';
+import { MetricsController } from './metrics.controller';
+
+export interface AppSpec {
+  name: string;
+  port(config: Config): number;
+  dependencies: DependencyName[];
+  /** The app's own feature modules. */
+  imports(config: Config): Array<Type | DynamicModule>;
+}
+
+/** Health, metrics and JSON logs: what every app has, wired once. */
+function platformModule(spec: AppSpec, config: Config): DynamicModule {
+  const logger = createLogger(spec.name, config.logLevel);
+  @Module({})
+  class PlatformModule {}
+  return {
+    module: PlatformModule,
+    imports: [
+      LoggerModule.forRoot({ pinoHttp: { logger, autoLogging: false } }),
+      ...spec.imports(config),
+    ],
+    controllers: [HealthController, MetricsController],
+    providers: [
+      {
+        provide: DEPENDENCY_CHECKS,
+        useFactory: () => dependencyChecks(config, logger, spec.dependencies),
+      },
+    ],
+  };
+}
+
+/** Starts an app: JSON logs, /health/live, /health/ready, /metrics, clean shutdown on SIGTERM. */
+export async function runApp(spec: AppSpec): Promise<void> {
+  const config = loadConfig();
+  const app = await NestFactory.create(platformModule(spec, config), { bufferLogs: true });
+  app.useLogger(app.get(NestPinoLogger));
+  await app.listen(spec.port(config), '127.0.0.1');
+  const logger = app.get(NestPinoLogger);
+  logger.log(`${spec.name} listening on http://127.0.0.1:${spec.port(config)}`);
+
+  // On SIGTERM: run every module's shutdown hook (drain, disconnect), then exit 0. A hook that
+  // hangs must not keep a deploy waiting forever.
+  const shutdown = (signal: NodeJS.Signals) => {
+    logger.log(`${signal}: shutting down`);
+    setTimeout(() => process.exit(1), SHUTDOWN_DEADLINE_MS).unref();
+    app.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error(error);
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', shutdown);
+  process.once('SIGINT', shutdown);
+}
+
+const SHUTDOWN_DEADLINE_MS = 15000;
