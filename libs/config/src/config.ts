@@ -38,6 +38,8 @@ const envSchema = z.object({
   CHAT_POSTGRES_PORT: port.default(15432),
   CHAT_REDIS_PORT: port.default(16379),
 
+  /** Address the apps listen on: loopback locally, 0.0.0.0 in a container. */
+  CHAT_BIND_HOST: z.string().default('127.0.0.1'),
   COMMAND_API_PORT: port.default(3000),
   GATEWAY_PORT: port.default(3001),
   PROJECTORS_PORT: port.default(3002),
@@ -73,6 +75,7 @@ export interface Config {
   stackDir: string;
   javaHome: string;
   registryJavaHome: string;
+  bindHost: string;
   heaps: { kafka: string; cassandra: string; registry: string };
   ports: {
     kafka: number;
@@ -128,6 +131,7 @@ export function loadConfig(env: Env = process.env): Config {
     stackDir: e.CHAT_STACK_DIR,
     javaHome: e.CHAT_JAVA_HOME,
     registryJavaHome: e.CHAT_REGISTRY_JAVA_HOME,
+    bindHost: e.CHAT_BIND_HOST,
     heaps: {
       kafka: e.CHAT_KAFKA_HEAP,
       cassandra: e.CHAT_CASSANDRA_HEAP,

@@ -41,9 +41,9 @@ export async function runApp(spec: AppSpec): Promise<void> {
   const config = loadConfig();
   const app = await NestFactory.create(platformModule(spec, config), { bufferLogs: true });
   app.useLogger(app.get(NestPinoLogger));
-  await app.listen(spec.port(config), '127.0.0.1');
+  await app.listen(spec.port(config), config.bindHost);
   const logger = app.get(NestPinoLogger);
-  logger.log(`${spec.name} listening on http://127.0.0.1:${spec.port(config)}`);
+  logger.log(`${spec.name} listening on http://${config.bindHost}:${spec.port(config)}`);
 
   // On SIGTERM: run every module's shutdown hook (drain, disconnect), then exit 0. A hook that
   // hangs must not keep a deploy waiting forever.

@@ -1,0 +1,2 @@
+-- The schema registry keeps its schemas in its own database beside the projections'.
+CREATE DATABASE registry;
