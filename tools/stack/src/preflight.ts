@@ -1,4 +1,4 @@
-import { createServer } from 'node:net';
+import { createServer, type AddressInfo } from 'node:net';
 import { execFileSync } from 'node:child_process';
 
 /** Resolves true when nothing listens on 127.0.0.1:port. */
@@ -30,4 +30,13 @@ export function commandExists(command: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** A port nothing listens on right now, picked by the kernel. */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
 }

@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from './preflight';
 import { REPO_ROOT } from './stack-paths';
 
 /** Runs the stack CLI in a throwaway stack dir so the real stack is never touched. */
@@ -19,14 +20,6 @@ function runCli(args: string[], env: Record<string, string>) {
     },
   );
   return { ...result, stackDir };
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 describe('the stack CLI given a bad configuration', () => {
