@@ -17,7 +17,7 @@ export const APPS: AppDefinition[] = [
   { name: 'gateway', port: (config) => config.ports.gateway },
 ];
 
-async function ready(port: number): Promise<boolean> {
+export async function appReady(port: number): Promise<boolean> {
   try {
     const response = await fetch(`http://127.0.0.1:${port}/health/ready`, {
       signal: AbortSignal.timeout(2000),
@@ -45,7 +45,7 @@ export async function startApps(config: Config, paths: StackPaths): Promise<void
       });
     }
     const deadline = Date.now() + 60000;
-    while (!(await ready(app.port(config)))) {
+    while (!(await appReady(app.port(config)))) {
       if (runningPid(pidFile) === undefined || Date.now() > deadline) {
         const log = paths.log(app.name);
         throw new StackError(

@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { ConfigError, loadConfig } from '@chat/config';
-import { startApps, APPS } from './apps';
+import { appReady, startApps, APPS } from './apps';
+import { rssMb, runningPid } from './processes';
 import { bootstrap } from './bootstrap';
 import { tailFile } from './log-tail';
 import { SERVICES, StackError, down, selectServices, status, up } from './stack';
@@ -32,6 +33,14 @@ async function printStatus(): Promise<boolean> {
     const memory = row.rssMb !== undefined ? `${row.rssMb} MB` : '';
     console.log(
       `${row.name.padEnd(12)} ${row.state.padEnd(9)} ${health.padEnd(10)} ${String(row.pid ?? '').padEnd(8)} ${memory.padEnd(8)} ${row.address}`,
+    );
+  }
+  for (const app of APPS) {
+    const pid = runningPid(stackPaths(config).pid(app.name));
+    if (pid === undefined) continue;
+    const ready = await appReady(app.port(config));
+    console.log(
+      `${app.name.padEnd(12)} ${'running'.padEnd(9)} ${(ready ? 'ready' : 'NOT READY').padEnd(10)} ${String(pid).padEnd(8)} ${`${rssMb(pid) ?? '?'} MB`.padEnd(8)} http://127.0.0.1:${app.port(config)}`,
     );
   }
   return rows.every((row) => row.healthy);
