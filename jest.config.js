@@ -17,6 +17,8 @@ const moduleNameMapper = {
   '^@chat/storage$': '<rootDir>/libs/storage/src',
   '^@chat/observability$': '<rootDir>/libs/observability/src',
   '^@chat/platform$': '<rootDir>/libs/platform/src',
+  '^@chat/domain$': '<rootDir>/libs/domain/src',
+  '^@chat/views$': '<rootDir>/libs/views/src',
 };
 const base = { transform: { '^.+\\.ts$': swc }, moduleNameMapper, testEnvironment: 'node' };
 module.exports = {

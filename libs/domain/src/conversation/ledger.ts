@@ -1,0 +1,121 @@
+import type { ConversationEvent } from '@chat/events';
+import { evolve, takesSeq, type ConversationState, type MessageFacts } from './conversation-state';
+import { judge, type EventFacts, type Verdict } from './rules';
+
+/** What one event did: its verdict, the seq it got, and the conversation's state after it. */
+export interface Outcome {
+  event: ConversationEvent;
+  verdict: Verdict;
+  /** The timeline seq of an accepted message or membership change; undefined otherwise. */
+  seq?: number;
+  /** State after the event (before it, when ignored). */
+  state: ConversationState | null;
+  /** For an accepted edit, delete or reaction: the message it changes. */
+  target?: MessageFacts;
+}
+
+/** Ids a batch of events refers to: what a projection loads before folding it. */
+export interface References {
+  conversationIds: Set<string>;
+  messageIds: Set<string>;
+  /** `senderId/clientMessageId` of every send, to find earlier duplicates. */
+  clientKeys: Set<string>;
+}
+
+export const clientKeyOf = (senderId: string, clientMessageId: string) =>
+  `${senderId}/${clientMessageId}`;
+
+export function referencesOf(events: readonly ConversationEvent[]): References {
+  const refs: References = {
+    conversationIds: new Set(),
+    messageIds: new Set(),
+    clientKeys: new Set(),
+  };
+  for (const event of events) {
+    refs.conversationIds.add(event.conversationId);
+    if ('messageId' in event) refs.messageIds.add(event.messageId);
+    if (event.type === 'MessageSent') {
+      refs.clientKeys.add(clientKeyOf(event.senderId, event.clientMessageId));
+    }
+  }
+  return refs;
+}
+
+/**
+ * Folds events in log order over states loaded from a projection's store: judges each one,
+ * numbers timeline items, and remembers messages sent in the same batch, so an edit right
+ * after its send is judged against it. Every projection folds through this one ledger, which
+ * is why they all number and ignore events identically.
+ */
+export class ConversationLedger {
+  private readonly conversations = new Map<string, ConversationState | null>();
+  private readonly messages = new Map<string, MessageFacts>();
+  private readonly clientKeys = new Map<string, MessageFacts>();
+
+  constructor(loaded: {
+    conversations: Iterable<ConversationState>;
+    messages: Iterable<MessageFacts>;
+  }) {
+    for (const state of loaded.conversations) this.conversations.set(state.conversationId, state);
+    for (const message of loaded.messages) this.remember(message);
+  }
+
+  apply(event: ConversationEvent): Outcome {
+    const before = this.conversations.get(event.conversationId) ?? null;
+    const facts = this.factsFor(event);
+    const verdict = judge(before, event, facts);
+    if (!verdict.accepted) return { event, verdict, state: before };
+
+    const state = evolve(before, event);
+    this.conversations.set(event.conversationId, state);
+    const seq = takesSeq(event) ? state!.lastSeq : undefined;
+    if (event.type === 'MessageSent') {
+      this.remember({
+        messageId: event.messageId,
+        conversationId: event.conversationId,
+        senderId: event.senderId,
+        clientMessageId: event.clientMessageId,
+        seq: seq!,
+        deleted: false,
+      });
+    }
+    if (event.type === 'MessageDeleted') this.remember({ ...facts.target!, deleted: true });
+    return { event, verdict, seq, state, target: facts.target ?? undefined };
+  }
+
+  /** Conversations as they stand after everything applied so far. */
+  states(): ConversationState[] {
+    return [...this.conversations.values()].filter((s): s is ConversationState => s !== null);
+  }
+
+  message(messageId: string): MessageFacts | null {
+    return this.messages.get(messageId) ?? null;
+  }
+
+  /** The message a sender sent under a client message id (see clientKeyOf). */
+  sentBy(clientKey: string): MessageFacts | null {
+    return this.clientKeys.get(clientKey) ?? null;
+  }
+
+  conversation(conversationId: string): ConversationState | null {
+    return this.conversations.get(conversationId) ?? null;
+  }
+
+  private factsFor(event: ConversationEvent): EventFacts {
+    if (event.type === 'MessageSent') {
+      return {
+        duplicate:
+          this.messages.get(event.messageId) ??
+          this.clientKeys.get(clientKeyOf(event.senderId, event.clientMessageId)) ??
+          null,
+      };
+    }
+    if ('messageId' in event) return { target: this.messages.get(event.messageId) ?? null };
+    return {};
+  }
+
+  private remember(message: MessageFacts) {
+    this.messages.set(message.messageId, message);
+    this.clientKeys.set(clientKeyOf(message.senderId, message.clientMessageId), message);
+  }
+}
