@@ -14,6 +14,8 @@ const swc = [
 const moduleNameMapper = {
   '^@chat/config$': '<rootDir>/libs/config/src',
   '^@chat/events$': '<rootDir>/libs/events/src',
+  '^@chat/events/testing$': '<rootDir>/libs/events/src/testing',
+  '^@chat/domain/testing$': '<rootDir>/libs/domain/src/testing',
   '^@chat/storage$': '<rootDir>/libs/storage/src',
   '^@chat/observability$': '<rootDir>/libs/observability/src',
   '^@chat/platform$': '<rootDir>/libs/platform/src',

@@ -1,7 +1,8 @@
 import type { Config } from '@chat/config';
 import { bootstrapEventLog } from '@chat/events';
 import { createLogger } from '@chat/observability';
-import { migrateCassandra, migratePostgres } from '@chat/storage';
+import { createPgPool, migrateCassandra, migratePostgres } from '@chat/storage';
+import { ensureInboxReadable } from '@chat/views';
 
 /** Topics, schemas, keyspace, tables and migrations: everything idempotent. */
 export async function bootstrap(config: Config): Promise<void> {
@@ -11,6 +12,9 @@ export async function bootstrap(config: Config): Promise<void> {
     migratePostgres(config),
     migrateCassandra(config),
   ]);
+  // Readers (the command API) need the inbox views before the projectors first start.
+  const pool = createPgPool(config, { max: 1 });
+  await ensureInboxReadable(pool).finally(() => pool.end());
   const changes = [
     ...log.createdTopics.map((topic) => `topic ${topic}`),
     ...postgres.map((m) => `postgres ${m}`),

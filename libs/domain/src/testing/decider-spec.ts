@@ -18,6 +18,13 @@ export function contextFor(userId: string, deviceId: string | null = 'phone'): D
   };
 }
 
+/** An event without its envelope, kept per event type. */
+type EventContent = ConversationEvent extends infer E
+  ? E extends ConversationEvent
+    ? Omit<E, 'envelope'>
+    : never
+  : never;
+
 /** Drops the envelope so a specification compares what an event says, not its metadata. */
 const withoutEnvelope = (events: ConversationEvent[]) =>
   events.map(({ envelope: _envelope, ...rest }) => rest);
@@ -51,7 +58,7 @@ export function given(...history: ConversationEvent[]) {
       };
       const decision = decide(command, state, ctx);
       return {
-        then(expected: Array<Omit<ConversationEvent, 'envelope'>>) {
+        then(expected: EventContent[]) {
           if (!decision.ok) throw new Error(`expected events, got ${decision.error.message}`);
           expect(withoutEnvelope(decision.events)).toEqual(expected);
           return decision.events;

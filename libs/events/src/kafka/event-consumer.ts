@@ -21,6 +21,8 @@ export interface EventBatch {
   events: ConsumedEvent[];
   /** Offset of the last record in the batch, decoded or dead-lettered. */
   lastOffset: string;
+  /** Offset the partition's next record will get: the end of the log as the broker saw it. */
+  highWatermark: string;
   /** Keep the group membership alive during long handlers. */
   heartbeat(): Promise<void>;
 }
@@ -137,6 +139,7 @@ export function createEventConsumer(options: EventConsumerOptions): EventConsume
             partition: batch.partition,
             events,
             lastOffset,
+            highWatermark: batch.highWatermark,
             heartbeat,
           });
           resolveOffset(lastOffset);

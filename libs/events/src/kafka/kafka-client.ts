@@ -37,3 +37,6 @@ export function createKafka(connection: KafkaConnection, logger: Logger): Kafka 
       },
   });
 }
+
+/** The connection handle apps pass around, so nothing outside libs/events names kafkajs. */
+export type LogClient = Kafka;

@@ -1,0 +1,42 @@
+import { TOPICS, isPresenceEvent, type ConversationEvent } from '@chat/events';
+import { ConversationLedger, referencesOf } from '@chat/domain';
+import { InboxStore, PROJECTIONS, inboxSchemaOf } from '@chat/views';
+import type { PostgresProjection } from '../runtime/postgres-projection-runner';
+import { inboxChanges, type PositionedOutcome } from './inbox-changes';
+import { writeInboxChanges } from './inbox-writer';
+
+/**
+ * The inbox: conversations, members with their cursors, message facts. Per batch it loads what
+ * the events touch, folds them through the shared ledger, and writes the coalesced changes.
+ */
+export function inboxProjection(version: number): PostgresProjection {
+  const schema = inboxSchemaOf(version);
+  return {
+    name: PROJECTIONS.inbox,
+    version,
+    topics: [TOPICS.conversations],
+    async apply(db, consumed) {
+      const positioned = consumed.filter(
+        (c): c is typeof c & { event: ConversationEvent } => !isPresenceEvent(c.event),
+      );
+      const events = positioned.map((c) => c.event);
+      const refs = referencesOf(events);
+      const store = new InboxStore(db, schema);
+      const conversations = await store.conversations(refs.conversationIds);
+      const messages = await store.messages(refs.messageIds, refs.clientKeys);
+      const ledger = new ConversationLedger({
+        conversations: conversations.map((c) => c.state),
+        messages,
+      });
+      const outcomes: PositionedOutcome[] = positioned.map((c) => ({
+        ...ledger.apply(c.event),
+        topic: c.topic,
+        partition: c.partition,
+        offset: c.offset,
+      }));
+      const changes = inboxChanges(conversations, outcomes);
+      await writeInboxChanges(db, schema, changes);
+      return { ignored: changes.ignored.length };
+    },
+  };
+}

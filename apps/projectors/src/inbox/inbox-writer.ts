@@ -1,0 +1,136 @@
+import type { PoolClient } from 'pg';
+import type { InboxChanges } from './inbox-changes';
+
+/**
+ * Writes a batch's changes with one statement per table (arrays unnested server-side). Every
+ * statement is idempotent as well: cursors keep the larger value, inserts ignore rows that
+ * exist, so even a write applied twice leaves the same rows.
+ */
+export async function writeInboxChanges(
+  db: PoolClient,
+  schema: string,
+  changes: InboxChanges,
+): Promise<void> {
+  const c = changes.conversations;
+  if (c.length > 0) {
+    await db.query(
+      `INSERT INTO ${schema}.conversations AS t (conversation_id, kind, title, creator_id, created_at,
+         last_seq, last_message_id, last_message_sender_id, last_message_preview, last_activity_at)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[],
+         $6::bigint[], $7::text[], $8::text[], $9::text[], $10::timestamptz[])
+       ON CONFLICT (conversation_id) DO UPDATE SET
+         last_seq = EXCLUDED.last_seq, last_message_id = EXCLUDED.last_message_id,
+         last_message_sender_id = EXCLUDED.last_message_sender_id,
+         last_message_preview = EXCLUDED.last_message_preview,
+         last_activity_at = EXCLUDED.last_activity_at
+       WHERE t.last_seq <= EXCLUDED.last_seq`,
+      [
+        c.map((x) => x.state.conversationId),
+        c.map((x) => x.state.kind),
+        c.map((x) => x.state.title),
+        c.map((x) => x.creatorId),
+        c.map((x) => x.createdAt),
+        c.map((x) => x.state.lastSeq),
+        c.map((x) => x.lastMessageId),
+        c.map((x) => x.lastMessageSenderId),
+        c.map((x) => x.lastMessagePreview),
+        c.map((x) => x.lastActivityAt),
+      ],
+    );
+  }
+
+  const removed = changes.removedMembers;
+  if (removed.length > 0) {
+    for (const table of ['memberships', 'device_deliveries']) {
+      await db.query(
+        `DELETE FROM ${schema}.${table} WHERE (conversation_id, user_id) IN
+           (SELECT * FROM unnest($1::text[], $2::text[]))`,
+        [removed.map((r) => r.conversationId), removed.map((r) => r.userId)],
+      );
+    }
+  }
+
+  const m = changes.memberships;
+  if (m.length > 0) {
+    // A member re-added since the stored row (another joined_seq) starts from the new cursors.
+    await db.query(
+      `INSERT INTO ${schema}.memberships AS t
+         (conversation_id, user_id, role, joined_seq, read_seq, delivered_seq)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::bigint[], $6::bigint[])
+       ON CONFLICT (conversation_id, user_id) DO UPDATE SET
+         role = EXCLUDED.role,
+         joined_seq = EXCLUDED.joined_seq,
+         read_seq = CASE WHEN t.joined_seq = EXCLUDED.joined_seq
+           THEN GREATEST(t.read_seq, EXCLUDED.read_seq) ELSE EXCLUDED.read_seq END,
+         delivered_seq = CASE WHEN t.joined_seq = EXCLUDED.joined_seq
+           THEN GREATEST(t.delivered_seq, EXCLUDED.delivered_seq) ELSE EXCLUDED.delivered_seq END`,
+      [
+        m.map((x) => x.conversationId),
+        m.map((x) => x.userId),
+        m.map((x) => x.role),
+        m.map((x) => x.joinedSeq),
+        m.map((x) => x.readSeq),
+        m.map((x) => x.deliveredSeq),
+      ],
+    );
+  }
+
+  const d = changes.deliveries;
+  if (d.length > 0) {
+    await db.query(
+      `INSERT INTO ${schema}.device_deliveries AS t (conversation_id, user_id, device_id, delivered_seq)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[])
+       ON CONFLICT (conversation_id, user_id, device_id) DO UPDATE SET
+         delivered_seq = GREATEST(t.delivered_seq, EXCLUDED.delivered_seq)`,
+      [
+        d.map((x) => x.conversationId),
+        d.map((x) => x.userId),
+        d.map((x) => x.deviceId),
+        d.map((x) => x.deliveredSeq),
+      ],
+    );
+  }
+
+  const s = changes.sentMessages;
+  if (s.length > 0) {
+    await db.query(
+      `INSERT INTO ${schema}.messages (message_id, conversation_id, seq, sender_id, client_message_id, sent_at)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::timestamptz[])
+       ON CONFLICT DO NOTHING`,
+      [
+        s.map((x) => x.event.messageId),
+        s.map((x) => x.event.conversationId),
+        s.map((x) => x.seq),
+        s.map((x) => x.event.senderId),
+        s.map((x) => x.event.clientMessageId),
+        s.map((x) => new Date(x.event.envelope.occurredAt)),
+      ],
+    );
+  }
+
+  if (changes.deletedMessageIds.length > 0) {
+    await db.query(`UPDATE ${schema}.messages SET deleted = true WHERE message_id = ANY($1)`, [
+      changes.deletedMessageIds,
+    ]);
+  }
+
+  const i = changes.ignored;
+  if (i.length > 0) {
+    await db.query(
+      `INSERT INTO ${schema}.ignored_events
+         (topic, partition, "offset", event_id, event_type, conversation_id, reason, detail)
+       SELECT * FROM unnest($1::text[], $2::int[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])
+       ON CONFLICT DO NOTHING`,
+      [
+        i.map((x) => x.topic),
+        i.map((x) => x.partition),
+        i.map((x) => x.offset),
+        i.map((x) => x.event.envelope.eventId),
+        i.map((x) => x.event.type),
+        i.map((x) => x.event.conversationId),
+        i.map((x) => x.reason),
+        i.map((x) => x.detail),
+      ],
+    );
+  }
+}

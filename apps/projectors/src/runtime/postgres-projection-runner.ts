@@ -1,0 +1,118 @@
+import type { Pool, PoolClient } from 'pg';
+import {
+  createEventConsumer,
+  type ConsumedEvent,
+  type DeadLetterPublisher,
+  type EventBatch,
+  type EventCodec,
+  type EventConsumer,
+} from '@chat/events';
+import type { LogClient } from '@chat/events';
+import type { Logger } from '@chat/observability';
+import { consumerGroupOf, versionKey, type ProjectionName } from '@chat/views';
+import { projectionMetrics } from './projection-metrics';
+
+/** A projection kept in Postgres: applies a batch of new events inside the given transaction. */
+export interface PostgresProjection {
+  name: ProjectionName;
+  version: number;
+  topics: string[];
+  /** Returns how many events the rules ignored. */
+  apply(db: PoolClient, events: ConsumedEvent[]): Promise<{ ignored: number }>;
+}
+
+export interface ProjectionRunner {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  readonly ready: boolean;
+}
+
+/**
+ * Runs a Postgres projection with an exactly-once effect: the rows and the position move in one
+ * transaction. The position row is locked first, so after a rebalance (or a crash and a
+ * redelivery) events below it are skipped, and two instances never both apply a batch.
+ */
+export function createPostgresProjectionRunner(options: {
+  kafka: LogClient;
+  codec: EventCodec;
+  deadLetters: DeadLetterPublisher;
+  pool: Pool;
+  logger: Logger;
+  projection: PostgresProjection;
+}): ProjectionRunner {
+  const { pool, projection } = options;
+  const key = versionKey(projection.name, projection.version);
+  const logger = options.logger.child({ projection: key });
+
+  async function handleBatch(batch: EventBatch) {
+    const timer = projectionMetrics.batchSeconds.startTimer({ projection: key });
+    const client = await pool.connect();
+    try {
+      await client.query('BEGIN');
+      const next = await lockPosition(client, key, batch);
+      const fresh = batch.events.filter((e) => BigInt(e.offset) >= next);
+      const skipped = batch.events.length - fresh.length;
+      if (BigInt(batch.lastOffset) < next) {
+        await client.query('ROLLBACK');
+      } else {
+        const { ignored } = await projection.apply(client, fresh);
+        await client.query(
+          `UPDATE projection_positions SET next_offset = $4, updated_at = now()
+           WHERE projection = $1 AND topic = $2 AND partition = $3`,
+          [key, batch.topic, batch.partition, (BigInt(batch.lastOffset) + 1n).toString()],
+        );
+        await client.query('COMMIT');
+        projectionMetrics.events.inc(
+          { projection: key, outcome: 'applied' },
+          fresh.length - ignored,
+        );
+        projectionMetrics.events.inc({ projection: key, outcome: 'ignored' }, ignored);
+      }
+      projectionMetrics.events.inc({ projection: key, outcome: 'already-applied' }, skipped);
+      projectionMetrics.lag.set(
+        { projection: key, topic: batch.topic, partition: String(batch.partition) },
+        Math.max(0, Number(BigInt(batch.highWatermark) - BigInt(batch.lastOffset) - 1n)),
+      );
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      logger.error({ err: error, partition: batch.partition }, 'batch failed; it will be retried');
+      throw error;
+    } finally {
+      client.release();
+      timer();
+    }
+  }
+
+  const consumer: EventConsumer = createEventConsumer({
+    kafka: options.kafka,
+    codec: options.codec,
+    deadLetters: options.deadLetters,
+    logger,
+    groupId: consumerGroupOf(projection.name, projection.version),
+    topics: projection.topics,
+    fromBeginning: true,
+    handleBatch,
+  });
+
+  return {
+    start: () => consumer.start(),
+    stop: () => consumer.stop(),
+    get ready() {
+      return consumer.ready;
+    },
+  };
+}
+
+async function lockPosition(client: PoolClient, key: string, batch: EventBatch): Promise<bigint> {
+  await client.query(
+    `INSERT INTO projection_positions (projection, topic, partition, next_offset)
+     VALUES ($1, $2, $3, 0) ON CONFLICT DO NOTHING`,
+    [key, batch.topic, batch.partition],
+  );
+  const { rows } = await client.query<{ next_offset: string }>(
+    `SELECT next_offset FROM projection_positions
+     WHERE projection = $1 AND topic = $2 AND partition = $3 FOR UPDATE`,
+    [key, batch.topic, batch.partition],
+  );
+  return BigInt(rows[0]!.next_offset);
+}

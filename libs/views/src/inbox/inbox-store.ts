@@ -1,0 +1,140 @@
+import type { Pool, PoolClient } from 'pg';
+import type { ConversationKind, MemberRole } from '@chat/events';
+import type { ConversationState, Member, MessageFacts } from '@chat/domain';
+
+export type Queryable = Pick<Pool | PoolClient, 'query'>;
+
+/** A conversation row as the inbox keeps it: the domain state plus what the list shows. */
+export interface InboxConversation {
+  state: ConversationState;
+  creatorId: string;
+  createdAt: Date;
+  lastMessageId: string | null;
+  lastMessageSenderId: string | null;
+  lastMessagePreview: string | null;
+  lastActivityAt: Date;
+}
+
+interface ConversationRow {
+  conversation_id: string;
+  kind: ConversationKind;
+  title: string | null;
+  creator_id: string;
+  created_at: Date;
+  last_seq: string;
+  last_message_id: string | null;
+  last_message_sender_id: string | null;
+  last_message_preview: string | null;
+  last_activity_at: Date;
+}
+
+interface MessageRow {
+  message_id: string;
+  conversation_id: string;
+  seq: string;
+  sender_id: string;
+  client_message_id: string;
+  deleted: boolean;
+}
+
+const toFacts = (row: MessageRow): MessageFacts => ({
+  messageId: row.message_id,
+  conversationId: row.conversation_id,
+  seq: Number(row.seq),
+  senderId: row.sender_id,
+  clientMessageId: row.client_message_id,
+  deleted: row.deleted,
+});
+
+/**
+ * Reads of the inbox tables of one schema: a version's own tables (the projector) or the
+ * reader views (the command API, the gateway). Bulk by design: a batch loads what it touches
+ * in one query per table.
+ */
+export class InboxStore {
+  constructor(
+    private readonly db: Queryable,
+    readonly schema: string,
+  ) {}
+
+  async conversations(ids: Iterable<string>): Promise<InboxConversation[]> {
+    const wanted = [...ids];
+    if (wanted.length === 0) return [];
+    // One after the other: a transaction's client runs one query at a time.
+    const conversations = await this.db.query<ConversationRow>(
+      `SELECT * FROM ${this.schema}.conversations WHERE conversation_id = ANY($1)`,
+      [wanted],
+    );
+    const members = await this.db.query<{
+      conversation_id: string;
+      user_id: string;
+      role: MemberRole;
+      joined_seq: string;
+    }>(
+      `SELECT conversation_id, user_id, role, joined_seq FROM ${this.schema}.memberships
+         WHERE conversation_id = ANY($1) ORDER BY conversation_id, joined_seq, user_id`,
+      [wanted],
+    );
+    const membersOf = new Map<string, Map<string, Member>>();
+    for (const row of members.rows) {
+      const map = membersOf.get(row.conversation_id) ?? new Map<string, Member>();
+      map.set(row.user_id, { role: row.role, joinedSeq: Number(row.joined_seq) });
+      membersOf.set(row.conversation_id, map);
+    }
+    return conversations.rows.map((row) => ({
+      state: {
+        conversationId: row.conversation_id,
+        kind: row.kind,
+        title: row.title,
+        members: membersOf.get(row.conversation_id) ?? new Map(),
+        lastSeq: Number(row.last_seq),
+      },
+      creatorId: row.creator_id,
+      createdAt: row.created_at,
+      lastMessageId: row.last_message_id,
+      lastMessageSenderId: row.last_message_sender_id,
+      lastMessagePreview: row.last_message_preview,
+      lastActivityAt: row.last_activity_at,
+    }));
+  }
+
+  async conversation(id: string): Promise<ConversationState | null> {
+    const [found] = await this.conversations([id]);
+    return found?.state ?? null;
+  }
+
+  /** Messages by id, and by `senderId/clientMessageId` (see clientKeyOf). */
+  async messages(
+    ids: Iterable<string>,
+    clientKeys: Iterable<string> = [],
+  ): Promise<MessageFacts[]> {
+    const messageIds = [...ids];
+    const keys = [...clientKeys].map((key) => {
+      const slash = key.indexOf('/');
+      return [key.slice(0, slash), key.slice(slash + 1)] as const;
+    });
+    if (messageIds.length === 0 && keys.length === 0) return [];
+    const { rows } = await this.db.query<MessageRow>(
+      `SELECT message_id, conversation_id, seq, sender_id, client_message_id, deleted
+       FROM ${this.schema}.messages
+       WHERE message_id = ANY($1)
+          OR (sender_id, client_message_id) IN (SELECT * FROM unnest($2::text[], $3::text[]))`,
+      [messageIds, keys.map(([sender]) => sender), keys.map(([, client]) => client)],
+    );
+    return rows.map(toFacts);
+  }
+
+  async message(messageId: string): Promise<MessageFacts | null> {
+    const [found] = await this.messages([messageId]);
+    return found ?? null;
+  }
+
+  async sentBy(senderId: string, clientMessageId: string): Promise<MessageFacts | null> {
+    const { rows } = await this.db.query<MessageRow>(
+      `SELECT message_id, conversation_id, seq, sender_id, client_message_id, deleted
+       FROM ${this.schema}.messages WHERE sender_id = $1 AND client_message_id = $2`,
+      [senderId, clientMessageId],
+    );
+    return rows[0] ? toFacts(rows[0]) : null;
+  }
+}

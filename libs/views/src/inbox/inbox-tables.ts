@@ -1,0 +1,145 @@
+import type { Pool } from 'pg';
+import { PROJECTIONS, versionKey } from '../projection-names';
+
+/** Readers query this schema; its views point at the tables of the active version. */
+export const INBOX_READER_SCHEMA = 'inbox';
+
+export const inboxSchemaOf = (version: number) => versionKey(PROJECTIONS.inbox, version);
+
+const TABLES = ['conversations', 'memberships', 'device_deliveries', 'messages'] as const;
+
+/** The tables of one inbox version, all in schema `inbox_v<N>`. */
+function ddl(schema: string): string[] {
+  return [
+    `CREATE SCHEMA IF NOT EXISTS ${schema}`,
+    // One row per conversation: what the inbox list shows.
+    `CREATE TABLE IF NOT EXISTS ${schema}.conversations (
+      conversation_id text PRIMARY KEY,
+      kind text NOT NULL,
+      title text,
+      creator_id text NOT NULL,
+      created_at timestamptz NOT NULL,
+      last_seq bigint NOT NULL,
+      last_message_id text,
+      last_message_sender_id text,
+      last_message_preview text,
+      last_activity_at timestamptz NOT NULL
+    )`,
+    // Current members. Cursors are cumulative: read and delivered only move forward.
+    `CREATE TABLE IF NOT EXISTS ${schema}.memberships (
+      conversation_id text NOT NULL,
+      user_id text NOT NULL,
+      role text NOT NULL,
+      joined_seq bigint NOT NULL,
+      read_seq bigint NOT NULL,
+      delivered_seq bigint NOT NULL,
+      PRIMARY KEY (conversation_id, user_id)
+    )`,
+    `CREATE INDEX IF NOT EXISTS memberships_by_user ON ${schema}.memberships (user_id)`,
+    `CREATE TABLE IF NOT EXISTS ${schema}.device_deliveries (
+      conversation_id text NOT NULL,
+      user_id text NOT NULL,
+      device_id text NOT NULL,
+      delivered_seq bigint NOT NULL,
+      PRIMARY KEY (conversation_id, user_id, device_id)
+    )`,
+    // What decisions and receipts need of a message; bodies live in the Cassandra timeline.
+    `CREATE TABLE IF NOT EXISTS ${schema}.messages (
+      message_id text PRIMARY KEY,
+      conversation_id text NOT NULL,
+      seq bigint NOT NULL,
+      sender_id text NOT NULL,
+      client_message_id text NOT NULL,
+      deleted boolean NOT NULL DEFAULT false,
+      sent_at timestamptz NOT NULL
+    )`,
+    `CREATE UNIQUE INDEX IF NOT EXISTS messages_by_client_id
+      ON ${schema}.messages (sender_id, client_message_id)`,
+    // Events the log holds but the rules forbade at their position, with the reason.
+    `CREATE TABLE IF NOT EXISTS ${schema}.ignored_events (
+      topic text NOT NULL,
+      partition int NOT NULL,
+      "offset" bigint NOT NULL,
+      event_id text NOT NULL,
+      event_type text NOT NULL,
+      conversation_id text NOT NULL,
+      reason text NOT NULL,
+      detail text NOT NULL,
+      PRIMARY KEY (topic, partition, "offset")
+    )`,
+  ];
+}
+
+/** Serializes version changes across processes that start at the same time. */
+const LOCK = `SELECT pg_advisory_xact_lock(hashtext('projection-versions'))`;
+
+/** Creates the tables of an inbox version (idempotent) and registers the version. */
+export async function ensureInboxVersion(pool: Pool, version: number): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query(LOCK);
+    for (const statement of ddl(inboxSchemaOf(version))) await client.query(statement);
+    await client.query(
+      `INSERT INTO projection_versions (projection, version) VALUES ($1, $2) ON CONFLICT DO NOTHING`,
+      [PROJECTIONS.inbox, version],
+    );
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK');
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+/**
+ * Points readers at a version: the reader views and the readers row change in one
+ * transaction, so every query sees either the old version or the new one, never a mix.
+ */
+export async function activateInboxVersion(pool: Pool, version: number): Promise<void> {
+  const schema = inboxSchemaOf(version);
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query(LOCK);
+    await client.query(`CREATE SCHEMA IF NOT EXISTS ${INBOX_READER_SCHEMA}`);
+    for (const table of TABLES) {
+      await client.query(
+        `CREATE OR REPLACE VIEW ${INBOX_READER_SCHEMA}.${table} AS SELECT * FROM ${schema}.${table}`,
+      );
+    }
+    await client.query(
+      `INSERT INTO projection_readers (projection, version) VALUES ($1, $2)
+       ON CONFLICT (projection) DO UPDATE SET version = EXCLUDED.version, switched_at = now()`,
+      [PROJECTIONS.inbox, version],
+    );
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK');
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+/** The version readers use, or undefined before the first activation. */
+export async function readerVersion(pool: Pool, projection: string): Promise<number | undefined> {
+  const { rows } = await pool.query<{ version: number }>(
+    'SELECT version FROM projection_readers WHERE projection = $1',
+    [projection],
+  );
+  return rows[0]?.version;
+}
+
+/** First start: version 1 exists and readers use it. Later starts change nothing. */
+export async function ensureInboxReadable(pool: Pool): Promise<number> {
+  const current = await readerVersion(pool, PROJECTIONS.inbox);
+  if (current !== undefined) {
+    await ensureInboxVersion(pool, current);
+    return current;
+  }
+  await ensureInboxVersion(pool, 1);
+  await activateInboxVersion(pool, 1);
+  return 1;
+}

@@ -1,0 +1,19 @@
+/**
+ * Projections and how their versions are named. A version lives beside the others in its own
+ * tables (a Postgres schema or Cassandra tables with the suffix) with its own consumer group
+ * and positions, so a rebuild never touches the live one.
+ */
+export const PROJECTIONS = {
+  inbox: 'inbox',
+  timeline: 'timeline',
+  presence: 'presence',
+} as const;
+
+export type ProjectionName = (typeof PROJECTIONS)[keyof typeof PROJECTIONS];
+
+/** `inbox_v1`: the key of a version's positions and the suffix of its tables. */
+export const versionKey = (projection: ProjectionName, version: number) =>
+  `${projection}_v${version}`;
+
+export const consumerGroupOf = (projection: ProjectionName, version: number) =>
+  `chat.projector.${versionKey(projection, version)}`;
