@@ -22,6 +22,8 @@ const appender = createEventAppender({ kafka, codec, logger });
 // A version of its own: fresh tables and a fresh consumer group, the way a rebuild runs.
 const version = 100000 + Math.floor(Math.random() * 1000000);
 const schema = inboxSchemaOf(version);
+// Message ids are global: every run needs its own.
+const run = randomUUID().slice(0, 8);
 
 const runner = () =>
   createPostgresProjectionRunner({
@@ -65,26 +67,27 @@ describe('the inbox projection', () => {
   beforeAll(async () => {
     await appender.append([
       groupCreated('alice', ['bob'], group), // seq 1
-      messageSent('alice', 'g-m1', group), // seq 2
-      messageSent('alice', 'g-m2', group), // seq 3
-      messageSent('bob', 'g-m3', group), // seq 4: bob has read up to 4 by sending
+      messageSent('alice', `${run}-g-m1`, group), // seq 2
+      messageSent('alice', `${run}-g-m2`, group), // seq 3
+      messageSent('bob', `${run}-g-m3`, group), // seq 4: bob has read up to 4 by sending
       messagesRead('alice', 3, group),
       memberAdded('carol', 'alice', 'MEMBER', group), // seq 5
       memberRemoved('bob', 'alice', group), // seq 6
-      messageSent('bob', 'g-late', group), // after his removal: ignored
-      messageSent('alice', 'g-m1', group), // a duplicate: ignored
-      messageSent('carol', 'g-m4', group), // seq 7
-      messageDeleted('g-m4', 'carol', group),
+      messageSent('bob', `${run}-g-late`, group), // after his removal: ignored
+      messageSent('alice', `${run}-g-m1`, group), // a duplicate: ignored
+      messageSent('carol', `${run}-g-m4`, group), // seq 7
+      messageDeleted(`${run}-g-m4`, 'carol', group),
       messagesRead('carol', 99, group), // clamped to 7
       directCreated('dave', 'erin', direct), // seq 1
-      messageSent('dave', 'd-m1', direct), // seq 2
+      messageSent('dave', `${run}-d-m1`, direct), // seq 2
     ]);
     await projector.start();
-    await waitFor('the direct conversation to be projected', async () => {
+    await waitFor('both conversations to be projected', async () => {
       const { rows } = await pool.query(
-        `SELECT 1 FROM ${schema}.messages WHERE message_id = 'd-m1'`,
+        `SELECT 1 FROM ${schema}.messages WHERE message_id = $1 OR (message_id = $2 AND deleted)`,
+        [`${run}-d-m1`, `${run}-g-m4`],
       );
-      return rows.length > 0 ? true : undefined;
+      return rows.length === 2 ? true : undefined;
     });
   });
 
@@ -93,7 +96,7 @@ describe('the inbox projection', () => {
   it('numbers the group timeline 1..7 and keeps the last message and activity', async () => {
     const [conversation] = await new InboxStore(pool, schema).conversations([group]);
     expect(conversation?.state.lastSeq).toBe(7);
-    expect(conversation?.lastMessageId).toBe('g-m4');
+    expect(conversation?.lastMessageId).toBe(`${run}-g-m4`);
     expect(conversation?.lastMessagePreview).toBe('This message was deleted');
   });
 
@@ -115,10 +118,14 @@ describe('the inbox projection', () => {
       { event_type: 'MessageSent', reason: 'not-a-member' },
       { event_type: 'MessageSent', reason: 'duplicate-message' },
     ]);
-    const facts = await new InboxStore(pool, schema).messages(['g-late', 'g-m1', 'g-m4']);
+    const facts = await new InboxStore(pool, schema).messages([
+      `${run}-g-late`,
+      `${run}-g-m1`,
+      `${run}-g-m4`,
+    ]);
     expect(facts.map((m) => [m.messageId, m.seq, m.deleted]).sort()).toEqual([
-      ['g-m1', 2, false],
-      ['g-m4', 7, true],
+      [`${run}-g-m1`, 2, false],
+      [`${run}-g-m4`, 7, true],
     ]);
   });
 
@@ -131,7 +138,7 @@ describe('the inbox projection', () => {
 
   it('changes nothing when the same events are applied again', async () => {
     const before = { members: await members(group), conversation: await conversationRow(group) };
-    const again = [messageSent('carol', 'g-m4', group), messagesRead('carol', 7, group)];
+    const again = [messageSent('carol', `${run}-g-m4`, group), messagesRead('carol', 7, group)];
     const client = await pool.connect();
     try {
       await inboxProjection(version).apply(
