@@ -21,6 +21,7 @@ const moduleNameMapper = {
   '^@chat/platform$': '<rootDir>/libs/platform/src',
   '^@chat/domain$': '<rootDir>/libs/domain/src',
   '^@chat/views$': '<rootDir>/libs/views/src',
+  '^@chat/auth$': '<rootDir>/libs/auth/src',
 };
 const base = { transform: { '^.+\\.ts$': swc }, moduleNameMapper, testEnvironment: 'node' };
 module.exports = {

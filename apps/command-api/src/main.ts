@@ -1,12 +1,8 @@
 import 'reflect-metadata';
 import { runApp } from '@chat/platform';
+import { commandApiSpec } from './command-api.app';
 
-runApp({
-  name: 'command-api',
-  port: (config) => config.ports.commandApi,
-  dependencies: ['kafka', 'registry', 'postgres', 'redis'],
-  imports: () => [],
-}).catch((error: unknown) => {
+runApp(commandApiSpec).catch((error: unknown) => {
   console.error(error);
   process.exit(1);
 });

@@ -10,6 +10,9 @@ import { z } from 'zod';
  *   at existing servers. When one is set, the local stack does not provision that service.
  */
 
+/** Public on purpose: usable for local development only; production refuses it. */
+export const DEV_JWT_SECRET = 'local-development-only-not-a-secret';
+
 const port = z.coerce.number().int().min(1).max(65535);
 const csv = (value: string) =>
   value
@@ -58,6 +61,24 @@ const envSchema = z.object({
   CASSANDRA_REPLICATION: z.string().default("{'class': 'SimpleStrategy', 'replication_factor': 1}"),
   DATABASE_URL: z.string().optional(),
   REDIS_URL: z.string().optional(),
+
+  /** HS256 secret for local tokens. The default is public, so production refuses it. */
+  CHAT_JWT_SECRET: z.string().min(16).default(DEV_JWT_SECRET),
+  /** In production, keys come from the identity provider's JWKS instead. */
+  CHAT_JWT_JWKS_URL: z.string().url().optional(),
+  CHAT_JWT_ISSUER: z.string().default('chat-backend'),
+  CHAT_JWT_AUDIENCE: z.string().default('chat'),
+  /** Minting tokens over HTTP (POST /v1/dev/tokens); never on in production. */
+  CHAT_DEV_TOKENS: z.enum(['on', 'off']).optional(),
+
+  CHAT_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(65536),
+  CHAT_MAX_MESSAGE_LENGTH: z.coerce.number().int().min(1).default(4096),
+  CHAT_MAX_GROUP_MEMBERS: z.coerce.number().int().min(2).default(1000),
+  /** Per-user token bucket: steady commands per second, and the burst allowed above it. */
+  CHAT_RATE_LIMIT_PER_SECOND: z.coerce.number().positive().default(20),
+  CHAT_RATE_LIMIT_BURST: z.coerce.number().int().min(1).default(40),
+  /** How long a command waits for Kafka's acknowledgement before answering 503. */
+  CHAT_APPEND_TIMEOUT_MS: z.coerce.number().int().min(100).default(5000),
 });
 
 export type Env = Record<string, string | undefined>;
@@ -103,6 +124,21 @@ export interface Config {
   };
   postgres: ServiceEndpoint<string>;
   redis: ServiceEndpoint<string>;
+  auth: {
+    jwtSecret: string;
+    jwksUrl: string | undefined;
+    issuer: string;
+    audience: string;
+    devTokens: boolean;
+  };
+  limits: {
+    maxBodyBytes: number;
+    maxMessageLength: number;
+    maxGroupMembers: number;
+    ratePerSecond: number;
+    rateBurst: number;
+  };
+  appendTimeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -120,6 +156,15 @@ export function loadConfig(env: Env = process.env): Config {
     );
   }
   const e = parsed.data;
+  if (e.NODE_ENV === 'production') {
+    const problems = [
+      e.CHAT_DEV_TOKENS === 'on' && 'CHAT_DEV_TOKENS: minting tokens is never on in production',
+      !e.CHAT_JWT_JWKS_URL &&
+        e.CHAT_JWT_SECRET === DEV_JWT_SECRET &&
+        'CHAT_JWT_SECRET: set a secret (or CHAT_JWT_JWKS_URL); the default is public',
+    ].filter((p): p is string => typeof p === 'string');
+    if (problems.length > 0) throw new ConfigError(problems);
+  }
   const endpoint = <T>(given: string | undefined, parse: (s: string) => T, fallback: T) =>
     given === undefined || given === ''
       ? { value: fallback, external: false }
@@ -173,5 +218,20 @@ export function loadConfig(env: Env = process.env): Config {
       `postgres://postgres@127.0.0.1:${e.CHAT_POSTGRES_PORT}/chat`,
     ),
     redis: endpoint(e.REDIS_URL, (s) => s, `redis://127.0.0.1:${e.CHAT_REDIS_PORT}`),
+    auth: {
+      jwtSecret: e.CHAT_JWT_SECRET,
+      jwksUrl: e.CHAT_JWT_JWKS_URL,
+      issuer: e.CHAT_JWT_ISSUER,
+      audience: e.CHAT_JWT_AUDIENCE,
+      devTokens: e.NODE_ENV !== 'production' && e.CHAT_DEV_TOKENS !== 'off',
+    },
+    limits: {
+      maxBodyBytes: e.CHAT_MAX_BODY_BYTES,
+      maxMessageLength: e.CHAT_MAX_MESSAGE_LENGTH,
+      maxGroupMembers: e.CHAT_MAX_GROUP_MEMBERS,
+      ratePerSecond: e.CHAT_RATE_LIMIT_PER_SECOND,
+      rateBurst: e.CHAT_RATE_LIMIT_BURST,
+    },
+    appendTimeoutMs: e.CHAT_APPEND_TIMEOUT_MS,
   };
 }

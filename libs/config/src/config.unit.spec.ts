@@ -45,3 +45,28 @@ describe('loadConfig', () => {
     }
   });
 });
+
+describe('authentication settings', () => {
+  it('mints local tokens in development and never in production', () => {
+    expect(loadConfig({}).auth.devTokens).toBe(true);
+    expect(
+      loadConfig({ NODE_ENV: 'production', CHAT_JWT_SECRET: 'a-real-secret-of-some-length' }).auth
+        .devTokens,
+    ).toBe(false);
+    expect(() =>
+      loadConfig({
+        NODE_ENV: 'production',
+        CHAT_DEV_TOKENS: 'on',
+        CHAT_JWT_SECRET: 'x'.repeat(32),
+      }),
+    ).toThrow(/CHAT_DEV_TOKENS/);
+  });
+
+  it('refuses the public development secret in production unless keys come from a JWKS', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/CHAT_JWT_SECRET/);
+    expect(
+      loadConfig({ NODE_ENV: 'production', CHAT_JWT_JWKS_URL: 'https://id.example.com/jwks' }).auth
+        .jwksUrl,
+    ).toBe('https://id.example.com/jwks');
+  });
+});

@@ -19,3 +19,13 @@ export function directConversationId(userA: string, userB: string): string {
   const digest = createHash('sha256').update(`${first}\u0000${second}`).digest('hex');
   return `direct-${digest.slice(0, 32)}`;
 }
+
+/**
+ * The id of the message a sender sends under a client message id. Derived, not random, so
+ * every retry of one send (after a timeout, a crash, on another instance) names one message,
+ * and the projections drop any second copy that reaches the log.
+ */
+export function messageIdFor(senderId: string, clientMessageId: string): string {
+  const digest = createHash('sha256').update(`${senderId}\u0000${clientMessageId}`).digest('hex');
+  return `msg-${digest.slice(0, 32)}`;
+}

@@ -1,4 +1,4 @@
-import { Module, type DynamicModule, type Type } from '@nestjs/common';
+import { Module, type DynamicModule, type INestApplication, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { LoggerModule, Logger as NestPinoLogger } from 'nestjs-pino';
 import { loadConfig, type Config } from '@chat/config';
@@ -13,6 +13,10 @@ export interface AppSpec {
   dependencies: DependencyName[];
   /** The app's own feature modules. */
   imports(config: Config): Array<Type | DynamicModule>;
+  /** False when the app parses request bodies itself (the command API checks every byte). */
+  bodyParser?: boolean;
+  /** App-wide setup after creation: filters, documentation. */
+  configure?(app: INestApplication, config: Config): void | Promise<void>;
 }
 
 /** Health, metrics and JSON logs: what every app has, wired once. */
@@ -36,11 +40,21 @@ function platformModule(spec: AppSpec, config: Config): DynamicModule {
   };
 }
 
+/** Creates the app without listening: what `runApp` starts and what in-process tests drive. */
+export async function createApp(spec: AppSpec, config: Config): Promise<INestApplication> {
+  const app = await NestFactory.create(platformModule(spec, config), {
+    bufferLogs: true,
+    bodyParser: spec.bodyParser ?? true,
+  });
+  app.useLogger(app.get(NestPinoLogger));
+  await spec.configure?.(app, config);
+  return app;
+}
+
 /** Starts an app: JSON logs, /health/live, /health/ready, /metrics, clean shutdown on SIGTERM. */
 export async function runApp(spec: AppSpec): Promise<void> {
   const config = loadConfig();
-  const app = await NestFactory.create(platformModule(spec, config), { bufferLogs: true });
-  app.useLogger(app.get(NestPinoLogger));
+  const app = await createApp(spec, config);
   await app.listen(spec.port(config), config.bindHost);
   const logger = app.get(NestPinoLogger);
   logger.log(`${spec.name} listening on http://${config.bindHost}:${spec.port(config)}`);

@@ -168,7 +168,15 @@ function eventsFor(
     case 'SendMessage': {
       // A retry of a send that is already in the log: nothing new (the caller answers with
       // the first message's id).
-      if (state.duplicate) return [];
+      if (state.duplicate) {
+        if (state.duplicate.conversationId !== conversationId) {
+          throw new DomainError(
+            'duplicate-message',
+            'this client message id was already used in another conversation',
+          );
+        }
+        return [];
+      }
       contentProblem(command.kind, command.body, command.ciphertext, command.media, ctx);
       if (command.replyTo !== null) {
         const target = state.message;

@@ -48,6 +48,17 @@ export function createEventAppender(options: EventAppenderOptions): EventAppende
     maxInFlightRequests: 1,
   });
 
+  // Connected on first use and again after a failure, so an app can start while Kafka is
+  // down (and say so in readiness) and recover when it is back.
+  let connection: Promise<void> | undefined;
+  const connected = () => {
+    connection ??= producer.connect().catch((error: unknown) => {
+      connection = undefined;
+      throw error;
+    });
+    return connection;
+  };
+
   let queue: Pending[] = [];
   let timer: NodeJS.Timeout | undefined;
   let flushing: Promise<void> = Promise.resolve();
@@ -74,6 +85,7 @@ export function createEventAppender(options: EventAppenderOptions): EventAppende
       byTopic.set(topic, [...(byTopic.get(topic) ?? []), message]);
     }
     try {
+      await connected();
       await producer.sendBatch({
         acks: -1,
         topicMessages: [...byTopic].map(([topic, messages]) => ({
@@ -92,7 +104,7 @@ export function createEventAppender(options: EventAppenderOptions): EventAppende
   return {
     async connect() {
       try {
-        await producer.connect();
+        await connected();
       } catch (error) {
         throw new EventError('log-unavailable', (error as Error).message, {
           cause: error,

@@ -1,0 +1,112 @@
+import {
+  Inject,
+  Module,
+  type DynamicModule,
+  type OnApplicationShutdown,
+  type Provider,
+} from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { CqrsModule } from '@nestjs/cqrs';
+import type { Redis } from 'ioredis';
+import type { Pool } from 'pg';
+import { createTokenVerifier } from '@chat/auth';
+import type { Config } from '@chat/config';
+import {
+  createEventAppender,
+  createEventCodec,
+  createKafka,
+  createLogAdmin,
+  type EventAppender,
+} from '@chat/events';
+import { createLogger } from '@chat/observability';
+import { createPgPool, createRedis } from '@chat/storage';
+import { AuthGuard, TOKEN_VERIFIER } from './auth/auth.guard';
+import { CONFIG, DevTokensController } from './auth/dev-tokens.controller';
+import { CommandPipeline, PG_POOL } from './conversations/command-pipeline';
+import {
+  ExecuteConversationCommandHandler,
+  SendMessageHandler,
+} from './conversations/conversation-commands';
+import { ConversationsController } from './conversations/conversations.controller';
+import { MessagesController } from './conversations/messages.controller';
+import { ReceiptsController } from './conversations/receipts.controller';
+import { REDIS, SendIdempotency } from './conversations/send-idempotency';
+import { ProblemFilter } from './http/problem.filter';
+import { createEventLog, EVENT_LOG, type EventLog } from './log/event-log';
+import { RateLimitGuard, USER_RATE_LIMIT } from './rate-limit/rate-limit.guard';
+import { createTokenBucket } from './rate-limit/token-bucket';
+
+/** The command API: authenticated, rate-limited commands, decided and appended to Kafka. */
+export function commandApiModule(config: Config): DynamicModule {
+  const logger = createLogger('command-api', config.logLevel);
+  const kafka = createKafka(
+    { brokers: config.kafka.value, clientId: `${config.kafka.clientId}-command-api` },
+    logger,
+  );
+
+  const providers: Provider[] = [
+    { provide: CONFIG, useValue: config },
+    { provide: PG_POOL, useFactory: () => createPgPool(config, { max: 20 }) },
+    { provide: REDIS, useFactory: () => createRedis(config) },
+    {
+      // Kafka may be down when the app starts: it connects on first use, and until then
+      // commands answer 503 and readiness says which dependency is missing.
+      provide: EVENT_LOG,
+      useFactory: () =>
+        createEventLog(
+          createEventAppender({
+            kafka,
+            codec: createEventCodec({ registryUrl: config.registry.value }),
+            logger,
+          }),
+          () => createLogAdmin(kafka),
+          config.appendTimeoutMs,
+        ),
+    },
+    { provide: TOKEN_VERIFIER, useValue: createTokenVerifier(config.auth) },
+    {
+      provide: USER_RATE_LIMIT,
+      inject: [REDIS],
+      useFactory: (redis: Redis) =>
+        createTokenBucket(redis, {
+          ratePerSecond: config.limits.ratePerSecond,
+          burst: config.limits.rateBurst,
+        }),
+    },
+    // Order matters: who you are, then whether you still have budget.
+    { provide: APP_GUARD, useClass: AuthGuard },
+    { provide: APP_GUARD, useClass: RateLimitGuard },
+    { provide: APP_FILTER, useClass: ProblemFilter },
+    CommandPipeline,
+    SendIdempotency,
+    ExecuteConversationCommandHandler,
+    SendMessageHandler,
+  ];
+
+  @Module({})
+  class CommandApiModule implements OnApplicationShutdown {
+    constructor(
+      @Inject(EVENT_LOG) private readonly log: EventLog,
+      @Inject(PG_POOL) private readonly pool: Pool,
+      @Inject(REDIS) private readonly redis: Redis,
+    ) {}
+
+    async onApplicationShutdown() {
+      await this.log.close();
+      await this.pool.end().catch(() => undefined);
+      this.redis.disconnect();
+    }
+  }
+
+  return {
+    module: CommandApiModule,
+    imports: [CqrsModule.forRoot()],
+    controllers: [
+      ConversationsController,
+      MessagesController,
+      ReceiptsController,
+      ...(config.auth.devTokens ? [DevTokensController] : []),
+    ],
+    providers,
+  };
+}

@@ -1,0 +1,108 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import type { Pool } from 'pg';
+import type { Principal } from '@chat/auth';
+import type { Config } from '@chat/config';
+import {
+  decide,
+  type ConversationCommand,
+  type DecisionState,
+  type RejectionCode,
+} from '@chat/domain';
+import { TOPICS, type ConversationEvent } from '@chat/events';
+import { InboxStore, INBOX_READER_SCHEMA, PROJECTIONS, waitForProjection } from '@chat/views';
+import { CONFIG } from '../auth/dev-tokens.controller';
+import { EVENT_LOG, type EventLog } from '../log/event-log';
+import { problem } from '../http/problem';
+
+export const PG_POOL = Symbol('PG_POOL');
+
+/**
+ * Refusals that may only mean the view has not caught up with the log yet (the user acts on a
+ * conversation created a moment ago). They are trusted only after the view has caught up.
+ */
+const MAYBE_STALE: ReadonlySet<RejectionCode> = new Set([
+  'conversation-not-found',
+  'not-a-member',
+  'not-an-admin',
+  'not-the-author',
+  'not-author-or-admin',
+  'message-not-found',
+  'member-not-found',
+]);
+const CATCH_UP_DEADLINE_MS = 2000;
+
+/**
+ * Load, decide, append: the whole of command handling. State comes from the membership view
+ * the projectors keep; the events go to Kafka and the caller hears back only after Kafka
+ * acknowledged them.
+ */
+@Injectable()
+export class CommandPipeline {
+  private readonly views: InboxStore;
+
+  constructor(
+    @Inject(PG_POOL) private readonly pool: Pool,
+    @Inject(EVENT_LOG) private readonly log: EventLog,
+    @Inject(CONFIG) private readonly config: Config,
+  ) {
+    this.views = new InboxStore(pool, INBOX_READER_SCHEMA);
+  }
+
+  async run(actor: Principal, command: ConversationCommand): Promise<ConversationEvent[]> {
+    const ctx = {
+      actor,
+      now: Date.now(),
+      correlationId: randomUUID(),
+      newEventId: randomUUID,
+      limits: this.config.limits,
+    };
+    let decision = decide(command, await this.load(actor, command), ctx);
+    if (!decision.ok && MAYBE_STALE.has(decision.error.code) && (await this.catchUp())) {
+      decision = decide(command, await this.load(actor, command), ctx);
+    }
+    if (!decision.ok) throw decision.error;
+    await this.log.append(decision.events);
+    return decision.events;
+  }
+
+  private async load(actor: Principal, command: ConversationCommand): Promise<DecisionState> {
+    const target =
+      command.type === 'SendMessage'
+        ? command.replyTo
+        : 'messageId' in command
+          ? command.messageId
+          : null;
+    const reads = Promise.all([
+      this.views.conversation(command.conversationId),
+      target === null ? null : this.views.message(target),
+      command.type === 'SendMessage'
+        ? this.views.sentBy(actor.userId, command.clientMessageId)
+        : null,
+    ]);
+    try {
+      const [conversation, message, duplicate] = await reads;
+      return { conversation, message, duplicate };
+    } catch (error) {
+      throw problem(
+        503,
+        'views-unavailable',
+        `the membership view cannot be read: ${(error as Error).message}`,
+        {},
+        { 'Retry-After': '2' },
+      );
+    }
+  }
+
+  private async catchUp(): Promise<boolean> {
+    return waitForProjection(
+      {
+        pool: this.pool,
+        admin: await this.log.admin(),
+        projection: PROJECTIONS.inbox,
+        topic: TOPICS.conversations,
+      },
+      CATCH_UP_DEADLINE_MS,
+    ).catch(() => false);
+  }
+}

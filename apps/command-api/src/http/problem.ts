@@ -1,0 +1,60 @@
+import type { Response } from 'express';
+
+/**
+ * The error body of every refusal (RFC 9457 problem details, plus a stable `code`): clients
+ * branch on `code`, people read `detail`.
+ */
+export interface Problem {
+  status: number;
+  code: string;
+  title: string;
+  detail: string;
+  /** Field-level issues of an invalid request. */
+  errors?: Array<{ path: string; message: string }>;
+}
+
+export class ProblemException extends Error {
+  constructor(
+    readonly problem: Problem,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(`${problem.code}: ${problem.detail}`);
+    this.name = 'ProblemException';
+  }
+}
+
+const TITLES: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  409: 'Conflict',
+  413: 'Payload Too Large',
+  415: 'Unsupported Media Type',
+  422: 'Unprocessable Entity',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+};
+
+export function problem(
+  status: number,
+  code: string,
+  detail: string,
+  extra: Partial<Problem> = {},
+  headers: Record<string, string> = {},
+): ProblemException {
+  return new ProblemException(
+    { status, code, title: TITLES[status] ?? 'Error', detail, ...extra },
+    headers,
+  );
+}
+
+export function sendProblem(response: Response, exception: ProblemException): void {
+  for (const [name, value] of Object.entries(exception.headers)) response.setHeader(name, value);
+  response
+    .status(exception.problem.status)
+    .type('application/problem+json')
+    .send(JSON.stringify(exception.problem));
+}

@@ -1,0 +1,50 @@
+import type { ConversationEvent, EventAppender, LogAdmin } from '@chat/events';
+import { EventError } from '@chat/events';
+
+export const EVENT_LOG = Symbol('EVENT_LOG');
+
+/** The command API's handle on Kafka: append with a deadline, and the admin for freshness. */
+export interface EventLog {
+  /** Resolves once Kafka acknowledged every event; rejects with a retriable EventError. */
+  append(events: ConversationEvent[]): Promise<void>;
+  /** Connected on first use. */
+  admin(): Promise<LogAdmin>;
+  close(): Promise<void>;
+}
+
+export function createEventLog(
+  appender: EventAppender,
+  connectAdmin: () => Promise<LogAdmin>,
+  timeoutMs: number,
+): EventLog {
+  let admin: Promise<LogAdmin> | undefined;
+  return {
+    admin() {
+      admin ??= connectAdmin().catch((error: unknown) => {
+        admin = undefined;
+        throw error;
+      });
+      return admin;
+    },
+
+    async close() {
+      await appender.disconnect().catch(() => undefined);
+      const connected = await admin?.catch(() => undefined);
+      await connected?.disconnect().catch(() => undefined);
+    },
+
+    append(events) {
+      // Past the deadline the caller hears 503. The append may still land later: a retry of a
+      // send is idempotent, and other commands are judged again by the projections.
+      let timer: NodeJS.Timeout | undefined;
+      const deadline = new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () =>
+            reject(new EventError('log-unavailable', `no acknowledgement within ${timeoutMs} ms`)),
+          timeoutMs,
+        );
+      });
+      return Promise.race([appender.append(events), deadline]).finally(() => clearTimeout(timer));
+    },
+  };
+}
