@@ -1,7 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import type { AddressInfo } from 'node:net';
 import { mintToken } from '@chat/auth';
-import { loadConfig, type Config, type Env } from '@chat/config';
+import { loadConfigWith, type Config, type Env } from '@chat/config';
 import { createApp } from '@chat/platform';
 import { commandApiSpec } from '../../apps/command-api/src/command-api.app';
 
@@ -13,7 +13,7 @@ export interface HttpResult {
 
 /** Starts the command API in this process on a free port, with `env` over the environment. */
 export async function startCommandApi(env: Env = {}) {
-  const config: Config = loadConfig({ ...process.env, LOG_LEVEL: 'silent', ...env });
+  const config: Config = loadConfigWith({ LOG_LEVEL: 'silent', ...env });
   const app: INestApplication = await createApp(commandApiSpec, config);
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as AddressInfo;

@@ -11,13 +11,7 @@ import type { Redis } from 'ioredis';
 import type { Pool } from 'pg';
 import { createTokenVerifier } from '@chat/auth';
 import type { Config } from '@chat/config';
-import {
-  createEventAppender,
-  createEventCodec,
-  createKafka,
-  createLogAdmin,
-  type EventAppender,
-} from '@chat/events';
+import { createEventAppender, createEventCodec, createKafka, createLogAdmin } from '@chat/events';
 import { createLogger } from '@chat/observability';
 import { createPgPool, createRedis } from '@chat/storage';
 import { AuthGuard, TOKEN_VERIFIER } from './auth/auth.guard';

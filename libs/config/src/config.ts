@@ -235,3 +235,8 @@ export function loadConfig(env: Env = process.env): Config {
     appendTimeoutMs: e.CHAT_APPEND_TIMEOUT_MS,
   };
 }
+
+/** The environment's configuration with some variables replaced (tests, tools). */
+export function loadConfigWith(overrides: Env): Config {
+  return loadConfig({ ...process.env, ...overrides });
+}
