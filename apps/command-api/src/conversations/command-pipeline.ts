@@ -67,22 +67,21 @@ export class CommandPipeline {
   }
 
   private async load(actor: Principal, command: ConversationCommand): Promise<DecisionState> {
-    const target =
-      command.type === 'SendMessage'
-        ? command.replyTo
-        : 'messageId' in command
-          ? command.messageId
-          : null;
-    const reads = Promise.all([
-      this.views.conversation(command.conversationId),
-      target === null ? null : this.views.message(target),
-      command.type === 'SendMessage'
-        ? this.views.sentBy(actor.userId, command.clientMessageId)
-        : null,
-    ]);
     try {
-      const [conversation, message, duplicate] = await reads;
-      return { conversation, message, duplicate };
+      return await this.views.decisionState({
+        conversationId: command.conversationId,
+        memberIds: membersNeeded(actor, command),
+        messageId:
+          command.type === 'SendMessage'
+            ? command.replyTo
+            : 'messageId' in command
+              ? command.messageId
+              : null,
+        sentBy:
+          command.type === 'SendMessage'
+            ? { senderId: actor.userId, clientMessageId: command.clientMessageId }
+            : null,
+      });
     } catch (error) {
       throw problem(
         503,
@@ -104,5 +103,23 @@ export class CommandPipeline {
       },
       CATCH_UP_DEADLINE_MS,
     ).catch(() => false);
+  }
+}
+
+/**
+ * Membership commands look at the whole group (its size, who inherits admin); every other
+ * command only at the actor's own membership, so a send to a 1,000-member group reads one row.
+ */
+function membersNeeded(actor: Principal, command: ConversationCommand): string[] | null {
+  switch (command.type) {
+    case 'CreateDirectConversation':
+    case 'CreateGroup':
+    case 'AddMember':
+    case 'RemoveMember':
+    case 'ChangeRole':
+    case 'LeaveConversation':
+      return null;
+    default:
+      return [actor.userId];
   }
 }

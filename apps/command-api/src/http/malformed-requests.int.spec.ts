@@ -196,7 +196,7 @@ describe('malformed and unauthorized requests', () => {
           const authorized = token === 'valid' || token === 'otherUser';
           // Creation by an authorized user must never be a valid command: make its body invalid.
           // fetch cannot send a body with GET.
-        let raw = route.method === 'GET' ? undefined : b.raw;
+          let raw = route.method === 'GET' ? undefined : b.raw;
           if (route.creates && authorized) {
             raw = JSON.stringify({
               ...(typeof b.json === 'object' && b.json ? b.json : {}),

@@ -137,4 +137,63 @@ export class InboxStore {
     );
     return rows[0] ? toFacts(rows[0]) : null;
   }
+
+  /**
+   * Everything one command is decided on, in one round trip: the conversation with the members
+   * asked for (`null`: all of them), the message it targets, and the sender's earlier message
+   * under the same client message id.
+   */
+  async decisionState(query: {
+    conversationId: string;
+    memberIds: string[] | null;
+    messageId: string | null;
+    sentBy: { senderId: string; clientMessageId: string } | null;
+  }): Promise<{
+    conversation: ConversationState | null;
+    message: MessageFacts | null;
+    duplicate: MessageFacts | null;
+  }> {
+    const facts = `message_id, conversation_id, seq, sender_id, client_message_id, deleted`;
+    const { rows } = await this.db.query<{
+      conversation: ConversationRow | null;
+      members: Array<[string, MemberRole, number]> | null;
+      message: MessageRow | null;
+      duplicate: MessageRow | null;
+    }>(
+      `SELECT
+         (SELECT row_to_json(c) FROM ${this.schema}.conversations c WHERE conversation_id = $1) AS conversation,
+         (SELECT json_agg(json_build_array(user_id, role, joined_seq) ORDER BY joined_seq, user_id)
+            FROM ${this.schema}.memberships
+            WHERE conversation_id = $1 AND ($2::text[] IS NULL OR user_id = ANY($2))) AS members,
+         (SELECT row_to_json(m) FROM (SELECT ${facts} FROM ${this.schema}.messages
+            WHERE message_id = $3) m) AS message,
+         (SELECT row_to_json(m) FROM (SELECT ${facts} FROM ${this.schema}.messages
+            WHERE sender_id = $4 AND client_message_id = $5) m) AS duplicate`,
+      [
+        query.conversationId,
+        query.memberIds,
+        query.messageId,
+        query.sentBy?.senderId ?? null,
+        query.sentBy?.clientMessageId ?? null,
+      ],
+    );
+    const row = rows[0]!;
+    const conversation = row.conversation && {
+      conversationId: row.conversation.conversation_id,
+      kind: row.conversation.kind,
+      title: row.conversation.title,
+      members: new Map(
+        (row.members ?? []).map(([userId, role, joinedSeq]) => [
+          userId,
+          { role, joinedSeq: Number(joinedSeq) },
+        ]),
+      ),
+      lastSeq: Number(row.conversation.last_seq),
+    };
+    return {
+      conversation,
+      message: row.message && toFacts(row.message),
+      duplicate: row.duplicate && toFacts(row.duplicate),
+    };
+  }
 }

@@ -1,0 +1,112 @@
+import { randomUUID } from 'node:crypto';
+import { mintToken } from '@chat/auth';
+import { loadConfig } from '@chat/config';
+import { createPgPool } from '@chat/storage';
+import { buildApps, startAppProcess } from './lib/app-process';
+import { percentiles, round } from './lib/stats';
+
+/**
+ * Accepted sends per second and acceptance latency (request sent -> 202, i.e. Kafka acked) at
+ * a fixed offered load, open loop: requests leave on schedule whether or not earlier ones
+ * have answered, and latency counts from the scheduled time, so a stall is not hidden.
+ *
+ * Usage: npm run bench:command-api [-- <sends per second> <seconds> <senders>]
+ */
+async function main() {
+  const [rate = 500, seconds = 20, senders = 50] = process.argv.slice(2).map(Number);
+  const config = loadConfig();
+  const env = { CHAT_RATE_LIMIT_PER_SECOND: '100000', CHAT_RATE_LIMIT_BURST: '100000' };
+  buildApps();
+  const api = await startAppProcess('command-api', env);
+  const projectors = await startAppProcess('projectors').catch(async (error: unknown) => {
+    await api.stop();
+    throw error;
+  });
+  const pool = createPgPool(config, { max: 2 });
+  try {
+    const run = randomUUID().slice(0, 8);
+    const clients = await Promise.all(
+      Array.from({ length: senders }, async (_, i) => {
+        const userId = `bench-${run}-${i}`;
+        const { token } = await mintToken(config.auth, { userId, deviceId: 'bench' });
+        const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+        const created = await fetch(`${api.url}/v1/conversations/groups`, {
+          method: 'POST',
+          headers,
+          body: JSON.stringify({ title: `bench ${i}`, members: [`bench-${run}-peer`] }),
+        }).then((r) => r.json() as Promise<{ conversationId: string }>);
+        return { headers, conversationId: created.conversationId };
+      }),
+    );
+    // Sends are decided on the membership view: wait until it shows every group.
+    for (;;) {
+      const { rows } = await pool.query<{ n: string }>(
+        'SELECT count(*) AS n FROM inbox.conversations WHERE conversation_id = ANY($1)',
+        [clients.map((c) => c.conversationId)],
+      );
+      if (Number(rows[0]!.n) === senders) break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+
+    const total = rate * seconds;
+    const latencies: number[] = [];
+    const statuses = new Map<number | string, number>();
+    const cpuBefore = [api.cpuSeconds(), projectors.cpuSeconds(), process.cpuUsage()] as const;
+    const start = performance.now();
+    const pending: Array<Promise<void>> = [];
+    for (let i = 0; i < total; i++) {
+      const due = start + (i * 1000) / rate;
+      const wait = due - performance.now();
+      if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
+      const client = clients[i % senders]!;
+      pending.push(
+        fetch(`${api.url}/v1/conversations/${client.conversationId}/messages`, {
+          method: 'POST',
+          headers: client.headers,
+          body: JSON.stringify({ clientMessageId: `c-${i}`, body: 'x'.repeat(100) }),
+        }).then(
+          async (response) => {
+            await response.arrayBuffer();
+            if (response.status === 202) latencies.push(performance.now() - due);
+            statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
+          },
+          (error: Error) =>
+            void statuses.set(error.message, (statuses.get(error.message) ?? 0) + 1),
+        ),
+      );
+    }
+    await Promise.all(pending);
+    const elapsed = (performance.now() - start) / 1000;
+    const cpu = {
+      'command-api': api.cpuSeconds() - cpuBefore[0],
+      projectors: projectors.cpuSeconds() - cpuBefore[1],
+      'load generator': (() => {
+        const used = process.cpuUsage(cpuBefore[2]);
+        return (used.user + used.system) / 1e6;
+      })(),
+    };
+    const p = percentiles(latencies);
+    console.log(
+      [
+        `offered ${rate} sends/s for ${seconds} s from ${senders} senders (${total} sends)`,
+        `accepted ${latencies.length} (${round(latencies.length / elapsed)} sends/s over ${round(elapsed)} s)`,
+        `acceptance latency ms: p50 ${round(p.p50!)} p90 ${round(p.p90!)} p99 ${round(p.p99!)} max ${round(p.max!)}`,
+        `statuses: ${JSON.stringify(Object.fromEntries(statuses))}`,
+        `CPU seconds: ${Object.entries(cpu)
+          .map(
+            ([name, seconds]) =>
+              `${name} ${round(seconds)} (${round((seconds * 1e6) / total / 1000, 2)} ms/send)`,
+          )
+          .join(', ')}`,
+      ].join('\n'),
+    );
+  } finally {
+    await pool.end();
+    await Promise.all([api.stop(), projectors.stop()]);
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,66 @@
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { freePort } from '../../tools/stack/src/preflight';
+
+const REPO_ROOT = join(__dirname, '..', '..');
+
+/** Compiles the apps once (Nest's dependency injection needs tsc's decorator metadata). */
+export function buildApps(): void {
+  execFileSync('npm', ['run', '--silent', 'build'], { cwd: REPO_ROOT, stdio: 'inherit' });
+}
+
+/**
+ * Runs one of the built apps as its own process (as in production: the load generator must not share
+ * its event loop) on a free port, and stops it by its pid.
+ */
+export async function startAppProcess(
+  app: 'command-api' | 'projectors' | 'gateway',
+  env: Record<string, string> = {},
+) {
+  const port = await freePort();
+  const portVariable = {
+    'command-api': 'COMMAND_API_PORT',
+    projectors: 'PROJECTORS_PORT',
+    gateway: 'GATEWAY_PORT',
+  }[app];
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []), '--enable-source-maps', join(REPO_ROOT, 'dist', 'apps', app, 'src', 'main.js')],
+    {
+      env: { ...process.env, LOG_LEVEL: 'warn', ...env, [portVariable]: String(port) },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 60000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`${app} exited with ${child.exitCode}`);
+    if (Date.now() > deadline) {
+      child.kill('SIGTERM');
+      throw new Error(`${app} not ready in 60 s`);
+    }
+    const ready = await fetch(`${url}/health/ready`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ready) break;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  return {
+    url,
+    pid: child.pid!,
+    /** CPU seconds (user + system) the process has used so far (Linux /proc). */
+    cpuSeconds: () => cpuSecondsOf(child.pid!),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+export function cpuSecondsOf(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
