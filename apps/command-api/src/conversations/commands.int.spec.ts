@@ -203,6 +203,46 @@ describe('messages', () => {
     expect(copies).toHaveLength(1);
   });
 
+  it('keeps a send once across two instances and across a restart', async () => {
+    const second = await startCommandApi({
+      CHAT_RATE_LIMIT_PER_SECOND: '1000',
+      CHAT_RATE_LIMIT_BURST: '1000',
+    });
+    const payload = { clientMessageId: 'c-instances', body: 'twice?' };
+    const path = `/v1/conversations/${conversationId}/messages`;
+    try {
+      const [one, two] = await Promise.all([
+        (await api.as(alice)).post(path, payload),
+        (await second.as(alice)).post(path, payload),
+      ]);
+      expect([one.status, two.status]).toEqual([202, 202]);
+      expect(two.body.messageId).toBe(one.body.messageId);
+    } finally {
+      await second.close();
+    }
+    // A new instance after the first ones are gone answers the same and appends nothing.
+    const restarted = await startCommandApi();
+    try {
+      const again = await (await restarted.as(alice)).post(path, payload);
+      expect(again).toMatchObject({
+        status: 202,
+        body: { messageId: messageIdFor(alice, 'c-instances') },
+      });
+    } finally {
+      await restarted.close();
+    }
+    await (await api.as(alice)).post(path, { clientMessageId: 'c-instances-marker', body: '.' });
+    await log.waitFor(
+      'the marker',
+      (e) => e.type === 'MessageSent' && e.clientMessageId === 'c-instances-marker',
+    );
+    expect(
+      log
+        .of(conversationId)
+        .filter((e) => e.type === 'MessageSent' && e.clientMessageId === 'c-instances'),
+    ).toHaveLength(1);
+  });
+
   it('refuses a client message id reused for different content', async () => {
     const client = await api.as(alice);
     await client.post(`/v1/conversations/${conversationId}/messages`, {
