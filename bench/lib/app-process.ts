@@ -26,7 +26,13 @@ export async function startAppProcess(
   }[app];
   const child: ChildProcess = spawn(
     process.execPath,
-    [...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []), '--enable-source-maps', join(REPO_ROOT, 'dist', 'apps', app, 'src', 'main.js')],
+    [
+      ...(process.env.BENCH_CPU_PROF
+        ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
+        : []),
+      '--enable-source-maps',
+      join(REPO_ROOT, 'dist', 'apps', app, 'src', 'main.js'),
+    ],
     {
       env: { ...process.env, LOG_LEVEL: 'warn', ...env, [portVariable]: String(port) },
       stdio: ['ignore', 'ignore', 'inherit'],
