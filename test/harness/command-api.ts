@@ -58,6 +58,7 @@ export async function startCommandApi(env: Env = {}) {
       put: call('PUT'),
       patch: call('PATCH'),
       delete: call('DELETE'),
+      send: (method: string, path: string, body?: unknown) => call(method)(path, body),
     };
   }
 

@@ -5,14 +5,16 @@ import { loadConfig } from '@chat/config';
 import { AuthError, createTokenVerifier } from './tokens';
 
 /** Production verifies tokens with the identity provider's published keys (JWKS). */
+type PrivateKey = Awaited<ReturnType<typeof generateKeyPair>>['privateKey'];
+
 describe('tokens verified with a JWKS', () => {
   let server: Server;
   let url: string;
-  let privateKey: CryptoKey;
+  let privateKey: PrivateKey;
 
   beforeAll(async () => {
     const pair = await generateKeyPair('ES256');
-    privateKey = pair.privateKey as CryptoKey;
+    privateKey = pair.privateKey;
     const jwk = { ...(await exportJWK(pair.publicKey)), kid: 'key-1', alg: 'ES256', use: 'sig' };
     server = createServer((_, response) => {
       response.setHeader('content-type', 'application/json');
@@ -24,7 +26,7 @@ describe('tokens verified with a JWKS', () => {
 
   afterAll(() => new Promise((resolve) => server.close(resolve)));
 
-  const tokenSignedWith = (key: CryptoKey | Uint8Array, alg: string) => {
+  const tokenSignedWith = (key: PrivateKey | Uint8Array, alg: string) => {
     const auth = loadConfig({}).auth;
     return new SignJWT({ did: 'phone' })
       .setProtectedHeader({ alg, kid: 'key-1' })

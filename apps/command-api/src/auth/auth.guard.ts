@@ -22,7 +22,7 @@ type AuthenticatedRequest = Request & { principal?: Principal };
 @Injectable()
 export class AuthGuard implements CanActivate {
   constructor(
-    private readonly reflector: Reflector,
+    @Inject(Reflector) private readonly reflector: Reflector,
     @Inject(TOKEN_VERIFIER) private readonly verifier: TokenVerifier,
   ) {}
 

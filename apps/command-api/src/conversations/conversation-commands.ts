@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Inject } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import type { Principal } from '@chat/auth';
 import type { ConversationCommand } from '@chat/domain';
@@ -31,7 +31,7 @@ export class SendMessageCommand extends Command<{ replayed: boolean }> {
 @Injectable()
 @CommandHandler(ExecuteConversationCommand)
 export class ExecuteConversationCommandHandler implements ICommandHandler<ExecuteConversationCommand> {
-  constructor(private readonly pipeline: CommandPipeline) {}
+  constructor(@Inject(CommandPipeline) private readonly pipeline: CommandPipeline) {}
 
   execute({ actor, command }: ExecuteConversationCommand) {
     return this.pipeline.run(actor, command);
@@ -42,8 +42,8 @@ export class ExecuteConversationCommandHandler implements ICommandHandler<Execut
 @CommandHandler(SendMessageCommand)
 export class SendMessageHandler implements ICommandHandler<SendMessageCommand> {
   constructor(
-    private readonly pipeline: CommandPipeline,
-    private readonly idempotency: SendIdempotency,
+    @Inject(CommandPipeline) private readonly pipeline: CommandPipeline,
+    @Inject(SendIdempotency) private readonly idempotency: SendIdempotency,
   ) {}
 
   execute({ actor, command }: SendMessageCommand) {

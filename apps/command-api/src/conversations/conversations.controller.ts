@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Param, Post, Put, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Param, Post, Put, Res, Inject } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
@@ -25,7 +25,7 @@ import {
 @ApiTags('conversations')
 @Controller('v1/conversations')
 export class ConversationsController {
-  constructor(private readonly commands: CommandBus) {}
+  constructor(@Inject(CommandBus) private readonly commands: CommandBus) {}
 
   @Post('direct')
   @ApiCommand({

@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Param, Patch, Post, Put, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Param, Patch, Post, Put, Res, Inject } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
@@ -25,7 +25,7 @@ const bytesOf = (ciphertext: { algorithm: string; data: string } | null) =>
 @ApiTags('messages')
 @Controller('v1/conversations/:conversationId/messages')
 export class MessagesController {
-  constructor(private readonly commands: CommandBus) {}
+  constructor(@Inject(CommandBus) private readonly commands: CommandBus) {}
 
   @Post()
   @ApiCommand({

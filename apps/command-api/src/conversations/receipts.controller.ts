@@ -1,4 +1,4 @@
-import { Body, Controller, Param, Post } from '@nestjs/common';
+import { Body, Controller, Param, Post, Inject } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiTags } from '@nestjs/swagger';
 import type { Principal } from '@chat/auth';
@@ -13,7 +13,7 @@ import { acceptedResponse, conversationParams, deliveredBody, readBody } from '.
 @ApiTags('receipts')
 @Controller('v1/conversations/:conversationId')
 export class ReceiptsController {
-  constructor(private readonly commands: CommandBus) {}
+  constructor(@Inject(CommandBus) private readonly commands: CommandBus) {}
 
   @Post('delivered')
   @ApiCommand({

@@ -233,8 +233,34 @@ describe('malformed and unauthorized requests', () => {
     );
     const fromFuzz = log.all().filter((e) => fuzzUsers.includes(e.envelope.actor.userId));
     expect(fromFuzz).toEqual([]);
-    expect([...statuses.keys()].sort()).toEqual(
-      expect.arrayContaining([400, 401, 403, 404, 413, 415]),
+    expect([...statuses.keys()].sort()).toEqual(expect.arrayContaining([400, 401, 404, 413, 415]));
+  });
+
+  it('refuses every well-formed command from a user outside the conversation with 403', async () => {
+    const outsider = await api.as(fuzzUsers[1]!);
+    const base = `/v1/conversations/${existingGroup}`;
+    const attempts: Array<[string, string, unknown]> = [
+      ['POST', `${base}/messages`, { clientMessageId: `c-${run}`, body: 'let me in' }],
+      ['PATCH', `${base}/messages/m-1`, { body: 'an edit' }],
+      ['DELETE', `${base}/messages/m-1`, undefined],
+      ['PUT', `${base}/messages/m-1/reactions/%F0%9F%91%8D`, undefined],
+      ['POST', `${base}/members`, { userId: fuzzUsers[0] }],
+      ['DELETE', `${base}/members/${fuzzUsers[0]}`, undefined],
+      ['PUT', `${base}/members/${fuzzUsers[0]}/role`, { role: 'ADMIN' }],
+      ['POST', `${base}/delivered`, { upToSeq: 1 }],
+      ['POST', `${base}/read`, { upToSeq: 1 }],
+    ];
+    for (const [method, path, json] of attempts) {
+      const response = await outsider.send(method, path, json);
+      expect({ method, path, status: response.status }).toEqual({ method, path, status: 403 });
+      expect(response.body).toMatchObject({ status: 403, code: expect.any(String) });
+    }
+    const owner = await api.as(`owner-${run}`);
+    await owner.post(`${base}/messages`, { clientMessageId: `marker-${run}`, body: 'done' });
+    await log.waitFor(
+      'the second closing marker',
+      (e) => e.type === 'MessageSent' && e.conversationId === existingGroup,
     );
+    expect(log.all().filter((e) => fuzzUsers.includes(e.envelope.actor.userId))).toEqual([]);
   });
 });

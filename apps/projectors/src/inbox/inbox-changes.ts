@@ -36,7 +36,8 @@ export interface InboxChanges {
   removedMembers: Array<{ conversationId: string; userId: string }>;
   deliveries: DeviceDelivery[];
   sentMessages: Array<{ event: Extract<ConversationEvent, { type: 'MessageSent' }>; seq: number }>;
-  deletedMessageIds: string[];
+  /** [conversationId, messageId] of messages deleted for everyone. */
+  deletedMessages: Array<[string, string]>;
   ignored: IgnoredEvent[];
 }
 
@@ -67,7 +68,7 @@ export function inboxChanges(
     removedMembers: [],
     deliveries: [],
     sentMessages: [],
-    deletedMessageIds: [],
+    deletedMessages: [],
     ignored: [],
   };
 
@@ -129,7 +130,7 @@ export function inboxChanges(
         if (row.lastMessageId === event.messageId) row.lastMessagePreview = previewOf(event);
         break;
       case 'MessageDeleted':
-        changes.deletedMessageIds.push(event.messageId);
+        changes.deletedMessages.push([event.conversationId, event.messageId]);
         if (row.lastMessageId === event.messageId) row.lastMessagePreview = DELETED_PREVIEW;
         break;
       case 'MessagesDelivered': {

@@ -119,9 +119,9 @@ describe('the inbox projection', () => {
       { event_type: 'MessageSent', reason: 'duplicate-message' },
     ]);
     const facts = await new InboxStore(pool, schema).messages([
-      `${run}-g-late`,
-      `${run}-g-m1`,
-      `${run}-g-m4`,
+      [group, `${run}-g-late`],
+      [group, `${run}-g-m1`],
+      [group, `${run}-g-m4`],
     ]);
     expect(facts.map((m) => [m.messageId, m.seq, m.deleted]).sort()).toEqual([
       [`${run}-g-m1`, 2, false],

@@ -23,7 +23,7 @@ export function inboxProjection(version: number): PostgresProjection {
       const refs = referencesOf(events);
       const store = new InboxStore(db, schema);
       const conversations = await store.conversations(refs.conversationIds);
-      const messages = await store.messages(refs.messageIds, refs.clientKeys);
+      const messages = await store.messages(refs.messages, refs.sends);
       const ledger = new ConversationLedger({
         conversations: conversations.map((c) => c.state),
         messages,

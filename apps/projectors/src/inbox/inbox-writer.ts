@@ -108,10 +108,13 @@ export async function writeInboxChanges(
     );
   }
 
-  if (changes.deletedMessageIds.length > 0) {
-    await db.query(`UPDATE ${schema}.messages SET deleted = true WHERE message_id = ANY($1)`, [
-      changes.deletedMessageIds,
-    ]);
+  const deleted = changes.deletedMessages;
+  if (deleted.length > 0) {
+    await db.query(
+      `UPDATE ${schema}.messages SET deleted = true
+       WHERE (conversation_id, message_id) IN (SELECT * FROM unnest($1::text[], $2::text[]))`,
+      [deleted.map(([conversation]) => conversation), deleted.map(([, message]) => message)],
+    );
   }
 
   const i = changes.ignored;

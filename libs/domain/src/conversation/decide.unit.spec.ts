@@ -300,6 +300,18 @@ describe('messages', () => {
       .thenFails('message-not-found');
   });
 
+  it('tells an outsider only that they are not a member, whether the message exists or not', () => {
+    const history = [groupCreated('alice', ['bob']), messageSent('bob', 'm-1')];
+    for (const messageId of ['m-1', 'no-such-message']) {
+      given(...history)
+        .when('mallory', { type: 'DeleteMessage', conversationId, messageId })
+        .thenFails('not-a-member');
+      given(...history)
+        .when('mallory', { type: 'AddReaction', conversationId, messageId, emoji: '👍' })
+        .thenFails('not-a-member');
+    }
+  });
+
   it('lets only the author edit', () => {
     const history = [groupCreated('alice', ['bob']), messageSent('bob', 'm-1')];
     const edit = {

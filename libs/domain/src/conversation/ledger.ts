@@ -14,28 +14,35 @@ export interface Outcome {
   target?: MessageFacts;
 }
 
-/** Ids a batch of events refers to: what a projection loads before folding it. */
+/**
+ * Ids a batch of events refers to: what a projection loads before folding it. Messages are
+ * identified within their conversation: a conversation's events all live in one partition, so
+ * everything the ledger compares is in one total order and a rebuild compares the same way.
+ */
 export interface References {
   conversationIds: Set<string>;
-  messageIds: Set<string>;
-  /** `senderId/clientMessageId` of every send, to find earlier duplicates. */
-  clientKeys: Set<string>;
+  /** [conversationId, messageId] of every message an event names. */
+  messages: Array<[string, string]>;
+  /** [conversationId, senderId, clientMessageId] of every send, to find earlier duplicates. */
+  sends: Array<[string, string, string]>;
 }
 
-export const clientKeyOf = (senderId: string, clientMessageId: string) =>
-  `${senderId}/${clientMessageId}`;
+const messageKeyOf = (conversationId: string, messageId: string) =>
+  `${conversationId}\u0000${messageId}`;
+const clientKeyOf = (conversationId: string, senderId: string, clientMessageId: string) =>
+  `${conversationId}\u0000${senderId}\u0000${clientMessageId}`;
 
 export function referencesOf(events: readonly ConversationEvent[]): References {
   const refs: References = {
     conversationIds: new Set(),
-    messageIds: new Set(),
-    clientKeys: new Set(),
+    messages: [],
+    sends: [],
   };
   for (const event of events) {
     refs.conversationIds.add(event.conversationId);
-    if ('messageId' in event) refs.messageIds.add(event.messageId);
+    if ('messageId' in event) refs.messages.push([event.conversationId, event.messageId]);
     if (event.type === 'MessageSent') {
-      refs.clientKeys.add(clientKeyOf(event.senderId, event.clientMessageId));
+      refs.sends.push([event.conversationId, event.senderId, event.clientMessageId]);
     }
   }
   return refs;
@@ -88,13 +95,13 @@ export class ConversationLedger {
     return [...this.conversations.values()].filter((s): s is ConversationState => s !== null);
   }
 
-  message(messageId: string): MessageFacts | null {
-    return this.messages.get(messageId) ?? null;
+  message(conversationId: string, messageId: string): MessageFacts | null {
+    return this.messages.get(messageKeyOf(conversationId, messageId)) ?? null;
   }
 
-  /** The message a sender sent under a client message id (see clientKeyOf). */
-  sentBy(clientKey: string): MessageFacts | null {
-    return this.clientKeys.get(clientKey) ?? null;
+  /** The message a sender sent in a conversation under a client message id. */
+  sentBy(conversationId: string, senderId: string, clientMessageId: string): MessageFacts | null {
+    return this.clientKeys.get(clientKeyOf(conversationId, senderId, clientMessageId)) ?? null;
   }
 
   conversation(conversationId: string): ConversationState | null {
@@ -105,17 +112,19 @@ export class ConversationLedger {
     if (event.type === 'MessageSent') {
       return {
         duplicate:
-          this.messages.get(event.messageId) ??
-          this.clientKeys.get(clientKeyOf(event.senderId, event.clientMessageId)) ??
-          null,
+          this.message(event.conversationId, event.messageId) ??
+          this.sentBy(event.conversationId, event.senderId, event.clientMessageId),
       };
     }
-    if ('messageId' in event) return { target: this.messages.get(event.messageId) ?? null };
+    if ('messageId' in event) return { target: this.message(event.conversationId, event.messageId) };
     return {};
   }
 
   private remember(message: MessageFacts) {
-    this.messages.set(message.messageId, message);
-    this.clientKeys.set(clientKeyOf(message.senderId, message.clientMessageId), message);
+    this.messages.set(messageKeyOf(message.conversationId, message.messageId), message);
+    this.clientKeys.set(
+      clientKeyOf(message.conversationId, message.senderId, message.clientMessageId),
+      message,
+    );
   }
 }

@@ -108,7 +108,7 @@ describe('the conversation ledger', () => {
     first.apply(messageSent('bob', 'm1'));
     const resumed = new ConversationLedger({
       conversations: first.states(),
-      messages: [first.message('m1')!],
+      messages: [first.message(CONVERSATION, 'm1')!],
     });
     expect(resumed.apply(messageSent('alice', 'm2')).seq).toBe(3);
     expect(resumed.apply(messageSent('bob', 'm1')).verdict.accepted).toBe(false);

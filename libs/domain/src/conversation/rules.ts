@@ -39,8 +39,10 @@ export function judge(
   }
   if (!state) return reject('conversation-not-found');
 
-  const memberOnly = (userId: string) =>
-    state.members.has(userId) ? ACCEPTED : reject('not-a-member', `${userId} is not a member`);
+  // Membership is judged first: an outsider learns nothing about the conversation's messages.
+  const outsider = (userId: string) =>
+    state.members.has(userId) ? undefined : reject('not-a-member', `${userId} is not a member`);
+  const memberOnly = (userId: string) => outsider(userId) ?? ACCEPTED;
 
   switch (event.type) {
     case 'MemberAdded':
@@ -51,21 +53,22 @@ export function judge(
 
     case 'MemberRemoved':
       if (state.kind === 'DIRECT') return reject('membership-fixed');
-      if (!state.members.has(event.userId)) return reject('member-not-found');
-      if (event.reason === 'LEFT') {
-        return event.removedBy === event.userId
-          ? ACCEPTED
-          : reject('invalid-members', 'only members themselves leave');
+      // Authority before existence: a non-admin learns nothing about who is a member.
+      if (event.reason === 'LEFT' && event.removedBy !== event.userId) {
+        return reject('invalid-members', 'only members themselves leave');
       }
-      return isAdmin(state, event.removedBy) ? ACCEPTED : reject('not-an-admin');
+      if (event.reason !== 'LEFT' && !isAdmin(state, event.removedBy)) {
+        return reject('not-an-admin');
+      }
+      return state.members.has(event.userId) ? ACCEPTED : reject('member-not-found');
 
     case 'MemberRoleChanged': {
       if (state.kind === 'DIRECT') return reject('membership-fixed');
-      const member = state.members.get(event.userId);
-      if (!member) return reject('member-not-found');
       // A group left without admins promotes a member (see decide: leave), so it never locks.
       const promotesOrphanedGroup = !hasAdmin(state) && event.role === 'ADMIN';
       if (!isAdmin(state, event.changedBy) && !promotesOrphanedGroup) return reject('not-an-admin');
+      const member = state.members.get(event.userId);
+      if (!member) return reject('member-not-found');
       if (member.role === event.role) return reject('role-unchanged');
       return ACCEPTED;
     }
@@ -78,23 +81,23 @@ export function judge(
 
     case 'MessageEdited':
       return (
+        outsider(event.editorId) ??
         targetProblem(state, facts.target) ??
-        (facts.target!.senderId === event.editorId
-          ? memberOnly(event.editorId)
-          : reject('not-the-author'))
+        (facts.target!.senderId === event.editorId ? ACCEPTED : reject('not-the-author'))
       );
 
     case 'MessageDeleted':
       return (
+        outsider(event.deletedBy) ??
         targetProblem(state, facts.target) ??
         (facts.target!.senderId === event.deletedBy || isAdmin(state, event.deletedBy)
-          ? memberOnly(event.deletedBy)
+          ? ACCEPTED
           : reject('not-author-or-admin'))
       );
 
     case 'ReactionAdded':
     case 'ReactionRemoved':
-      return targetProblem(state, facts.target) ?? memberOnly(event.userId);
+      return outsider(event.userId) ?? targetProblem(state, facts.target) ?? ACCEPTED;
 
     case 'MessagesDelivered':
     case 'MessagesRead':

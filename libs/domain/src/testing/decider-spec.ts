@@ -2,7 +2,7 @@ import type { Actor, ConversationEvent } from '@chat/events';
 import type { RejectionCode } from '../errors';
 import type { ConversationCommand, DecisionContext, DecisionState } from '../conversation/commands';
 import { decide } from '../conversation/decide';
-import { ConversationLedger, clientKeyOf } from '../conversation/ledger';
+import { ConversationLedger } from '../conversation/ledger';
 
 /** The fixed clock of specifications. */
 export const NOW = Date.UTC(2026, 0, 1);
@@ -50,10 +50,10 @@ export function given(...history: ConversationEvent[]) {
       const replyTo = command.type === 'SendMessage' ? command.replyTo : null;
       const state: DecisionState = {
         conversation: ledger.conversation(command.conversationId),
-        message: ledger.message(target ?? replyTo ?? ''),
+        message: ledger.message(command.conversationId, target ?? replyTo ?? ''),
         duplicate:
           command.type === 'SendMessage'
-            ? ledger.sentBy(clientKeyOf(ctx.actor.userId, command.clientMessageId))
+            ? ledger.sentBy(command.conversationId, ctx.actor.userId, command.clientMessageId)
             : null,
       };
       const decision = decide(command, state, ctx);

@@ -37,6 +37,8 @@ interface MessageRow {
   deleted: boolean;
 }
 
+const FACTS = `message_id, conversation_id, seq, sender_id, client_message_id, deleted`;
+
 const toFacts = (row: MessageRow): MessageFacts => ({
   messageId: row.message_id,
   conversationId: row.conversation_id,
@@ -103,45 +105,41 @@ export class InboxStore {
     return found?.state ?? null;
   }
 
-  /** Messages by id, and by `senderId/clientMessageId` (see clientKeyOf). */
+  /**
+   * Messages by [conversationId, messageId], and by [conversationId, senderId, clientMessageId]
+   * (see References in @chat/domain).
+   */
   async messages(
-    ids: Iterable<string>,
-    clientKeys: Iterable<string> = [],
+    ids: ReadonlyArray<readonly [string, string]>,
+    sends: ReadonlyArray<readonly [string, string, string]> = [],
   ): Promise<MessageFacts[]> {
-    const messageIds = [...ids];
-    const keys = [...clientKeys].map((key) => {
-      const slash = key.indexOf('/');
-      return [key.slice(0, slash), key.slice(slash + 1)] as const;
-    });
-    if (messageIds.length === 0 && keys.length === 0) return [];
+    if (ids.length === 0 && sends.length === 0) return [];
     const { rows } = await this.db.query<MessageRow>(
-      `SELECT message_id, conversation_id, seq, sender_id, client_message_id, deleted
-       FROM ${this.schema}.messages
-       WHERE message_id = ANY($1)
-          OR (sender_id, client_message_id) IN (SELECT * FROM unnest($2::text[], $3::text[]))`,
-      [messageIds, keys.map(([sender]) => sender), keys.map(([, client]) => client)],
+      `SELECT ${FACTS} FROM ${this.schema}.messages
+       WHERE (conversation_id, message_id) IN (SELECT * FROM unnest($1::text[], $2::text[]))
+          OR (conversation_id, sender_id, client_message_id)
+             IN (SELECT * FROM unnest($3::text[], $4::text[], $5::text[]))`,
+      [
+        ids.map(([conversation]) => conversation),
+        ids.map(([, message]) => message),
+        sends.map(([conversation]) => conversation),
+        sends.map(([, sender]) => sender),
+        sends.map(([, , client]) => client),
+      ],
     );
     return rows.map(toFacts);
   }
 
-  async message(messageId: string): Promise<MessageFacts | null> {
-    const [found] = await this.messages([messageId]);
+  async message(conversationId: string, messageId: string): Promise<MessageFacts | null> {
+    const [found] = await this.messages([[conversationId, messageId]]);
     return found ?? null;
-  }
-
-  async sentBy(senderId: string, clientMessageId: string): Promise<MessageFacts | null> {
-    const { rows } = await this.db.query<MessageRow>(
-      `SELECT message_id, conversation_id, seq, sender_id, client_message_id, deleted
-       FROM ${this.schema}.messages WHERE sender_id = $1 AND client_message_id = $2`,
-      [senderId, clientMessageId],
-    );
-    return rows[0] ? toFacts(rows[0]) : null;
   }
 
   /**
    * Everything one command is decided on, in one round trip: the conversation with the members
    * asked for (`null`: all of them), the message it targets, and the sender's earlier message
-   * under the same client message id.
+   * under the same client message id (in this conversation if there is one, else anywhere, so
+   * a client message id reused in another conversation is refused).
    */
   async decisionState(query: {
     conversationId: string;
@@ -153,7 +151,6 @@ export class InboxStore {
     message: MessageFacts | null;
     duplicate: MessageFacts | null;
   }> {
-    const facts = `message_id, conversation_id, seq, sender_id, client_message_id, deleted`;
     const { rows } = await this.db.query<{
       conversation: ConversationRow | null;
       members: Array<[string, MemberRole, number]> | null;
@@ -165,10 +162,11 @@ export class InboxStore {
          (SELECT json_agg(json_build_array(user_id, role, joined_seq) ORDER BY joined_seq, user_id)
             FROM ${this.schema}.memberships
             WHERE conversation_id = $1 AND ($2::text[] IS NULL OR user_id = ANY($2))) AS members,
-         (SELECT row_to_json(m) FROM (SELECT ${facts} FROM ${this.schema}.messages
-            WHERE message_id = $3) m) AS message,
-         (SELECT row_to_json(m) FROM (SELECT ${facts} FROM ${this.schema}.messages
-            WHERE sender_id = $4 AND client_message_id = $5) m) AS duplicate`,
+         (SELECT row_to_json(m) FROM (SELECT ${FACTS} FROM ${this.schema}.messages
+            WHERE conversation_id = $1 AND message_id = $3) m) AS message,
+         (SELECT row_to_json(m) FROM (SELECT ${FACTS} FROM ${this.schema}.messages
+            WHERE sender_id = $4 AND client_message_id = $5
+            ORDER BY conversation_id = $1 DESC LIMIT 1) m) AS duplicate`,
       [
         query.conversationId,
         query.memberIds,

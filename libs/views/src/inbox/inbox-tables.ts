@@ -44,16 +44,20 @@ function ddl(schema: string): string[] {
       PRIMARY KEY (conversation_id, user_id, device_id)
     )`,
     // What decisions and receipts need of a message; bodies live in the Cassandra timeline.
+    // A message is identified within its conversation, like everything the ledger compares.
     `CREATE TABLE IF NOT EXISTS ${schema}.messages (
-      message_id text PRIMARY KEY,
       conversation_id text NOT NULL,
+      message_id text NOT NULL,
       seq bigint NOT NULL,
       sender_id text NOT NULL,
       client_message_id text NOT NULL,
       deleted boolean NOT NULL DEFAULT false,
-      sent_at timestamptz NOT NULL
+      sent_at timestamptz NOT NULL,
+      PRIMARY KEY (conversation_id, message_id),
+      UNIQUE (conversation_id, sender_id, client_message_id)
     )`,
-    `CREATE UNIQUE INDEX IF NOT EXISTS messages_by_client_id
+    // The command API refuses a client message id reused in another conversation.
+    `CREATE INDEX IF NOT EXISTS messages_by_client_id
       ON ${schema}.messages (sender_id, client_message_id)`,
     // Events the log holds but the rules forbade at their position, with the reason.
     `CREATE TABLE IF NOT EXISTS ${schema}.ignored_events (
