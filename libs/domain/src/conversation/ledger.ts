@@ -116,7 +116,8 @@ export class ConversationLedger {
           this.sentBy(event.conversationId, event.senderId, event.clientMessageId),
       };
     }
-    if ('messageId' in event) return { target: this.message(event.conversationId, event.messageId) };
+    if ('messageId' in event)
+      return { target: this.message(event.conversationId, event.messageId) };
     return {};
   }
 
