@@ -1,6 +1,6 @@
 import type { Pool } from 'pg';
 import type { LogAdmin } from '@chat/events';
-import { readerVersion } from './inbox/inbox-tables';
+import { readerVersion } from './projection-versions';
 import { versionKey, type ProjectionName } from './projection-names';
 
 /**

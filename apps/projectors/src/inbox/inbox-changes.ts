@@ -1,5 +1,5 @@
 import type { ConversationEvent } from '@chat/events';
-import type { Outcome } from '@chat/domain';
+import type { PositionedOutcome } from '../runtime/conversation-events';
 import type { InboxConversation } from '@chat/views';
 import { DELETED_PREVIEW, previewOf } from './previews';
 
@@ -39,12 +39,6 @@ export interface InboxChanges {
   /** [conversationId, messageId] of messages deleted for everyone. */
   deletedMessages: Array<[string, string]>;
   ignored: IgnoredEvent[];
-}
-
-export interface PositionedOutcome extends Outcome {
-  topic: string;
-  partition: number;
-  offset: string;
 }
 
 const memberKey = (conversationId: string, userId: string) => `${conversationId}\u0000${userId}`;

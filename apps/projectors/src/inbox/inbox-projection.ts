@@ -1,8 +1,9 @@
-import { TOPICS, isPresenceEvent, type ConversationEvent } from '@chat/events';
+import { TOPICS } from '@chat/events';
 import { ConversationLedger, referencesOf } from '@chat/domain';
 import { InboxStore, PROJECTIONS, inboxSchemaOf } from '@chat/views';
 import type { PostgresProjection } from '../runtime/postgres-projection-runner';
-import { inboxChanges, type PositionedOutcome } from './inbox-changes';
+import { conversationEventsOf, foldInLogOrder } from '../runtime/conversation-events';
+import { inboxChanges } from './inbox-changes';
 import { writeInboxChanges } from './inbox-writer';
 
 /**
@@ -16,9 +17,7 @@ export function inboxProjection(version: number): PostgresProjection {
     version,
     topics: [TOPICS.conversations],
     async apply(db, consumed) {
-      const positioned = consumed.filter(
-        (c): c is typeof c & { event: ConversationEvent } => !isPresenceEvent(c.event),
-      );
+      const positioned = conversationEventsOf(consumed);
       const events = positioned.map((c) => c.event);
       const refs = referencesOf(events);
       const store = new InboxStore(db, schema);
@@ -28,12 +27,7 @@ export function inboxProjection(version: number): PostgresProjection {
         conversations: conversations.map((c) => c.state),
         messages,
       });
-      const outcomes: PositionedOutcome[] = positioned.map((c) => ({
-        ...ledger.apply(c.event),
-        topic: c.topic,
-        partition: c.partition,
-        offset: c.offset,
-      }));
+      const outcomes = foldInLogOrder(ledger, positioned);
       const changes = inboxChanges(conversations, outcomes);
       await writeInboxChanges(db, schema, changes);
       return { ignored: changes.ignored.length };

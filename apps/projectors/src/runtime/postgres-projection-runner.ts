@@ -10,7 +10,7 @@ import {
 import type { LogClient } from '@chat/events';
 import type { Logger } from '@chat/observability';
 import { consumerGroupOf, versionKey, type ProjectionName } from '@chat/views';
-import { projectionMetrics } from './projection-metrics';
+import { projectionMetrics, recordBatch } from './projection-metrics';
 
 /** A projection kept in Postgres: applies a batch of new events inside the given transaction. */
 export interface PostgresProjection {
@@ -52,27 +52,23 @@ export function createPostgresProjectionRunner(options: {
       const next = await lockPosition(client, key, batch);
       const fresh = batch.events.filter((e) => BigInt(e.offset) >= next);
       const skipped = batch.events.length - fresh.length;
+      let ignored = 0;
       if (BigInt(batch.lastOffset) < next) {
         await client.query('ROLLBACK');
       } else {
-        const { ignored } = await projection.apply(client, fresh);
+        ({ ignored } = await projection.apply(client, fresh));
         await client.query(
           `UPDATE projection_positions SET next_offset = $4, updated_at = now()
            WHERE projection = $1 AND topic = $2 AND partition = $3`,
           [key, batch.topic, batch.partition, (BigInt(batch.lastOffset) + 1n).toString()],
         );
         await client.query('COMMIT');
-        projectionMetrics.events.inc(
-          { projection: key, outcome: 'applied' },
-          fresh.length - ignored,
-        );
-        projectionMetrics.events.inc({ projection: key, outcome: 'ignored' }, ignored);
       }
-      projectionMetrics.events.inc({ projection: key, outcome: 'already-applied' }, skipped);
-      projectionMetrics.lag.set(
-        { projection: key, topic: batch.topic, partition: String(batch.partition) },
-        Math.max(0, Number(BigInt(batch.highWatermark) - BigInt(batch.lastOffset) - 1n)),
-      );
+      recordBatch(key, batch, {
+        applied: fresh.length - ignored,
+        ignored,
+        alreadyApplied: skipped,
+      });
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined);
       logger.error({ err: error, partition: batch.partition }, 'batch failed; it will be retried');

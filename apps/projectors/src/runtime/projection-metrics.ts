@@ -19,3 +19,21 @@ export const projectionMetrics = {
     buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
   }),
 };
+
+/** What one batch did, counted the same way by every runner. */
+export function recordBatch(
+  key: string,
+  batch: { topic: string; partition: number; lastOffset: string; highWatermark: string },
+  counts: { applied: number; ignored: number; alreadyApplied: number },
+) {
+  projectionMetrics.events.inc({ projection: key, outcome: 'applied' }, counts.applied);
+  projectionMetrics.events.inc({ projection: key, outcome: 'ignored' }, counts.ignored);
+  projectionMetrics.events.inc(
+    { projection: key, outcome: 'already-applied' },
+    counts.alreadyApplied,
+  );
+  projectionMetrics.lag.set(
+    { projection: key, topic: batch.topic, partition: String(batch.partition) },
+    Math.max(0, Number(BigInt(batch.highWatermark) - BigInt(batch.lastOffset) - 1n)),
+  );
+}

@@ -111,3 +111,33 @@ export const messagesRead = (
   userId,
   upToSeq,
 });
+
+export const messageEdited = (
+  messageId: string,
+  editorId: string,
+  body: string,
+  conversationId = CONVERSATION,
+): ConversationEvent => ({
+  type: 'MessageEdited',
+  envelope: envelope('MessageEdited', editorId),
+  conversationId,
+  messageId,
+  editorId,
+  body,
+  ciphertext: null,
+});
+
+export const reaction = (
+  added: boolean,
+  messageId: string,
+  userId: string,
+  emoji: string,
+  conversationId = CONVERSATION,
+): ConversationEvent => ({
+  type: added ? 'ReactionAdded' : 'ReactionRemoved',
+  envelope: envelope(added ? 'ReactionAdded' : 'ReactionRemoved', userId),
+  conversationId,
+  messageId,
+  userId,
+  emoji,
+});

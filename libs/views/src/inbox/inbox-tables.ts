@@ -1,5 +1,11 @@
 import type { Pool } from 'pg';
 import { PROJECTIONS, versionKey } from '../projection-names';
+import {
+  readerVersion,
+  registerVersion,
+  setReaderVersion,
+  withVersionLock,
+} from '../projection-versions';
 
 /** Readers query this schema; its views point at the tables of the active version. */
 export const INBOX_READER_SCHEMA = 'inbox';
@@ -74,27 +80,12 @@ function ddl(schema: string): string[] {
   ];
 }
 
-/** Serializes version changes across processes that start at the same time. */
-const LOCK = `SELECT pg_advisory_xact_lock(hashtext('projection-versions'))`;
-
 /** Creates the tables of an inbox version (idempotent) and registers the version. */
 export async function ensureInboxVersion(pool: Pool, version: number): Promise<void> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    await client.query(LOCK);
+  await withVersionLock(pool, async (client) => {
     for (const statement of ddl(inboxSchemaOf(version))) await client.query(statement);
-    await client.query(
-      `INSERT INTO projection_versions (projection, version) VALUES ($1, $2) ON CONFLICT DO NOTHING`,
-      [PROJECTIONS.inbox, version],
-    );
-    await client.query('COMMIT');
-  } catch (error) {
-    await client.query('ROLLBACK');
-    throw error;
-  } finally {
-    client.release();
-  }
+    await registerVersion(client, PROJECTIONS.inbox, version);
+  });
 }
 
 /**
@@ -103,37 +94,15 @@ export async function ensureInboxVersion(pool: Pool, version: number): Promise<v
  */
 export async function activateInboxVersion(pool: Pool, version: number): Promise<void> {
   const schema = inboxSchemaOf(version);
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    await client.query(LOCK);
+  await withVersionLock(pool, async (client) => {
     await client.query(`CREATE SCHEMA IF NOT EXISTS ${INBOX_READER_SCHEMA}`);
     for (const table of TABLES) {
       await client.query(
         `CREATE OR REPLACE VIEW ${INBOX_READER_SCHEMA}.${table} AS SELECT * FROM ${schema}.${table}`,
       );
     }
-    await client.query(
-      `INSERT INTO projection_readers (projection, version) VALUES ($1, $2)
-       ON CONFLICT (projection) DO UPDATE SET version = EXCLUDED.version, switched_at = now()`,
-      [PROJECTIONS.inbox, version],
-    );
-    await client.query('COMMIT');
-  } catch (error) {
-    await client.query('ROLLBACK');
-    throw error;
-  } finally {
-    client.release();
-  }
-}
-
-/** The version readers use, or undefined before the first activation. */
-export async function readerVersion(pool: Pool, projection: string): Promise<number | undefined> {
-  const { rows } = await pool.query<{ version: number }>(
-    'SELECT version FROM projection_readers WHERE projection = $1',
-    [projection],
-  );
-  return rows[0]?.version;
+    await setReaderVersion(client, PROJECTIONS.inbox, version);
+  });
 }
 
 /** First start: version 1 exists and readers use it. Later starts change nothing. */

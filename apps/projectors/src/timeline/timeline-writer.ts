@@ -1,0 +1,257 @@
+import type { Client } from 'cassandra-driver';
+import {
+  bucketOf,
+  reactionElement,
+  serializeState,
+  toLong,
+  type TimelineTables,
+} from '@chat/views';
+import type { StateWrite, TimelineWrite } from './timeline-writes';
+
+interface Statement {
+  /** The Cassandra partition the statement writes: statements sharing it go in one batch. */
+  partition: string;
+  query: string;
+  params: unknown[];
+}
+
+/** Requests in flight at once per batch: enough to hide round trips, bounded so memory is too. */
+const CONCURRENCY = 64;
+/** Single-partition batches stay well below Cassandra's batch size failure threshold (50 KiB). */
+const BATCH_BYTES = 24 * 1024;
+
+/** Notices keep what the event says, minus what the row already has. */
+function noticeOf(event: TimelineWrite & { op: 'item' }): string | null {
+  if (event.itemKind !== 'NOTICE') return null;
+  const { envelope: _envelope, type: _type, conversationId: _id, ...fields } = event.event;
+  return JSON.stringify(fields);
+}
+
+const itemPartition = (write: { conversationId: string; seq: number }) =>
+  `items/${write.conversationId}/${bucketOf(write.seq)}`;
+
+function statementOf(t: TimelineTables, write: TimelineWrite): Statement[] {
+  const at = toLong(write.at);
+  switch (write.op) {
+    case 'item': {
+      const event = write.event;
+      const sent = event.type === 'MessageSent' ? event : null;
+      return [
+        {
+          partition: itemPartition(write),
+          query: `INSERT INTO ${t.items} (conversation_id, bucket, seq, item_kind, event_type,
+                    message_id, actor_id, kind, body, ciphertext_algorithm, ciphertext, media,
+                    reply_to, notice, occurred_at, deleted)
+                  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, false) USING TIMESTAMP ?`,
+          params: [
+            write.conversationId,
+            bucketOf(write.seq),
+            toLong(write.seq),
+            write.itemKind,
+            event.type,
+            sent?.messageId ?? null,
+            sent?.senderId ?? event.envelope.actor.userId,
+            sent?.kind ?? null,
+            sent?.body ?? null,
+            sent?.ciphertext?.algorithm ?? null,
+            sent?.ciphertext ? Buffer.from(sent.ciphertext.data) : null,
+            sent?.media ? JSON.stringify(sent.media) : null,
+            sent?.replyTo ?? null,
+            noticeOf(write),
+            new Date(event.envelope.occurredAt),
+            at,
+          ],
+        },
+      ];
+    }
+    case 'edit':
+      return [
+        {
+          partition: itemPartition(write),
+          query: `UPDATE ${t.items} USING TIMESTAMP ?
+                  SET body = ?, ciphertext_algorithm = ?, ciphertext = ?, edited_at = ?
+                  WHERE conversation_id = ? AND bucket = ? AND seq = ?`,
+          params: [
+            at,
+            write.event.body,
+            write.event.ciphertext?.algorithm ?? null,
+            write.event.ciphertext ? Buffer.from(write.event.ciphertext.data) : null,
+            new Date(write.event.envelope.occurredAt),
+            write.conversationId,
+            bucketOf(write.seq),
+            toLong(write.seq),
+          ],
+        },
+      ];
+    case 'delete':
+      // Deleted for everyone: the content goes, the item stays to show that it was deleted.
+      return [
+        {
+          partition: itemPartition(write),
+          query: `UPDATE ${t.items} USING TIMESTAMP ?
+                  SET deleted = true, deleted_by = ?, body = null, ciphertext_algorithm = null,
+                      ciphertext = null, media = null, reply_to = null, reactions = null
+                  WHERE conversation_id = ? AND bucket = ? AND seq = ?`,
+          params: [
+            at,
+            write.deletedBy,
+            write.conversationId,
+            bucketOf(write.seq),
+            toLong(write.seq),
+          ],
+        },
+        {
+          partition: `${t.messages}/${write.conversationId}/${write.messageId}`,
+          query: `UPDATE ${t.messages} USING TIMESTAMP ? SET deleted_offset = ?
+                  WHERE conversation_id = ? AND message_id = ?`,
+          params: [at, at, write.conversationId, write.messageId],
+        },
+      ];
+    case 'reaction':
+      return [
+        {
+          partition: itemPartition(write),
+          query: `UPDATE ${t.items} USING TIMESTAMP ?
+                  SET reactions = reactions ${write.present ? '+' : '-'} ?
+                  WHERE conversation_id = ? AND bucket = ? AND seq = ?`,
+          params: [
+            at,
+            [reactionElement(write.emoji, write.userId)],
+            write.conversationId,
+            bucketOf(write.seq),
+            toLong(write.seq),
+          ],
+        },
+      ];
+    case 'message':
+      return [
+        {
+          partition: `${t.messages}/${write.conversationId}/${write.messageId}`,
+          query: `INSERT INTO ${t.messages} (conversation_id, message_id, seq, sender_id,
+                    client_message_id, sent_offset) VALUES (?, ?, ?, ?, ?, ?) USING TIMESTAMP ?`,
+          params: [
+            write.conversationId,
+            write.messageId,
+            toLong(write.seq),
+            write.senderId,
+            write.clientMessageId,
+            at,
+            at,
+          ],
+        },
+        {
+          partition: `${t.sends}/${write.conversationId}/${write.senderId}/${write.clientMessageId}`,
+          query: `INSERT INTO ${t.sends} (conversation_id, sender_id, client_message_id,
+                    message_id, sent_offset) VALUES (?, ?, ?, ?, ?) USING TIMESTAMP ?`,
+          params: [
+            write.conversationId,
+            write.senderId,
+            write.clientMessageId,
+            write.messageId,
+            at,
+            at,
+          ],
+        },
+      ];
+    case 'ignored':
+      return [
+        {
+          partition: `${t.ignored}/${write.event.conversationId}`,
+          query: `INSERT INTO ${t.ignored} (conversation_id, partition, offset, event_id,
+                    event_type, reason, detail) VALUES (?, ?, ?, ?, ?, ?, ?) USING TIMESTAMP ?`,
+          params: [
+            write.event.conversationId,
+            write.partition,
+            at,
+            write.event.envelope.eventId,
+            write.event.type,
+            write.reason,
+            write.detail,
+            at,
+          ],
+        },
+      ];
+  }
+}
+
+/**
+ * Writes a batch: every row first, then the conversations' states. A state names the offset it
+ * reflects, so it may only land once the rows it accounts for are stored; a crash in between
+ * leaves the old state, and the replay rewrites the same rows.
+ */
+export async function writeTimeline(
+  cassandra: Client,
+  tables: TimelineTables,
+  writes: { rows: TimelineWrite[]; states: StateWrite[] },
+): Promise<void> {
+  await executeGrouped(
+    cassandra,
+    writes.rows.flatMap((write) => statementOf(tables, write)),
+  );
+  await executeGrouped(
+    cassandra,
+    writes.states.map(({ conversationId, state, appliedThrough }) => ({
+      partition: conversationId,
+      query: `INSERT INTO ${tables.conversations} (conversation_id, state, applied_through)
+              VALUES (?, ?, ?) USING TIMESTAMP ?`,
+      params: [
+        conversationId,
+        serializeState(state),
+        toLong(appliedThrough),
+        toLong(appliedThrough),
+      ],
+    })),
+  );
+}
+
+/**
+ * Runs statements with bounded concurrency, those of one partition together in unlogged
+ * batches: one mutation for Cassandra instead of many, which is what lets a busy conversation
+ * cost little more than a quiet one.
+ */
+async function executeGrouped(cassandra: Client, statements: Statement[]): Promise<void> {
+  const byPartition = new Map<string, Statement[]>();
+  for (const statement of statements) {
+    const group = byPartition.get(statement.partition) ?? [];
+    group.push(statement);
+    byPartition.set(statement.partition, group);
+  }
+  const requests: Statement[][] = [];
+  for (const group of byPartition.values()) {
+    let chunk: Statement[] = [];
+    let bytes = 0;
+    for (const statement of group) {
+      const size = approximateBytes(statement);
+      if (chunk.length > 0 && bytes + size > BATCH_BYTES) {
+        requests.push(chunk);
+        chunk = [];
+        bytes = 0;
+      }
+      chunk.push(statement);
+      bytes += size;
+    }
+    requests.push(chunk);
+  }
+  let next = 0;
+  const worker = async () => {
+    while (next < requests.length) {
+      const request = requests[next++]!;
+      if (request.length === 1) {
+        await cassandra.execute(request[0]!.query, request[0]!.params, { prepare: true });
+      } else {
+        await cassandra.batch(request, { prepare: true, logged: false });
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, requests.length) }, worker));
+}
+
+function approximateBytes(statement: Statement): number {
+  let bytes = 64;
+  for (const param of statement.params) {
+    if (typeof param === 'string') bytes += param.length * 3;
+    else if (Buffer.isBuffer(param)) bytes += param.length;
+    else bytes += 16;
+  }
+  return bytes;
+}

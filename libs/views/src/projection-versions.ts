@@ -1,0 +1,69 @@
+import type { Pool, PoolClient } from 'pg';
+import type { ProjectionName } from './projection-names';
+
+type Queryable = Pick<Pool | PoolClient, 'query'>;
+
+/**
+ * The registry of projection versions lives in Postgres for every projection, wherever its
+ * rows live: one place to ask which versions exist and which one readers use.
+ */
+
+/** Serializes version changes across processes that start at the same time (in a transaction). */
+export const lockProjectionVersions = (db: Queryable) =>
+  db.query(`SELECT pg_advisory_xact_lock(hashtext('projection-versions'))`);
+
+export async function registerVersion(
+  db: Queryable,
+  projection: ProjectionName,
+  version: number,
+): Promise<void> {
+  await db.query(
+    `INSERT INTO projection_versions (projection, version) VALUES ($1, $2) ON CONFLICT DO NOTHING`,
+    [projection, version],
+  );
+}
+
+/** Points readers at a version. Call inside the transaction that repoints anything else. */
+export async function setReaderVersion(
+  db: Queryable,
+  projection: ProjectionName,
+  version: number,
+): Promise<void> {
+  await db.query(
+    `INSERT INTO projection_readers (projection, version) VALUES ($1, $2)
+     ON CONFLICT (projection) DO UPDATE SET version = EXCLUDED.version, switched_at = now()`,
+    [projection, version],
+  );
+}
+
+/** The version readers use, or undefined before the first activation. */
+export async function readerVersion(
+  db: Queryable,
+  projection: ProjectionName,
+): Promise<number | undefined> {
+  const { rows } = await db.query<{ version: number }>(
+    'SELECT version FROM projection_readers WHERE projection = $1',
+    [projection],
+  );
+  return rows[0]?.version;
+}
+
+/** Runs `work` in a transaction holding the version lock. */
+export async function withVersionLock<T>(
+  pool: Pool,
+  work: (client: PoolClient) => Promise<T>,
+): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    await lockProjectionVersions(client);
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK');
+    throw error;
+  } finally {
+    client.release();
+  }
+}

@@ -1,0 +1,279 @@
+import { types, type Client } from 'cassandra-driver';
+import type { ConversationKind, MemberRole } from '@chat/events';
+import type { ConversationState, MessageFacts } from '@chat/domain';
+import { bucketOf, type TimelineTables } from './timeline-tables';
+
+const { Long } = types;
+type Row = types.Row;
+
+/** A conversation's state as the timeline keeps it, and the log offset it reflects. */
+export interface StoredConversation {
+  state: ConversationState;
+  /** Offset after the last event applied to this state: events below it are already in. */
+  appliedThrough: bigint;
+}
+
+/** One item of a timeline as readers get it. */
+export interface TimelineItem {
+  conversationId: string;
+  seq: number;
+  /** A message, or a notice about membership (created, added, removed, role changed). */
+  itemKind: 'MESSAGE' | 'NOTICE';
+  eventType: string;
+  messageId: string | null;
+  /** The sender of a message, or whoever caused the notice. */
+  actorId: string;
+  kind: string | null;
+  body: string | null;
+  ciphertext: { algorithm: string; data: string } | null;
+  media: { objectKey: string; contentType: string; sizeBytes: number } | null;
+  replyTo: string | null;
+  notice: Record<string, unknown> | null;
+  occurredAt: string;
+  editedAt: string | null;
+  deleted: boolean;
+  deletedBy: string | null;
+  /** Emoji to the users who reacted with it, both sorted. */
+  reactions: Record<string, string[]>;
+}
+
+/** A set element of `reactions`: unambiguous whatever the emoji holds. */
+export const reactionElement = (emoji: string, userId: string) => JSON.stringify([emoji, userId]);
+
+export const toLong = (value: bigint | number | string) => Long.fromString(String(value));
+const toBigInt = (value: types.Long | null | undefined) =>
+  value === null || value === undefined ? null : BigInt(value.toString());
+
+interface SerializedState {
+  kind: ConversationKind;
+  title: string | null;
+  lastSeq: number;
+  members: Array<[string, MemberRole, number]>;
+}
+
+export function serializeState(state: ConversationState): string {
+  const stored: SerializedState = {
+    kind: state.kind,
+    title: state.title,
+    lastSeq: state.lastSeq,
+    members: [...state.members].map(([userId, m]) => [userId, m.role, m.joinedSeq]),
+  };
+  return JSON.stringify(stored);
+}
+
+function parseState(conversationId: string, text: string): ConversationState {
+  const stored = JSON.parse(text) as SerializedState;
+  return {
+    conversationId,
+    kind: stored.kind,
+    title: stored.title,
+    lastSeq: stored.lastSeq,
+    members: new Map(
+      stored.members.map(([userId, role, joinedSeq]) => [userId, { role, joinedSeq }]),
+    ),
+  };
+}
+
+const PREPARED = { prepare: true } as const;
+
+/** Lookups in flight at once: enough to hide round trips, far below the driver's queue. */
+const LOOKUP_CONCURRENCY = 128;
+
+/** `Promise.all(items.map(fn))` with at most `limit` calls in flight. */
+async function mapBounded<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>) {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await fn(items[index]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
+/**
+ * Reads of one timeline version: what the projector loads before folding a batch, and the
+ * history pages readers ask for. Lookups are single-partition queries run concurrently, the
+ * access pattern Cassandra is fast at.
+ */
+export class TimelineStore {
+  constructor(
+    private readonly cassandra: Client,
+    readonly tables: TimelineTables,
+  ) {}
+
+  async conversations(ids: Iterable<string>): Promise<Map<string, StoredConversation>> {
+    const rows = await mapBounded([...ids], LOOKUP_CONCURRENCY, (id) =>
+      this.cassandra
+        .execute(
+          `SELECT conversation_id, state, applied_through FROM ${this.tables.conversations}
+             WHERE conversation_id = ?`,
+          [id],
+          PREPARED,
+        )
+        .then((result) => result.first()),
+    );
+    const found = new Map<string, StoredConversation>();
+    for (const row of rows) {
+      if (!row) continue;
+      found.set(row.conversation_id, {
+        state: parseState(row.conversation_id, row.state),
+        appliedThrough: toBigInt(row.applied_through) ?? 0n,
+      });
+    }
+    return found;
+  }
+
+  /**
+   * Message facts by [conversation, message] and by [conversation, sender, client message id],
+   * as of each conversation's `appliedThrough`: a fact written by a batch whose state never got
+   * stored (a crash between the two) is from that conversation's future, and is left out.
+   */
+  async messageFacts(
+    messages: ReadonlyArray<readonly [string, string]>,
+    sends: ReadonlyArray<readonly [string, string, string]>,
+    appliedThrough: (conversationId: string) => bigint,
+  ): Promise<MessageFacts[]> {
+    const sent = await mapBounded(
+      sends,
+      LOOKUP_CONCURRENCY,
+      ([conversationId, senderId, clientMessageId]) =>
+        this.cassandra
+          .execute(
+            `SELECT message_id, sent_offset FROM ${this.tables.sends}
+             WHERE conversation_id = ? AND sender_id = ? AND client_message_id = ?`,
+            [conversationId, senderId, clientMessageId],
+            PREPARED,
+          )
+          .then((result) => {
+            const row = result.first();
+            const known = row && toBigInt(row.sent_offset)! < appliedThrough(conversationId);
+            return known ? ([conversationId, row.message_id as string] as const) : undefined;
+          }),
+    );
+    const keys = new Map<string, readonly [string, string]>();
+    for (const key of [...messages, ...sent]) if (key) keys.set(key.join('\u0000'), key);
+    const rows = await mapBounded(
+      [...keys.values()],
+      LOOKUP_CONCURRENCY,
+      ([conversationId, messageId]) =>
+        this.cassandra
+          .execute(
+            `SELECT * FROM ${this.tables.messages} WHERE conversation_id = ? AND message_id = ?`,
+            [conversationId, messageId],
+            PREPARED,
+          )
+          .then((result) => result.first()),
+    );
+    return rows
+      .filter((row): row is Row => {
+        return !!row && toBigInt(row.sent_offset)! < appliedThrough(row.conversation_id);
+      })
+      .map((row) => {
+        const deletedAt = toBigInt(row.deleted_offset);
+        return {
+          conversationId: row.conversation_id,
+          messageId: row.message_id,
+          seq: Number(row.seq),
+          senderId: row.sender_id,
+          clientMessageId: row.client_message_id,
+          deleted: deletedAt !== null && deletedAt < appliedThrough(row.conversation_id),
+        };
+      });
+  }
+
+  /**
+   * A page of history, newest first: items with seq below `beforeSeq` (default: all), at most
+   * `limit` of them, walking buckets downwards.
+   */
+  async history(
+    conversationId: string,
+    options: { beforeSeq?: number; limit: number },
+  ): Promise<TimelineItem[]> {
+    let before = options.beforeSeq;
+    if (before === undefined) {
+      const stored = (await this.conversations([conversationId])).get(conversationId);
+      if (!stored) return [];
+      before = stored.state.lastSeq + 1;
+    }
+    const items: TimelineItem[] = [];
+    for (let bucket = bucketOf(before - 1); bucket >= 0 && items.length < options.limit; bucket--) {
+      const result = await this.cassandra.execute(
+        `SELECT * FROM ${this.tables.items}
+         WHERE conversation_id = ? AND bucket = ? AND seq < ? LIMIT ?`,
+        [conversationId, bucket, toLong(before), options.limit - items.length],
+        PREPARED,
+      );
+      items.push(...result.rows.map(toItem));
+    }
+    return items;
+  }
+
+  /** Items with seq in [fromSeq, toSeq], oldest first: what a client that fell behind missed. */
+  async range(conversationId: string, fromSeq: number, toSeq: number): Promise<TimelineItem[]> {
+    const items: TimelineItem[] = [];
+    for (let bucket = bucketOf(fromSeq); bucket <= bucketOf(toSeq); bucket++) {
+      const result = await this.cassandra.execute(
+        `SELECT * FROM ${this.tables.items}
+         WHERE conversation_id = ? AND bucket = ? AND seq >= ? AND seq <= ? ORDER BY seq ASC`,
+        [conversationId, bucket, toLong(fromSeq), toLong(toSeq)],
+        PREPARED,
+      );
+      items.push(...result.rows.map(toItem));
+    }
+    return items;
+  }
+
+  async item(conversationId: string, seq: number): Promise<TimelineItem | null> {
+    const result = await this.cassandra.execute(
+      `SELECT * FROM ${this.tables.items} WHERE conversation_id = ? AND bucket = ? AND seq = ?`,
+      [conversationId, bucketOf(seq), toLong(seq)],
+      PREPARED,
+    );
+    const row = result.first();
+    return row ? toItem(row) : null;
+  }
+
+  async message(conversationId: string, messageId: string): Promise<TimelineItem | null> {
+    const result = await this.cassandra.execute(
+      `SELECT seq FROM ${this.tables.messages} WHERE conversation_id = ? AND message_id = ?`,
+      [conversationId, messageId],
+      PREPARED,
+    );
+    const row = result.first();
+    return row ? this.item(conversationId, Number(row.seq)) : null;
+  }
+}
+
+function toItem(row: Row): TimelineItem {
+  const reactions: Record<string, string[]> = {};
+  for (const element of ((row.reactions as string[] | null) ?? []).slice().sort()) {
+    const [emoji, userId] = JSON.parse(element) as [string, string];
+    (reactions[emoji] ??= []).push(userId);
+  }
+  const ciphertext = row.ciphertext as Buffer | null;
+  return {
+    conversationId: row.conversation_id,
+    seq: Number(row.seq),
+    itemKind: row.item_kind,
+    eventType: row.event_type,
+    messageId: row.message_id ?? null,
+    actorId: row.actor_id,
+    kind: row.kind ?? null,
+    body: row.body ?? null,
+    ciphertext:
+      ciphertext && row.ciphertext_algorithm
+        ? { algorithm: row.ciphertext_algorithm, data: ciphertext.toString('base64') }
+        : null,
+    media: row.media ? JSON.parse(row.media) : null,
+    replyTo: row.reply_to ?? null,
+    notice: row.notice ? JSON.parse(row.notice) : null,
+    occurredAt: (row.occurred_at as Date).toISOString(),
+    editedAt: row.edited_at ? (row.edited_at as Date).toISOString() : null,
+    deleted: row.deleted === true,
+    deletedBy: row.deleted_by ?? null,
+    reactions,
+  };
+}

@@ -1,0 +1,141 @@
+import type { Client } from 'cassandra-driver';
+import type { Pool } from 'pg';
+import { PROJECTIONS, versionKey } from '../projection-names';
+import {
+  readerVersion,
+  registerVersion,
+  setReaderVersion,
+  withVersionLock,
+} from '../projection-versions';
+
+/** Items per Cassandra partition of a timeline: a conversation's partitions stay bounded. */
+export const TIMELINE_BUCKET_SIZE = 1000;
+
+export const bucketOf = (seq: number) => Math.floor(seq / TIMELINE_BUCKET_SIZE);
+
+/** Fully qualified names of one timeline version's tables. */
+export interface TimelineTables {
+  keyspace: string;
+  /** The timeline: one row per seq, newest first, partitioned by (conversation, bucket). */
+  items: string;
+  /** What the rules need of a message: its seq, author, and when it was sent and deleted. */
+  messages: string;
+  /** A sender's client message id to the message it created, to find duplicates. */
+  sends: string;
+  /** Each conversation's state (members, last seq) and the offset it reflects. */
+  conversations: string;
+  /** Events the rules forbade at their position, with the reason. */
+  ignored: string;
+}
+
+export function timelineTablesOf(keyspace: string, version: number): TimelineTables {
+  const suffix = versionKey(PROJECTIONS.timeline, version).slice(PROJECTIONS.timeline.length);
+  const table = (name: string) => `${keyspace}.timeline_${name}${suffix}`;
+  return {
+    keyspace,
+    items: table('items'),
+    messages: table('messages'),
+    sends: table('sends'),
+    conversations: table('conversations'),
+    ignored: table('ignored'),
+  };
+}
+
+/**
+ * Every write to these tables carries the Kafka offset of the event behind it as its write
+ * timestamp (USING TIMESTAMP). Cassandra keeps the cell with the highest timestamp, so writes
+ * land in any order, a replay after a crash rewrites the same cells without undoing later
+ * ones (a replayed send never resurrects a deleted body), and two instances racing on one
+ * partition converge. Never write these tables without such a timestamp: a wall-clock one
+ * would shadow every later offset.
+ */
+function ddl(t: TimelineTables): string[] {
+  return [
+    `CREATE TABLE IF NOT EXISTS ${t.items} (
+      conversation_id text,
+      bucket int,
+      seq bigint,
+      item_kind text,
+      event_type text,
+      message_id text,
+      actor_id text,
+      kind text,
+      body text,
+      ciphertext_algorithm text,
+      ciphertext blob,
+      media text,
+      reply_to text,
+      notice text,
+      occurred_at timestamp,
+      edited_at timestamp,
+      deleted boolean,
+      deleted_by text,
+      reactions set<text>,
+      PRIMARY KEY ((conversation_id, bucket), seq)
+    ) WITH CLUSTERING ORDER BY (seq DESC)`,
+    `CREATE TABLE IF NOT EXISTS ${t.messages} (
+      conversation_id text,
+      message_id text,
+      seq bigint,
+      sender_id text,
+      client_message_id text,
+      sent_offset bigint,
+      deleted_offset bigint,
+      PRIMARY KEY ((conversation_id, message_id))
+    )`,
+    `CREATE TABLE IF NOT EXISTS ${t.sends} (
+      conversation_id text,
+      sender_id text,
+      client_message_id text,
+      message_id text,
+      sent_offset bigint,
+      PRIMARY KEY ((conversation_id, sender_id, client_message_id))
+    )`,
+    `CREATE TABLE IF NOT EXISTS ${t.conversations} (
+      conversation_id text PRIMARY KEY,
+      state text,
+      applied_through bigint
+    )`,
+    `CREATE TABLE IF NOT EXISTS ${t.ignored} (
+      conversation_id text,
+      partition int,
+      offset bigint,
+      event_id text,
+      event_type text,
+      reason text,
+      detail text,
+      PRIMARY KEY ((conversation_id), partition, offset)
+    )`,
+  ];
+}
+
+/** Creates a timeline version's tables (idempotent) and registers the version. */
+export async function ensureTimelineVersion(
+  cassandra: Client,
+  pool: Pool,
+  keyspace: string,
+  version: number,
+): Promise<TimelineTables> {
+  const tables = timelineTablesOf(keyspace, version);
+  // Schema changes one at a time: concurrent DDL confuses Cassandra's schema agreement.
+  for (const statement of ddl(tables)) await cassandra.execute(statement);
+  await withVersionLock(pool, (client) => registerVersion(client, PROJECTIONS.timeline, version));
+  return tables;
+}
+
+/** Points readers at a timeline version (the rows are already there; readers ask Postgres). */
+export async function activateTimelineVersion(pool: Pool, version: number): Promise<void> {
+  await withVersionLock(pool, (client) => setReaderVersion(client, PROJECTIONS.timeline, version));
+}
+
+/** First start: version 1 exists and readers use it. Later starts change nothing. */
+export async function ensureTimelineReadable(
+  cassandra: Client,
+  pool: Pool,
+  keyspace: string,
+): Promise<number> {
+  const current = await readerVersion(pool, PROJECTIONS.timeline);
+  await ensureTimelineVersion(cassandra, pool, keyspace, current ?? 1);
+  if (current === undefined) await activateTimelineVersion(pool, 1);
+  return current ?? 1;
+}
