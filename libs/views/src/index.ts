@@ -5,3 +5,5 @@ export * from './timeline/timeline-tables';
 export * from './timeline/timeline-store';
 export * from './inbox/inbox-tables';
 export * from './inbox/inbox-store';
+export * from './digest/view-digest';
+export * from './projection-positions';

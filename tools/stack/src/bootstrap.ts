@@ -1,8 +1,13 @@
 import type { Config } from '@chat/config';
 import { bootstrapEventLog } from '@chat/events';
 import { createLogger } from '@chat/observability';
-import { createPgPool, migrateCassandra, migratePostgres } from '@chat/storage';
-import { ensureInboxReadable } from '@chat/views';
+import {
+  createCassandraClient,
+  createPgPool,
+  migrateCassandra,
+  migratePostgres,
+} from '@chat/storage';
+import { ensureInboxReadable, ensureTimelineReadable } from '@chat/views';
 
 /** Topics, schemas, keyspace, tables and migrations: everything idempotent. */
 export async function bootstrap(config: Config): Promise<void> {
@@ -12,9 +17,16 @@ export async function bootstrap(config: Config): Promise<void> {
     migratePostgres(config),
     migrateCassandra(config),
   ]);
-  // Readers (the command API) need the inbox views before the projectors first start.
+  // Readers (the command API, the gateway) need a version of each view before the
+  // projectors first start.
   const pool = createPgPool(config, { max: 1 });
-  await ensureInboxReadable(pool).finally(() => pool.end());
+  const cassandraClient = createCassandraClient(config);
+  try {
+    await ensureInboxReadable(pool);
+    await ensureTimelineReadable(cassandraClient, pool, config.cassandra.keyspace);
+  } finally {
+    await Promise.all([pool.end(), cassandraClient.shutdown()]);
+  }
   const changes = [
     ...log.createdTopics.map((topic) => `topic ${topic}`),
     ...postgres.map((m) => `postgres ${m}`),

@@ -21,9 +21,10 @@ const CONCURRENCY = 64;
 const BATCH_BYTES = 24 * 1024;
 
 /** Notices keep what the event says, minus what the row already has. */
-function noticeOf(event: TimelineWrite & { op: 'item' }): string | null {
-  if (event.itemKind !== 'NOTICE') return null;
-  const { envelope: _envelope, type: _type, conversationId: _id, ...fields } = event.event;
+function noticeOf(write: TimelineWrite & { op: 'item' }): string | null {
+  if (write.itemKind !== 'NOTICE') return null;
+  const fields: Record<string, unknown> = { ...write.event };
+  for (const known of ['envelope', 'type', 'conversationId']) delete fields[known];
   return JSON.stringify(fields);
 }
 

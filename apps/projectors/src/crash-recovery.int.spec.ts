@@ -1,0 +1,157 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { createEventAppender, createEventCodec, createLogAdmin, TOPICS } from '@chat/events';
+import { eventLogFixture, waitFor } from '@chat/events/testing';
+import { createCassandraClient, createPgPool } from '@chat/storage';
+import {
+  digestInbox,
+  digestTimeline,
+  inboxSchemaOf,
+  lagOf,
+  positionsOf,
+  PROJECTIONS,
+  timelineTablesOf,
+  versionKey,
+} from '@chat/views';
+import { scriptedWorkload } from '../../../test/harness/scripted-workload';
+
+/**
+ * Exactly-once effect under crashes: a projector process is killed with SIGKILL while it works
+ * through a large backlog, restarted, killed again, and finally left to finish. Its views must
+ * then be identical, digest for digest, to a clean rebuild from the same log.
+ */
+const ROOT = join(__dirname, '..', '..', '..');
+const { config, logger, kafka, registryUrl } = eventLogFixture('crash-recovery');
+const pool = createPgPool(config, { max: 2 });
+const cassandra = createCassandraClient(config);
+const keyspace = config.cassandra.keyspace;
+const stores = { pool, cassandra, keyspace };
+const appender = createEventAppender({ kafka, codec: createEventCodec({ registryUrl }), logger });
+const newVersion = () => 200000 + Math.floor(Math.random() * 1000000);
+const crashed = { inbox: newVersion(), timeline: newVersion() };
+const clean = { inbox: newVersion(), timeline: newVersion() };
+const VIEWS = [PROJECTIONS.inbox, PROJECTIONS.timeline] as const;
+const workload = scriptedWorkload({
+  run: randomUUID().slice(0, 8),
+  conversations: 40,
+  eventsPerConversation: 150,
+});
+let ends: Array<{ partition: number; high: string }>;
+
+function startChild(versions: Record<string, number>): ChildProcess {
+  return spawn(
+    join(ROOT, 'node_modules', '.bin', 'tsx'),
+    [join(ROOT, 'test', 'harness', 'run-projections.ts')],
+    {
+      cwd: ROOT,
+      env: { ...process.env, PROJECTION_VERSIONS: JSON.stringify(versions) },
+      stdio: 'ignore',
+    },
+  );
+}
+
+async function lag(versions: Record<(typeof VIEWS)[number], number>) {
+  const lags = await Promise.all(
+    VIEWS.map(async (view) =>
+      lagOf(await positionsOf(stores, view, versions[view], TOPICS.conversations), ends),
+    ),
+  );
+  return Object.fromEntries(VIEWS.map((view, i) => [view, lags[i]!]));
+}
+
+const exited = (child: ChildProcess) =>
+  new Promise<void>((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) resolve();
+    else child.once('exit', () => resolve());
+  });
+
+beforeAll(async () => {
+  await appender.connect();
+  for (let i = 0; i < workload.events.length; i += 1000) {
+    await appender.append(workload.events.slice(i, i + 1000));
+  }
+  const admin = await createLogAdmin(kafka);
+  ends = await admin.partitionOffsets(TOPICS.conversations);
+  await admin.disconnect();
+}, 120000);
+
+afterAll(async () => {
+  await appender.disconnect();
+  for (const versions of [crashed, clean]) {
+    await pool.query(`DROP SCHEMA IF EXISTS ${inboxSchemaOf(versions.inbox)} CASCADE`);
+    const tables = timelineTablesOf(keyspace, versions.timeline);
+    for (const table of Object.values(tables).filter((name) => name !== keyspace)) {
+      await cassandra.execute(`DROP TABLE IF EXISTS ${table}`);
+    }
+    await pool.query(
+      `DELETE FROM projection_versions WHERE (projection, version) IN (($1, $2), ($3, $4))`,
+      [PROJECTIONS.inbox, versions.inbox, PROJECTIONS.timeline, versions.timeline],
+    );
+    await pool.query('DELETE FROM projection_positions WHERE projection = $1', [
+      versionKey(PROJECTIONS.inbox, versions.inbox),
+    ]);
+  }
+  await Promise.all([pool.end(), cassandra.shutdown()]);
+});
+
+describe('a projector killed with SIGKILL in the middle of its work', () => {
+  it('ends with views whose digests equal a clean rebuild', async () => {
+    // Kill it three times while it still has a backlog, at a different moment each time.
+    let killedWithBacklog = 0;
+    for (const delayMs of [1500, 2500, 3500]) {
+      const child = startChild(crashed);
+      const before = await lag(crashed);
+      await waitFor(
+        'the projector to make progress',
+        async () => {
+          const now = await lag(crashed);
+          return VIEWS.some((view) => now[view]! < before[view]!) ? true : undefined;
+        },
+        { timeoutMs: 60000, intervalMs: 50 },
+      );
+      await new Promise((resolve) => setTimeout(resolve, delayMs * Math.random()));
+      const atKill = await lag(crashed);
+      child.kill('SIGKILL');
+      await exited(child);
+      if (VIEWS.some((view) => atKill[view]! > 0n)) killedWithBacklog++;
+    }
+    expect(killedWithBacklog).toBeGreaterThan(0);
+
+    // Restarted, it finishes the log; a clean rebuild runs beside it.
+    const survivor = startChild(crashed);
+    const rebuild = startChild(clean);
+    try {
+      await waitFor(
+        'both versions to reach the end of the log',
+        async () => {
+          const [a, b] = await Promise.all([lag(crashed), lag(clean)]);
+          return VIEWS.every((view) => a[view] === 0n && b[view] === 0n) ? true : undefined;
+        },
+        { timeoutMs: 240000, intervalMs: 250 },
+      );
+    } finally {
+      survivor.kill('SIGTERM');
+      rebuild.kill('SIGTERM');
+      await Promise.all([exited(survivor), exited(rebuild)]);
+    }
+
+    const only = { conversationIds: workload.conversationIds };
+    const [inboxAfterCrashes, inboxClean, timelineAfterCrashes, timelineClean] = await Promise.all([
+      digestInbox(pool, crashed.inbox, only),
+      digestInbox(pool, clean.inbox, only),
+      digestTimeline(cassandra, keyspace, crashed.timeline, only),
+      digestTimeline(cassandra, keyspace, clean.timeline, only),
+    ]);
+    // Per conversation first: a difference names the conversation.
+    expect(inboxAfterCrashes.perConversation).toEqual(inboxClean.perConversation);
+    expect(timelineAfterCrashes.perConversation).toEqual(timelineClean.perConversation);
+    expect(inboxAfterCrashes.digest).toBe(inboxClean.digest);
+    expect(timelineAfterCrashes.digest).toBe(timelineClean.digest);
+    // The digests see the conversations' content: no two of them are alike.
+    expect(new Set(inboxClean.perConversation.values()).size).toBe(workload.conversationIds.length);
+    expect(new Set(timelineClean.perConversation.values()).size).toBe(
+      workload.conversationIds.length,
+    );
+  }, 420000);
+});

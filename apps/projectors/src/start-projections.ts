@@ -1,0 +1,105 @@
+import type { Config } from '@chat/config';
+import { createDeadLetterPublisher, createEventCodec, createKafka } from '@chat/events';
+import { createLogger, type Logger } from '@chat/observability';
+import { createCassandraClient, createPgPool } from '@chat/storage';
+import {
+  PROJECTIONS,
+  ensureInboxReadable,
+  ensureInboxVersion,
+  ensureTimelineReadable,
+  ensureTimelineVersion,
+  type ProjectionName,
+} from '@chat/views';
+import { inboxProjection } from './inbox/inbox-projection';
+import { createCassandraProjectionRunner } from './runtime/cassandra-projection-runner';
+import {
+  createPostgresProjectionRunner,
+  type ProjectionRunner,
+} from './runtime/postgres-projection-runner';
+import { timelineProjection } from './timeline/timeline-projection';
+
+export interface StartProjectionsOptions {
+  /** Which projections to run; all by default. */
+  only?: ProjectionName[];
+  /** A version per projection (a rebuild runs a new one); the readers' version by default. */
+  versions?: Partial<Record<ProjectionName, number>>;
+  logger?: Logger;
+}
+
+export interface RunningProjections {
+  /** The version each started projection runs. */
+  versions: Partial<Record<ProjectionName, number>>;
+  /** True once every consumer joined its group. */
+  readonly ready: boolean;
+  /** Finishes the batches in hand, then closes every connection. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts one consumer group per projection. Plain functions, no framework: the projectors app
+ * runs this, and so do tools and tests that need projections in a process of their own.
+ */
+export async function startProjections(
+  config: Config,
+  options: StartProjectionsOptions = {},
+): Promise<RunningProjections> {
+  const logger = options.logger ?? createLogger('projectors', config.logLevel);
+  const wanted = (name: ProjectionName) => !options.only || options.only.includes(name);
+  const kafka = createKafka(
+    { brokers: config.kafka.value, clientId: `${config.kafka.clientId}-projectors` },
+    logger,
+  );
+  const codec = createEventCodec({ registryUrl: config.registry.value });
+  const deadLetters = createDeadLetterPublisher({ kafka, logger });
+  const pool = createPgPool(config, { max: 10 });
+  const cassandra = createCassandraClient(config);
+  const keyspace = config.cassandra.keyspace;
+  const runners: ProjectionRunner[] = [];
+  const versions: RunningProjections['versions'] = {};
+
+  if (wanted(PROJECTIONS.inbox)) {
+    const requested = options.versions?.inbox;
+    const version = requested ?? (await ensureInboxReadable(pool));
+    if (requested !== undefined) await ensureInboxVersion(pool, requested);
+    versions.inbox = version;
+    runners.push(
+      createPostgresProjectionRunner({
+        kafka,
+        codec,
+        deadLetters,
+        pool,
+        logger,
+        projection: inboxProjection(version),
+      }),
+    );
+  }
+  if (wanted(PROJECTIONS.timeline)) {
+    const requested = options.versions?.timeline;
+    const version = requested ?? (await ensureTimelineReadable(cassandra, pool, keyspace));
+    const tables = await ensureTimelineVersion(cassandra, pool, keyspace, version);
+    versions.timeline = version;
+    runners.push(
+      createCassandraProjectionRunner({
+        kafka,
+        codec,
+        deadLetters,
+        cassandra,
+        keyspace,
+        logger,
+        projection: timelineProjection(cassandra, tables, version),
+      }),
+    );
+  }
+
+  await Promise.all(runners.map((runner) => runner.start()));
+  return {
+    versions,
+    get ready() {
+      return runners.every((runner) => runner.ready);
+    },
+    async stop() {
+      await Promise.all(runners.map((runner) => runner.stop()));
+      await Promise.all([pool.end(), cassandra.shutdown()]);
+    },
+  };
+}

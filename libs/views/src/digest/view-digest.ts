@@ -1,0 +1,140 @@
+import { createHash } from 'node:crypto';
+import type { Client } from 'cassandra-driver';
+import type { Pool } from 'pg';
+import { inboxSchemaOf } from '../inbox/inbox-tables';
+import { bucketOf, timelineTablesOf } from '../timeline/timeline-tables';
+
+/**
+ * A deterministic fingerprint of a view: one digest per conversation over every row the view
+ * keeps for it, in a canonical order and encoding, and one over all of them. Two versions built
+ * from the same log, however they got there (a clean rebuild, or crashes and restarts), must
+ * have equal digests. Wall-clock columns that say when a row was written are left out; times
+ * that come from events are kept.
+ */
+export interface ViewDigest {
+  digest: string;
+  conversations: number;
+  perConversation: Map<string, string>;
+}
+
+const sha256 = (value: unknown) => createHash('sha256').update(JSON.stringify(value)).digest('hex');
+
+/** Plain JSON for any driver value: Longs and numbers as strings, dates as ISO, sets sorted. */
+function canonical(value: unknown): unknown {
+  if (value === null || value === undefined) return null;
+  if (value instanceof Date) return value.toISOString();
+  if (Buffer.isBuffer(value)) return value.toString('base64');
+  if (Array.isArray(value)) return value.map(canonical).sort();
+  if (typeof value === 'object') {
+    if ('toString' in value && value.constructor?.name === 'Long') return value.toString();
+    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) =>
+      a < b ? -1 : 1,
+    );
+    return Object.fromEntries(entries.map(([k, v]) => [k, canonical(v)]));
+  }
+  return typeof value === 'number' || typeof value === 'bigint' ? String(value) : value;
+}
+
+function combine(perConversation: Map<string, string>): ViewDigest {
+  const sorted = [...perConversation.entries()].sort(([a], [b]) => (a < b ? -1 : 1));
+  return {
+    digest: sha256(sorted),
+    conversations: sorted.length,
+    perConversation: new Map(sorted),
+  };
+}
+
+/** The inbox of one version: conversations, members, device cursors, message facts, ignored. */
+export async function digestInbox(
+  pool: Pool,
+  version: number,
+  options: { conversationIds?: string[] } = {},
+): Promise<ViewDigest> {
+  const schema = inboxSchemaOf(version);
+  const ids =
+    options.conversationIds ??
+    (
+      await pool.query<{ id: string }>(
+        `SELECT conversation_id AS id FROM ${schema}.conversations
+         UNION SELECT conversation_id FROM ${schema}.ignored_events`,
+      )
+    ).rows.map((row) => row.id);
+  const grouped = new Map<string, Record<string, unknown[]>>(
+    ids.map((id) => [
+      id,
+      { conversation: [], members: [], devices: [], messages: [], ignored: [] },
+    ]),
+  );
+  const tables: Array<[string, string, string]> = [
+    ['conversation', 'conversations', 'conversation_id'],
+    ['members', 'memberships', 'user_id'],
+    ['devices', 'device_deliveries', 'user_id, device_id'],
+    ['messages', 'messages', 'seq, message_id'],
+    ['ignored', 'ignored_events', 'partition, "offset"'],
+  ];
+  for (const [part, table, order] of tables) {
+    const { rows } = await pool.query<Record<string, unknown>>(
+      `SELECT * FROM ${schema}.${table} WHERE conversation_id = ANY($1)
+       ORDER BY conversation_id, ${order}`,
+      [ids],
+    );
+    for (const row of rows)
+      grouped.get(row.conversation_id as string)?.[part]!.push(canonical(row));
+  }
+  return combine(new Map([...grouped].map(([id, parts]) => [id, sha256(parts)])));
+}
+
+/** The timeline of one version: each conversation's state, every item, and ignored events. */
+export async function digestTimeline(
+  cassandra: Client,
+  keyspace: string,
+  version: number,
+  options: { conversationIds?: string[] } = {},
+): Promise<ViewDigest> {
+  const tables = timelineTablesOf(keyspace, version);
+  let ids = options.conversationIds;
+  if (!ids) {
+    const found = new Set<string>();
+    for (const table of [tables.conversations, tables.ignored]) {
+      let pageState: string | undefined;
+      do {
+        const page = await cassandra.execute(`SELECT DISTINCT conversation_id FROM ${table}`, [], {
+          fetchSize: 5000,
+          pageState,
+        });
+        for (const row of page.rows) found.add(row.conversation_id as string);
+        pageState = page.pageState ?? undefined;
+      } while (pageState);
+    }
+    ids = [...found];
+  }
+  const perConversation = new Map<string, string>();
+  for (const id of ids) {
+    const stateRow = (
+      await cassandra.execute(
+        `SELECT state, applied_through FROM ${tables.conversations} WHERE conversation_id = ?`,
+        [id],
+        { prepare: true },
+      )
+    ).first();
+    // applied_through is an offset: equal for equal logs, so it stays in.
+    const state = stateRow ? canonical({ ...stateRow }) : null;
+    const lastSeq = stateRow ? (JSON.parse(stateRow.state) as { lastSeq: number }).lastSeq : 0;
+    const items: unknown[] = [];
+    for (let bucket = 0; bucket <= bucketOf(lastSeq); bucket++) {
+      const result = await cassandra.execute(
+        `SELECT * FROM ${tables.items} WHERE conversation_id = ? AND bucket = ? ORDER BY seq ASC`,
+        [id, bucket],
+        { prepare: true, fetchSize: 5000 },
+      );
+      for (const row of result.rows) items.push(canonical({ ...row }));
+    }
+    const ignored = (
+      await cassandra.execute(`SELECT * FROM ${tables.ignored} WHERE conversation_id = ?`, [id], {
+        prepare: true,
+      })
+    ).rows.map((row) => canonical({ ...row }));
+    perConversation.set(id, sha256({ state, items, ignored }));
+  }
+  return combine(perConversation);
+}
