@@ -4,17 +4,15 @@ import { join } from 'node:path';
 import { createEventAppender, createEventCodec, createLogAdmin, TOPICS } from '@chat/events';
 import { eventLogFixture, waitFor } from '@chat/events/testing';
 import { createCassandraClient, createPgPool } from '@chat/storage';
-import {
-  digestInbox,
-  digestTimeline,
-  inboxSchemaOf,
-  lagOf,
-  positionsOf,
-  PROJECTIONS,
-  timelineTablesOf,
-  versionKey,
-} from '@chat/views';
+import { digestInbox, digestTimeline } from '@chat/views';
 import { scriptedWorkload } from '../../../test/harness/scripted-workload';
+import {
+  dropVersions,
+  freshVersions,
+  lagsOf,
+  VIEWS,
+  type ViewVersions,
+} from '../../../test/harness/view-versions';
 
 /**
  * Exactly-once effect under crashes: a projector process is killed with SIGKILL while it works
@@ -28,10 +26,8 @@ const cassandra = createCassandraClient(config);
 const keyspace = config.cassandra.keyspace;
 const stores = { pool, cassandra, keyspace };
 const appender = createEventAppender({ kafka, codec: createEventCodec({ registryUrl }), logger });
-const newVersion = () => 200000 + Math.floor(Math.random() * 1000000);
-const crashed = { inbox: newVersion(), timeline: newVersion() };
-const clean = { inbox: newVersion(), timeline: newVersion() };
-const VIEWS = [PROJECTIONS.inbox, PROJECTIONS.timeline] as const;
+const crashed = freshVersions();
+const clean = freshVersions();
 const workload = scriptedWorkload({
   run: randomUUID().slice(0, 8),
   conversations: 40,
@@ -39,7 +35,7 @@ const workload = scriptedWorkload({
 });
 let ends: Array<{ partition: number; high: string }>;
 
-function startChild(versions: Record<string, number>): ChildProcess {
+function startChild(versions: ViewVersions): ChildProcess {
   return spawn(
     join(ROOT, 'node_modules', '.bin', 'tsx'),
     [join(ROOT, 'test', 'harness', 'run-projections.ts')],
@@ -51,14 +47,7 @@ function startChild(versions: Record<string, number>): ChildProcess {
   );
 }
 
-async function lag(versions: Record<(typeof VIEWS)[number], number>) {
-  const lags = await Promise.all(
-    VIEWS.map(async (view) =>
-      lagOf(await positionsOf(stores, view, versions[view], TOPICS.conversations), ends),
-    ),
-  );
-  return Object.fromEntries(VIEWS.map((view, i) => [view, lags[i]!]));
-}
+const lag = (versions: ViewVersions) => lagsOf(stores, versions, ends);
 
 const exited = (child: ChildProcess) =>
   new Promise<void>((resolve) => {
@@ -78,20 +67,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await appender.disconnect();
-  for (const versions of [crashed, clean]) {
-    await pool.query(`DROP SCHEMA IF EXISTS ${inboxSchemaOf(versions.inbox)} CASCADE`);
-    const tables = timelineTablesOf(keyspace, versions.timeline);
-    for (const table of Object.values(tables).filter((name) => name !== keyspace)) {
-      await cassandra.execute(`DROP TABLE IF EXISTS ${table}`);
-    }
-    await pool.query(
-      `DELETE FROM projection_versions WHERE (projection, version) IN (($1, $2), ($3, $4))`,
-      [PROJECTIONS.inbox, versions.inbox, PROJECTIONS.timeline, versions.timeline],
-    );
-    await pool.query('DELETE FROM projection_positions WHERE projection = $1', [
-      versionKey(PROJECTIONS.inbox, versions.inbox),
-    ]);
-  }
+  for (const versions of [crashed, clean]) await dropVersions(stores, versions);
   await Promise.all([pool.end(), cassandra.shutdown()]);
 });
 
