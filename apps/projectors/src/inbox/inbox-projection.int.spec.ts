@@ -82,14 +82,19 @@ describe('the inbox projection', () => {
       messageSent('dave', `${run}-d-m1`, direct), // seq 2
     ]);
     await projector.start();
-    await waitFor('both conversations to be projected', async () => {
-      const { rows } = await pool.query(
-        `SELECT 1 FROM ${schema}.messages WHERE message_id = $1 OR (message_id = $2 AND deleted)`,
-        [`${run}-d-m1`, `${run}-g-m4`],
-      );
-      return rows.length === 2 ? true : undefined;
-    });
-  });
+    await waitFor(
+      'both conversations to be projected',
+      async () => {
+        const { rows } = await pool.query(
+          `SELECT 1 FROM ${schema}.messages WHERE message_id = $1 OR (message_id = $2 AND deleted)`,
+          [`${run}-d-m1`, `${run}-g-m4`],
+        );
+        return rows.length === 2 ? true : undefined;
+        // A fresh version reads the whole log from offset 0, like a rebuild.
+      },
+      { timeoutMs: 180000 },
+    );
+  }, 200000);
 
   afterAll(() => projector.stop());
 

@@ -22,6 +22,8 @@ export interface CassandraProjection {
   version: number;
   topics: string[];
   apply(events: ConsumedEvent[]): Promise<{ applied: number; ignored: number }>;
+  /** Forget anything remembered between batches: partitions moved, or a batch failed. */
+  forget?(): void;
 }
 
 /**
@@ -75,6 +77,7 @@ export function createCassandraProjectionRunner(options: {
         alreadyApplied: batch.events.length - counts.applied - counts.ignored,
       });
     } catch (error) {
+      projection.forget?.();
       logger.error({ err: error, partition: batch.partition }, 'batch failed; it will be retried');
       throw error;
     } finally {
@@ -91,6 +94,7 @@ export function createCassandraProjectionRunner(options: {
     topics: projection.topics,
     fromBeginning: true,
     handleBatch,
+    onJoin: () => projection.forget?.(),
   });
 
   return {

@@ -103,9 +103,10 @@ describe('the timeline projection', () => {
         ]);
         return last && lastBusy ? true : undefined;
       },
-      { timeoutMs: 60000 },
+      // A fresh version reads the whole log from offset 0, like a rebuild.
+      { timeoutMs: 180000 },
     );
-  }, 90000);
+  }, 200000);
 
   afterAll(() => projector.stop());
 

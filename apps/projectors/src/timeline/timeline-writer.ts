@@ -1,4 +1,5 @@
 import type { Client } from 'cassandra-driver';
+import { messageIdFor } from '@chat/domain';
 import {
   bucketOf,
   reactionElement,
@@ -124,36 +125,28 @@ function statementOf(t: TimelineTables, write: TimelineWrite): Statement[] {
           ],
         },
       ];
-    case 'message':
-      return [
-        {
-          partition: `${t.messages}/${write.conversationId}/${write.messageId}`,
-          query: `INSERT INTO ${t.messages} (conversation_id, message_id, seq, sender_id,
-                    client_message_id, sent_offset) VALUES (?, ?, ?, ?, ?, ?) USING TIMESTAMP ?`,
-          params: [
-            write.conversationId,
-            write.messageId,
-            toLong(write.seq),
-            write.senderId,
-            write.clientMessageId,
-            at,
-            at,
-          ],
-        },
-        {
-          partition: `${t.sends}/${write.conversationId}/${write.senderId}/${write.clientMessageId}`,
-          query: `INSERT INTO ${t.sends} (conversation_id, sender_id, client_message_id,
-                    message_id, sent_offset) VALUES (?, ?, ?, ?, ?) USING TIMESTAMP ?`,
-          params: [
-            write.conversationId,
-            write.senderId,
-            write.clientMessageId,
-            write.messageId,
-            at,
-            at,
-          ],
-        },
-      ];
+    case 'message': {
+      const derivedId = messageIdFor(write.senderId, write.clientMessageId);
+      const facts = (messageId: string, aliasOf: string | null): Statement => ({
+        partition: `${t.messages}/${write.conversationId}/${messageId}`,
+        query: `INSERT INTO ${t.messages} (conversation_id, message_id, seq, sender_id,
+                  client_message_id, alias_of, sent_offset) VALUES (?, ?, ?, ?, ?, ?, ?)
+                USING TIMESTAMP ?`,
+        params: [
+          write.conversationId,
+          messageId,
+          toLong(write.seq),
+          write.senderId,
+          write.clientMessageId,
+          aliasOf,
+          at,
+          at,
+        ],
+      });
+      return derivedId === write.messageId
+        ? [facts(write.messageId, null)]
+        : [facts(write.messageId, null), facts(derivedId, write.messageId)];
+    }
     case 'ignored':
       return [
         {

@@ -41,6 +41,13 @@ export interface EventConsumerOptions {
    * already gone to the dead-letter topic and are not in `events`.
    */
   handleBatch(batch: EventBatch): Promise<void>;
+  /**
+   * Called each time the consumer (re)joins its group, before any batch of the new assignment:
+   * partitions may have moved, so whatever the handler remembers about them may be stale.
+   */
+  onJoin?(): void;
+  /** Partitions handled at once (default 4). */
+  partitionsConcurrently?: number;
 }
 
 export interface EventConsumer {
@@ -67,6 +74,7 @@ export function createEventConsumer(options: EventConsumerOptions): EventConsume
   let ready = false;
   consumer.on(consumer.events.GROUP_JOIN, () => {
     ready = true;
+    options.onJoin?.();
   });
 
   async function decodeOrDeadLetter(
@@ -116,6 +124,9 @@ export function createEventConsumer(options: EventConsumerOptions): EventConsume
         fromBeginning: options.fromBeginning ?? false,
       });
       await consumer.run({
+        // Partitions are independent (each is a set of whole conversations): applying several
+        // at once hides each batch's round trips; within a partition order is kept.
+        partitionsConsumedConcurrently: options.partitionsConcurrently ?? 4,
         autoCommit: true,
         eachBatchAutoResolve: false,
         eachBatch: async ({

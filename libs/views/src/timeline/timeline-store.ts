@@ -1,6 +1,6 @@
 import { types, type Client } from 'cassandra-driver';
 import type { ConversationKind, MemberRole } from '@chat/events';
-import type { ConversationState, MessageFacts } from '@chat/domain';
+import { messageIdFor, type ConversationState, type MessageFacts } from '@chat/domain';
 import { bucketOf, type TimelineTables } from './timeline-tables';
 
 const { Long } = types;
@@ -130,58 +130,47 @@ export class TimelineStore {
    * Message facts by [conversation, message] and by [conversation, sender, client message id],
    * as of each conversation's `appliedThrough`: a fact written by a batch whose state never got
    * stored (a crash between the two) is from that conversation's future, and is left out.
+   * A send is found by the id derived from its sender and client message id (see
+   * TimelineTables.messages), so for ids the command API made this is one lookup.
    */
   async messageFacts(
     messages: ReadonlyArray<readonly [string, string]>,
     sends: ReadonlyArray<readonly [string, string, string]>,
     appliedThrough: (conversationId: string) => bigint,
   ): Promise<MessageFacts[]> {
-    const sent = await mapBounded(
-      sends,
-      LOOKUP_CONCURRENCY,
-      ([conversationId, senderId, clientMessageId]) =>
-        this.cassandra
-          .execute(
-            `SELECT message_id, sent_offset FROM ${this.tables.sends}
-             WHERE conversation_id = ? AND sender_id = ? AND client_message_id = ?`,
-            [conversationId, senderId, clientMessageId],
-            PREPARED,
-          )
-          .then((result) => {
-            const row = result.first();
-            const known = row && toBigInt(row.sent_offset)! < appliedThrough(conversationId);
-            return known ? ([conversationId, row.message_id as string] as const) : undefined;
-          }),
-    );
     const keys = new Map<string, readonly [string, string]>();
-    for (const key of [...messages, ...sent]) if (key) keys.set(key.join('\u0000'), key);
-    const rows = await mapBounded(
-      [...keys.values()],
-      LOOKUP_CONCURRENCY,
-      ([conversationId, messageId]) =>
-        this.cassandra
-          .execute(
-            `SELECT * FROM ${this.tables.messages} WHERE conversation_id = ? AND message_id = ?`,
-            [conversationId, messageId],
-            PREPARED,
-          )
-          .then((result) => result.first()),
+    for (const key of messages) keys.set(key.join('\u0000'), key);
+    for (const [conversationId, senderId, clientMessageId] of sends) {
+      const key = [conversationId, messageIdFor(senderId, clientMessageId)] as const;
+      keys.set(key.join('\u0000'), key);
+    }
+    const rows = await mapBounded([...keys.values()], LOOKUP_CONCURRENCY, ([conversationId, id]) =>
+      this.cassandra
+        .execute(
+          `SELECT * FROM ${this.tables.messages} WHERE conversation_id = ? AND message_id = ?`,
+          [conversationId, id],
+          PREPARED,
+        )
+        .then((result) => result.first()),
     );
-    return rows
-      .filter((row): row is Row => {
-        return !!row && toBigInt(row.sent_offset)! < appliedThrough(row.conversation_id);
-      })
-      .map((row) => {
-        const deletedAt = toBigInt(row.deleted_offset);
-        return {
-          conversationId: row.conversation_id,
-          messageId: row.message_id,
-          seq: Number(row.seq),
-          senderId: row.sender_id,
-          clientMessageId: row.client_message_id,
-          deleted: deletedAt !== null && deletedAt < appliedThrough(row.conversation_id),
-        };
+    // A message's own row wins over an alias of it: only the own row knows of its deletion.
+    const facts = new Map<string, MessageFacts>();
+    for (const row of rows) {
+      if (!row || toBigInt(row.sent_offset)! >= appliedThrough(row.conversation_id)) continue;
+      const messageId: string = row.alias_of ?? row.message_id;
+      const key = `${row.conversation_id}\u0000${messageId}`;
+      if (row.alias_of && facts.has(key)) continue;
+      const deletedAt = toBigInt(row.deleted_offset);
+      facts.set(key, {
+        conversationId: row.conversation_id,
+        messageId,
+        seq: Number(row.seq),
+        senderId: row.sender_id,
+        clientMessageId: row.client_message_id,
+        deleted: deletedAt !== null && deletedAt < appliedThrough(row.conversation_id),
       });
+    }
+    return [...facts.values()];
   }
 
   /**
@@ -238,12 +227,12 @@ export class TimelineStore {
 
   async message(conversationId: string, messageId: string): Promise<TimelineItem | null> {
     const result = await this.cassandra.execute(
-      `SELECT seq FROM ${this.tables.messages} WHERE conversation_id = ? AND message_id = ?`,
+      `SELECT seq, alias_of FROM ${this.tables.messages} WHERE conversation_id = ? AND message_id = ?`,
       [conversationId, messageId],
       PREPARED,
     );
     const row = result.first();
-    return row ? this.item(conversationId, Number(row.seq)) : null;
+    return row && !row.alias_of ? this.item(conversationId, Number(row.seq)) : null;
   }
 }
 

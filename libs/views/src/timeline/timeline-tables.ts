@@ -18,10 +18,13 @@ export interface TimelineTables {
   keyspace: string;
   /** The timeline: one row per seq, newest first, partitioned by (conversation, bucket). */
   items: string;
-  /** What the rules need of a message: its seq, author, and when it was sent and deleted. */
+  /**
+   * What the rules need of a message: its seq, author, and when it was sent and deleted. A
+   * message whose id is not the one derived from its sender and client message id (only a
+   * producer other than the command API writes such ids) also gets an alias row under the
+   * derived id, so one lookup by id finds a duplicate either way.
+   */
   messages: string;
-  /** A sender's client message id to the message it created, to find duplicates. */
-  sends: string;
   /** Each conversation's state (members, last seq) and the offset it reflects. */
   conversations: string;
   /** Events the rules forbade at their position, with the reason. */
@@ -35,7 +38,6 @@ export function timelineTablesOf(keyspace: string, version: number): TimelineTab
     keyspace,
     items: table('items'),
     messages: table('messages'),
-    sends: table('sends'),
     conversations: table('conversations'),
     ignored: table('ignored'),
   };
@@ -79,17 +81,10 @@ function ddl(t: TimelineTables): string[] {
       seq bigint,
       sender_id text,
       client_message_id text,
+      alias_of text,
       sent_offset bigint,
       deleted_offset bigint,
       PRIMARY KEY ((conversation_id, message_id))
-    )`,
-    `CREATE TABLE IF NOT EXISTS ${t.sends} (
-      conversation_id text,
-      sender_id text,
-      client_message_id text,
-      message_id text,
-      sent_offset bigint,
-      PRIMARY KEY ((conversation_id, sender_id, client_message_id))
     )`,
     `CREATE TABLE IF NOT EXISTS ${t.conversations} (
       conversation_id text PRIMARY KEY,
