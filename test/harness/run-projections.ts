@@ -1,6 +1,6 @@
 /**
- * Runs projections in a process of its own, for tests that kill it: versions come from
- * PROJECTION_VERSIONS as JSON, e.g. {"inbox":123,"timeline":123}.
+ * Runs projections in a process of its own, for tests that kill it. The first argument is
+ * the versions as JSON, e.g. {"inbox":123,"timeline":123}.
  */
 import { loadConfig } from '@chat/config';
 import { createLogger } from '@chat/observability';
@@ -9,9 +9,7 @@ import { startProjections } from '../../apps/projectors/src/start-projections';
 
 async function main() {
   const config = loadConfig();
-  const versions = JSON.parse(process.env.PROJECTION_VERSIONS ?? '{}') as Partial<
-    Record<ProjectionName, number>
-  >;
+  const versions = JSON.parse(process.argv[2] ?? '{}') as Partial<Record<ProjectionName, number>>;
   const running = await startProjections(config, {
     only: Object.keys(versions) as ProjectionName[],
     versions,

@@ -38,12 +38,8 @@ let ends: Array<{ partition: number; high: string }>;
 function startChild(versions: ViewVersions): ChildProcess {
   return spawn(
     join(ROOT, 'node_modules', '.bin', 'tsx'),
-    [join(ROOT, 'test', 'harness', 'run-projections.ts')],
-    {
-      cwd: ROOT,
-      env: { ...process.env, PROJECTION_VERSIONS: JSON.stringify(versions) },
-      stdio: 'ignore',
-    },
+    [join(ROOT, 'test', 'harness', 'run-projections.ts'), JSON.stringify(versions)],
+    { cwd: ROOT, stdio: 'ignore' },
   );
 }
 
