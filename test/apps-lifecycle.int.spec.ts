@@ -1,7 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { waitFor } from '../libs/events/src/testing/wait-for';
 import { freePort } from '../tools/stack/src/preflight';
+import { spawnTs } from './harness/spawn-ts';
 
 const ROOT = join(__dirname, '..');
 
@@ -30,15 +31,11 @@ describe.each(APPS)('the $name app', ({ name, portVariable, needs }) => {
 
   beforeAll(async () => {
     port = await freePort();
-    child = spawn(
-      join(ROOT, 'node_modules', '.bin', 'tsx'),
-      [join(ROOT, 'apps', name, 'src', 'main.ts')],
-      {
-        cwd: ROOT,
-        env: { ...process.env, [portVariable]: String(port) },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
+    child = spawnTs(join(ROOT, 'apps', name, 'src', 'main.ts'), [], {
+      cwd: ROOT,
+      env: { ...process.env, [portVariable]: String(port) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     child.stdout!.on('data', (chunk: Buffer) => output.push(chunk.toString()));
     child.stderr!.on('data', (chunk: Buffer) => output.push(chunk.toString()));
     await waitFor(

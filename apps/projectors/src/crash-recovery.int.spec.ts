@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { createEventAppender, createEventCodec, createLogAdmin, TOPICS } from '@chat/events';
@@ -6,6 +6,7 @@ import { eventLogFixture, waitFor } from '@chat/events/testing';
 import { createCassandraClient, createPgPool } from '@chat/storage';
 import { digestInbox, digestTimeline } from '@chat/views';
 import { scriptedWorkload } from '../../../test/harness/scripted-workload';
+import { spawnTs } from '../../../test/harness/spawn-ts';
 import {
   dropVersions,
   freshVersions,
@@ -36,11 +37,10 @@ const workload = scriptedWorkload({
 let ends: Array<{ partition: number; high: string }>;
 
 function startChild(versions: ViewVersions): ChildProcess {
-  return spawn(
-    join(ROOT, 'node_modules', '.bin', 'tsx'),
-    [join(ROOT, 'test', 'harness', 'run-projections.ts'), JSON.stringify(versions)],
-    { cwd: ROOT, stdio: 'ignore' },
-  );
+  return spawnTs(join(ROOT, 'test', 'harness', 'run-projections.ts'), [JSON.stringify(versions)], {
+    cwd: ROOT,
+    stdio: 'ignore',
+  });
 }
 
 const lag = (versions: ViewVersions) => lagsOf(stores, versions, ends);
