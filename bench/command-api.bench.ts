@@ -1,7 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { mintToken } from '@chat/auth';
-import { loadConfig } from '@chat/config';
-import { createPgPool } from '@chat/storage';
+import { loadConfig, type Config } from '@chat/config';
+import { createKafka, createLogAdmin, TOPICS } from '@chat/events';
+import { createLogger } from '@chat/observability';
+import { createCassandraClient, createPgPool } from '@chat/storage';
+import { lagOf, positionsOf, PROJECTIONS, readerVersion } from '@chat/views';
+import type { Pool } from 'pg';
 import { buildApps, startAppProcess } from './lib/app-process';
 import { percentiles, round } from './lib/stats';
 
@@ -24,6 +28,8 @@ async function main() {
   });
   const pool = createPgPool(config, { max: 2 });
   try {
+    // Measure the command API, not a projector catching up on an old log.
+    await projectionsCaughtUp(config, pool);
     const run = randomUUID().slice(0, 8);
     const clients = await Promise.all(
       Array.from({ length: senders }, async (_, i) => {
@@ -103,6 +109,30 @@ async function main() {
   } finally {
     await pool.end();
     await Promise.all([api.stop(), projectors.stop()]);
+  }
+}
+
+async function projectionsCaughtUp(config: Config, pool: Pool) {
+  const logger = createLogger('bench', 'error');
+  const admin = await createLogAdmin(
+    createKafka({ brokers: config.kafka.value, clientId: 'bench-lag' }, logger),
+  );
+  const cassandra = createCassandraClient(config);
+  const stores = { pool, cassandra, keyspace: config.cassandra.keyspace };
+  try {
+    const ends = await admin.partitionOffsets(TOPICS.conversations);
+    for (const view of [PROJECTIONS.inbox, PROJECTIONS.timeline] as const) {
+      const version = (await readerVersion(pool, view))!;
+      for (;;) {
+        const lag = lagOf(await positionsOf(stores, view, version, TOPICS.conversations), ends);
+        if (lag === 0n) break;
+        process.stdout.write(`\rwaiting for ${view} to catch up: ${lag} events behind   `);
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+      }
+    }
+    process.stdout.write('\n');
+  } finally {
+    await Promise.all([admin.disconnect(), cassandra.shutdown()]);
   }
 }
 
