@@ -1,12 +1,13 @@
-import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
 import { createEventAppender, createEventCodec, createLogAdmin, TOPICS } from '@chat/events';
 import { eventLogFixture, waitFor } from '@chat/events/testing';
 import { createCassandraClient, createPgPool } from '@chat/storage';
 import { digestInbox, digestTimeline } from '@chat/views';
 import { scriptedWorkload } from '../../../test/harness/scripted-workload';
-import { spawnTs } from '../../../test/harness/spawn-ts';
+import {
+  killEveryProjectorProcess,
+  startProjectorProcess,
+} from '../../../test/harness/projector-process';
 import {
   dropVersions,
   freshVersions,
@@ -20,7 +21,6 @@ import {
  * through a large backlog, restarted, killed again, and finally left to finish. Its views must
  * then be identical, digest for digest, to a clean rebuild from the same log.
  */
-const ROOT = join(__dirname, '..', '..', '..');
 const { config, logger, kafka, registryUrl } = eventLogFixture('crash-recovery');
 const pool = createPgPool(config, { max: 2 });
 const cassandra = createCassandraClient(config);
@@ -36,20 +36,7 @@ const workload = scriptedWorkload({
 });
 let ends: Array<{ partition: number; high: string }>;
 
-function startChild(versions: ViewVersions): ChildProcess {
-  return spawnTs(join(ROOT, 'test', 'harness', 'run-projections.ts'), [JSON.stringify(versions)], {
-    cwd: ROOT,
-    stdio: 'ignore',
-  });
-}
-
 const lag = (versions: ViewVersions) => lagsOf(stores, versions, ends);
-
-const exited = (child: ChildProcess) =>
-  new Promise<void>((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) resolve();
-    else child.once('exit', () => resolve());
-  });
 
 beforeAll(async () => {
   await appender.connect();
@@ -62,6 +49,7 @@ beforeAll(async () => {
 }, 120000);
 
 afterAll(async () => {
+  await killEveryProjectorProcess();
   await appender.disconnect();
   for (const versions of [crashed, clean]) await dropVersions(stores, versions);
   await Promise.all([pool.end(), cassandra.shutdown()]);
@@ -72,7 +60,7 @@ describe('a projector killed with SIGKILL in the middle of its work', () => {
     // Kill it three times while it still has a backlog, at a different moment each time.
     let killedWithBacklog = 0;
     for (const delayMs of [1500, 2500, 3500]) {
-      const child = startChild(crashed);
+      const child = startProjectorProcess(crashed);
       const before = await lag(crashed);
       await waitFor(
         'the projector to make progress',
@@ -80,19 +68,18 @@ describe('a projector killed with SIGKILL in the middle of its work', () => {
           const now = await lag(crashed);
           return VIEWS.some((view) => now[view]! < before[view]!) ? true : undefined;
         },
-        { timeoutMs: 60000, intervalMs: 50 },
+        { timeoutMs: 60000, intervalMs: 50, abortIf: () => child.assertAlive() },
       );
       await new Promise((resolve) => setTimeout(resolve, delayMs * Math.random()));
       const atKill = await lag(crashed);
-      child.kill('SIGKILL');
-      await exited(child);
+      await child.kill('SIGKILL');
       if (VIEWS.some((view) => atKill[view]! > 0n)) killedWithBacklog++;
     }
     expect(killedWithBacklog).toBeGreaterThan(0);
 
     // Restarted, it finishes the log; a clean rebuild runs beside it.
-    const survivor = startChild(crashed);
-    const rebuild = startChild(clean);
+    const survivor = startProjectorProcess(crashed);
+    const rebuild = startProjectorProcess(clean);
     try {
       await waitFor(
         'both versions to reach the end of the log',
@@ -100,12 +87,14 @@ describe('a projector killed with SIGKILL in the middle of its work', () => {
           const [a, b] = await Promise.all([lag(crashed), lag(clean)]);
           return VIEWS.every((view) => a[view] === 0n && b[view] === 0n) ? true : undefined;
         },
-        { timeoutMs: 240000, intervalMs: 250 },
+        {
+          timeoutMs: 240000,
+          intervalMs: 250,
+          abortIf: () => [survivor, rebuild].forEach((p) => p.assertAlive()),
+        },
       );
     } finally {
-      survivor.kill('SIGTERM');
-      rebuild.kill('SIGTERM');
-      await Promise.all([exited(survivor), exited(rebuild)]);
+      await Promise.all([survivor.kill('SIGTERM'), rebuild.kill('SIGTERM')]);
     }
 
     const only = { conversationIds: workload.conversationIds };

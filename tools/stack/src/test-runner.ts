@@ -15,13 +15,22 @@ export function summaryLine(resultsFile = JEST_RESULTS): string {
   return `${results.numPassedTests} passed, ${results.numFailedTests} failed`;
 }
 
+/**
+ * A whole run may not take longer than this: a test that leaks a process or a socket must fail
+ * the run, not hang it.
+ */
+const RUN_DEADLINE_MS = 70 * 60 * 1000;
+
 export function runJest(args: string[]): number {
   mkdirSync(join(REPO_ROOT, 'reports'), { recursive: true });
   const result = spawnSync(
     join(REPO_ROOT, 'node_modules', '.bin', 'jest'),
-    ['--json', `--outputFile=${JEST_RESULTS}`, ...args],
-    { cwd: REPO_ROOT, stdio: 'inherit' },
+    // --forceExit: results are written once every test has finished; a handle some test left
+    // open must not keep the run alive after that.
+    ['--json', `--outputFile=${JEST_RESULTS}`, '--forceExit', ...args],
+    { cwd: REPO_ROOT, stdio: 'inherit', timeout: RUN_DEADLINE_MS, killSignal: 'SIGKILL' },
   );
+  if (result.error) console.error(`jest did not finish: ${result.error.message}`);
   console.log(summaryLine());
   return result.status ?? 1;
 }
