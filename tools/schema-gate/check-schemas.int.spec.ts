@@ -20,7 +20,7 @@ describe('the schema compatibility gate against the registry', () => {
   it('should pass every schema in schemas/ against what is registered', async () => {
     const verdicts = await checkAllSchemas(registryUrl);
     expect(verdicts.filter((v) => v.status === 'incompatible')).toEqual([]);
-    expect(verdicts).toHaveLength(14);
+    expect(verdicts).toHaveLength(Object.keys(EVENT_SCHEMAS).length);
   });
 
   it('should accept a compatible change: an optional field', async () => {

@@ -26,6 +26,7 @@ import { MessagesController } from './conversations/messages.controller';
 import { ReceiptsController } from './conversations/receipts.controller';
 import { REDIS, SendIdempotency } from './conversations/send-idempotency';
 import { ProblemFilter } from './http/problem.filter';
+import { PresenceSettingsController } from './presence/presence-settings.controller';
 import { createEventLog, EVENT_LOG, type EventLog } from './log/event-log';
 import { RateLimitGuard, USER_RATE_LIMIT } from './rate-limit/rate-limit.guard';
 import { createTokenBucket } from './rate-limit/token-bucket';
@@ -99,6 +100,7 @@ export function commandApiModule(config: Config): DynamicModule {
       ConversationsController,
       MessagesController,
       ReceiptsController,
+      PresenceSettingsController,
       ...(config.auth.devTokens ? [DevTokensController] : []),
     ],
     providers,

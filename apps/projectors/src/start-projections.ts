@@ -1,21 +1,25 @@
 import type { Config } from '@chat/config';
 import { createDeadLetterPublisher, createEventCodec, createKafka } from '@chat/events';
 import { createLogger, type Logger } from '@chat/observability';
-import { createCassandraClient, createPgPool } from '@chat/storage';
+import { createCassandraClient, createPgPool, createRedis } from '@chat/storage';
 import {
   PROJECTIONS,
   ensureInboxReadable,
   ensureInboxVersion,
+  ensurePresenceReadable,
+  ensurePresenceVersion,
   ensureTimelineReadable,
   ensureTimelineVersion,
   type ProjectionName,
 } from '@chat/views';
 import { inboxProjection } from './inbox/inbox-projection';
+import { presenceProjection } from './presence/presence-projection';
 import { createCassandraProjectionRunner } from './runtime/cassandra-projection-runner';
 import {
   createPostgresProjectionRunner,
   type ProjectionRunner,
 } from './runtime/postgres-projection-runner';
+import { createRedisProjectionRunner } from './runtime/redis-projection-runner';
 import { timelineProjection } from './timeline/timeline-projection';
 
 export interface StartProjectionsOptions {
@@ -53,6 +57,7 @@ export async function startProjections(
   const deadLetters = createDeadLetterPublisher({ kafka, logger });
   const pool = createPgPool(config, { max: 10 });
   const cassandra = createCassandraClient(config);
+  const redis = wanted(PROJECTIONS.presence) ? createRedis(config) : undefined;
   const keyspace = config.cassandra.keyspace;
   const runners: ProjectionRunner[] = [];
   const versions: RunningProjections['versions'] = {};
@@ -91,6 +96,23 @@ export async function startProjections(
     );
   }
 
+  if (redis) {
+    const requested = options.versions?.presence;
+    const version = requested ?? (await ensurePresenceReadable(pool));
+    if (requested !== undefined) await ensurePresenceVersion(pool, requested);
+    versions.presence = version;
+    runners.push(
+      createRedisProjectionRunner({
+        kafka,
+        codec,
+        deadLetters,
+        redis,
+        logger,
+        projection: presenceProjection(version),
+      }),
+    );
+  }
+
   await Promise.all(runners.map((runner) => runner.start()));
   return {
     versions,
@@ -100,6 +122,7 @@ export async function startProjections(
     async stop() {
       await Promise.all(runners.map((runner) => runner.stop()));
       await Promise.all([pool.end(), cassandra.shutdown()]);
+      redis?.disconnect();
     },
   };
 }

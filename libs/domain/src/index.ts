@@ -5,3 +5,5 @@ export * from './conversation/rules';
 export * from './conversation/ledger';
 export * from './conversation/commands';
 export * from './conversation/decide';
+export * from './envelope';
+export * from './presence/presence';

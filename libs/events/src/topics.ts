@@ -16,11 +16,12 @@ export const TOPICS = {
 
 export type TopicName = (typeof TOPICS)[keyof typeof TOPICS];
 
-type PresenceEventType = 'Connected' | 'Disconnected' | 'Heartbeat';
+type PresenceEventType = 'Connected' | 'Disconnected' | 'Heartbeat' | 'PresenceSettingsChanged';
 const PRESENCE_EVENTS: ReadonlySet<EventType> = new Set<PresenceEventType>([
   'Connected',
   'Disconnected',
   'Heartbeat',
+  'PresenceSettingsChanged',
 ]);
 
 export type PresenceEvent = Extract<ChatEvent, { type: PresenceEventType }>;

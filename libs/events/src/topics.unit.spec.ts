@@ -17,6 +17,7 @@ describe('event routing', () => {
       'Connected',
       'Disconnected',
       'Heartbeat',
+      'PresenceSettingsChanged',
     ]);
     expect(new Set(presence.map(partitionKeyOf))).toEqual(new Set(['user-bob']));
   });

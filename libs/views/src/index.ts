@@ -7,3 +7,5 @@ export * from './inbox/inbox-tables';
 export * from './inbox/inbox-store';
 export * from './digest/view-digest';
 export * from './projection-positions';
+export * from './presence/presence-keys';
+export * from './presence/presence-store';

@@ -115,6 +115,7 @@ const routes = [
   { method: 'POST', path: (c: string) => `/v1/conversations/${c}/read`, creates: false },
   { method: 'POST', path: () => '/v1/conversations/groups', creates: true },
   { method: 'POST', path: () => '/v1/conversations/direct', creates: true },
+  { method: 'PUT', path: () => '/v1/me/presence-settings', creates: true },
   { method: 'GET', path: (c: string) => `/v1/conversations/${c}`, creates: false },
   { method: 'POST', path: (c: string) => `/v1/${c}`, creates: false },
 ];

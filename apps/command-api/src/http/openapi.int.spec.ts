@@ -27,6 +27,7 @@ describe('the OpenAPI document', () => {
           'POST /v1/conversations/{conversationId}/delivered',
           'POST /v1/conversations/{conversationId}/read',
           'POST /v1/dev/tokens',
+          'PUT /v1/me/presence-settings',
           'GET /health/live',
           'GET /health/ready',
           'GET /metrics',

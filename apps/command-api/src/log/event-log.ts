@@ -1,4 +1,4 @@
-import type { ConversationEvent, EventAppender, LogAdmin } from '@chat/events';
+import type { ChatEvent, EventAppender, LogAdmin } from '@chat/events';
 import { EventError } from '@chat/events';
 
 export const EVENT_LOG = Symbol('EVENT_LOG');
@@ -6,7 +6,7 @@ export const EVENT_LOG = Symbol('EVENT_LOG');
 /** The command API's handle on Kafka: append with a deadline, and the admin for freshness. */
 export interface EventLog {
   /** Resolves once Kafka acknowledged every event; rejects with a retriable EventError. */
-  append(events: ConversationEvent[]): Promise<void>;
+  append(events: ChatEvent[]): Promise<void>;
   /** Connected on first use. */
   admin(): Promise<LogAdmin>;
   close(): Promise<void>;

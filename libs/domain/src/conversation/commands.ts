@@ -1,5 +1,6 @@
+import type { EnvelopeSource } from '../envelope';
 import type { ConversationState, MessageFacts } from './conversation-state';
-import type { Actor, Ciphertext, MediaReference, MemberRole, MessageKind } from '@chat/events';
+import type { Ciphertext, MediaReference, MemberRole, MessageKind } from '@chat/events';
 
 /** What a user asks of a conversation. The actor is not in the command: see DecisionContext. */
 export type ConversationCommand =
@@ -47,11 +48,7 @@ export interface Limits {
 }
 
 /** Everything a decision needs from outside: who asks, when, ids, limits. Never read inside. */
-export interface DecisionContext {
-  actor: Actor;
-  now: number;
-  correlationId: string;
-  newEventId(): string;
+export interface DecisionContext extends EnvelopeSource {
   limits: Limits;
 }
 

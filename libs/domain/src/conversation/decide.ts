@@ -1,4 +1,5 @@
 import type { ConversationEvent, Envelope, EventType } from '@chat/events';
+import { newEnvelope } from '../envelope';
 import { DomainError } from '../errors';
 import type { ConversationCommand, DecisionContext, DecisionState } from './commands';
 import { evolve, exhaustive, hasAdmin, type ConversationState } from './conversation-state';
@@ -41,14 +42,7 @@ function eventsFor(
   state: DecisionState,
   ctx: DecisionContext,
 ): ConversationEvent[] {
-  const envelope = (type: EventType): Envelope => ({
-    eventId: ctx.newEventId(),
-    eventType: type,
-    occurredAt: ctx.now,
-    actor: ctx.actor,
-    correlationId: ctx.correlationId,
-    causationId: null,
-  });
+  const envelope = (type: EventType): Envelope => newEnvelope(type, ctx);
   const me = ctx.actor.userId;
   const { conversationId } = command;
 

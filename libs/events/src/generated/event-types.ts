@@ -253,6 +253,18 @@ export interface MessagesRead {
   upToSeq: number;
 }
 
+/** A user chose whether others may see when they were last online. */
+export interface PresenceSettingsChanged {
+  /** The event type; not serialized: the Avro record name carries it. */
+  type: 'PresenceSettingsChanged';
+  /** Event metadata. */
+  envelope: Envelope;
+  /** The user; the partition key of presence events. */
+  userId: string;
+  /** False hides the user's last seen time from everyone else; online is still shown. */
+  lastSeenVisible: boolean;
+}
+
 /** A member reacted to a message with an emoji. */
 export interface ReactionAdded {
   /** The event type; not serialized: the Avro record name carries it. */
@@ -285,8 +297,8 @@ export interface ReactionRemoved {
   emoji: string;
 }
 
-export const EVENT_TYPES = ['Connected', 'ConversationCreated', 'Disconnected', 'Heartbeat', 'MemberAdded', 'MemberRemoved', 'MemberRoleChanged', 'MessageDeleted', 'MessageEdited', 'MessageSent', 'MessagesDelivered', 'MessagesRead', 'ReactionAdded', 'ReactionRemoved'] as const;
+export const EVENT_TYPES = ['Connected', 'ConversationCreated', 'Disconnected', 'Heartbeat', 'MemberAdded', 'MemberRemoved', 'MemberRoleChanged', 'MessageDeleted', 'MessageEdited', 'MessageSent', 'MessagesDelivered', 'MessagesRead', 'PresenceSettingsChanged', 'ReactionAdded', 'ReactionRemoved'] as const;
 
 export type EventType = (typeof EVENT_TYPES)[number];
 
-export type ChatEvent = Connected | ConversationCreated | Disconnected | Heartbeat | MemberAdded | MemberRemoved | MemberRoleChanged | MessageDeleted | MessageEdited | MessageSent | MessagesDelivered | MessagesRead | ReactionAdded | ReactionRemoved;
+export type ChatEvent = Connected | ConversationCreated | Disconnected | Heartbeat | MemberAdded | MemberRemoved | MemberRoleChanged | MessageDeleted | MessageEdited | MessageSent | MessagesDelivered | MessagesRead | PresenceSettingsChanged | ReactionAdded | ReactionRemoved;

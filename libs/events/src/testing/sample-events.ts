@@ -132,5 +132,11 @@ export function sampleEvents(conversationId = `conv-${randomUUID()}`): ChatEvent
       deviceId: 'device-9',
       gatewayId: 'gateway-a',
     },
+    {
+      type: 'PresenceSettingsChanged',
+      envelope: envelopeFor('PresenceSettingsChanged', 'user-bob'),
+      userId: 'user-bob',
+      lastSeenVisible: false,
+    },
   ];
 }

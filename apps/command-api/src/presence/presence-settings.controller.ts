@@ -1,0 +1,49 @@
+import { Body, Controller, Inject, Put } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import type { Principal } from '@chat/auth';
+import { changePresenceSettings } from '@chat/domain';
+import { Actor } from '../auth/auth.guard';
+import { ApiCommand } from '../http/openapi';
+import { validate } from '../http/validate';
+import { EVENT_LOG, type EventLog } from '../log/event-log';
+
+export const presenceSettingsBody = z
+  .object({
+    lastSeenVisible: z
+      .boolean()
+      .describe('False hides when you were last online from everyone else'),
+  })
+  .strict();
+
+const presenceSettingsAccepted = z.object({ eventIds: z.array(z.string()) });
+
+/**
+ * The user's own presence settings. Online and last seen themselves come from the gateway's
+ * connections, not from commands.
+ */
+@ApiTags('presence')
+@Controller('v1/me')
+export class PresenceSettingsController {
+  constructor(@Inject(EVENT_LOG) private readonly log: EventLog) {}
+
+  @Put('presence-settings')
+  @ApiCommand({
+    summary: 'Show or hide your last seen time',
+    body: presenceSettingsBody,
+    response: presenceSettingsAccepted,
+    refusals: [],
+  })
+  async change(@Actor() actor: Principal, @Body() body: unknown) {
+    const { lastSeenVisible } = validate(presenceSettingsBody, body);
+    const event = changePresenceSettings(lastSeenVisible, {
+      actor,
+      now: Date.now(),
+      correlationId: randomUUID(),
+      newEventId: randomUUID,
+    });
+    await this.log.append([event]);
+    return { eventIds: [event.envelope.eventId] };
+  }
+}
