@@ -1,0 +1,79 @@
+import { ConversationLedger } from '@chat/domain';
+import {
+  groupCreated,
+  memberRemoved,
+  messageDeleted,
+  messageEdited,
+  messageSent,
+  messagesRead,
+  reaction,
+} from '@chat/domain/testing';
+import type { ConversationEvent } from '@chat/events';
+import { foldInLogOrder } from '../runtime/conversation-events';
+import { timelineWrites } from './timeline-writes';
+
+/** Events at offsets 100, 101, ... of partition 3, folded by a fresh ledger. */
+function writesFor(events: ConversationEvent[]) {
+  const ledger = new ConversationLedger({ conversations: [], messages: [] });
+  const consumed = events.map((event, i) => ({
+    event,
+    topic: 'chat.conversations.v1',
+    partition: 3,
+    offset: String(100 + i),
+    timestamp: 0,
+  }));
+  return timelineWrites(foldInLogOrder(ledger, consumed));
+}
+
+describe('timeline writes', () => {
+  it('writes an item per seq, message facts per send, and changes to the target seq', () => {
+    const { rows } = writesFor([
+      groupCreated('alice', ['bob']),
+      messageSent('bob', 'm1'),
+      messageEdited('m1', 'bob', 'edited'),
+      reaction(true, 'm1', 'alice', '👍'),
+      messageDeleted('m1', 'alice'),
+    ]);
+    expect(rows.map((row) => [row.op, 'seq' in row ? row.seq : null, row.at])).toEqual([
+      ['item', 1, 100n],
+      ['item', 2, 101n],
+      ['message', 2, 101n],
+      ['edit', 2, 102n],
+      ['reaction', 2, 103n],
+      ['delete', 2, 104n],
+    ]);
+  });
+
+  it('records an event the rules forbid at its position, with the reason, and no item', () => {
+    const { rows } = writesFor([
+      groupCreated('alice', ['bob']),
+      memberRemoved('bob', 'alice'),
+      messageSent('bob', 'late'),
+      messageSent('alice', 'm1'),
+      messageSent('alice', 'm1'),
+    ]);
+    const ignored = rows.filter((row) => row.op === 'ignored');
+    expect(ignored.map((row) => row.op === 'ignored' && [row.reason, row.at])).toEqual([
+      ['not-a-member', 102n],
+      ['duplicate-message', 104n],
+    ]);
+    expect(rows.filter((row) => row.op === 'item').map((row) => 'seq' in row && row.seq)).toEqual([
+      1, 2, 3,
+    ]);
+  });
+
+  it('ends with one state per conversation, applied through the offset after its last event', () => {
+    const { states } = writesFor([
+      groupCreated('alice', ['bob'], 'g-1'),
+      groupCreated('carol', ['dave'], 'g-2'),
+      messageSent('alice', 'm1', 'g-1'),
+      messagesRead('bob', 2, 'g-1'),
+    ]);
+    expect(states.map((s) => [s.conversationId, s.state.lastSeq, s.appliedThrough]).sort()).toEqual(
+      [
+        ['g-1', 2, 104n],
+        ['g-2', 1, 102n],
+      ],
+    );
+  });
+});
