@@ -6,9 +6,12 @@ import {
   createKafka,
   createLogAdmin,
   TOPICS,
+  type ChatEvent,
 } from '@chat/events';
+import { newEnvelope } from '@chat/domain';
 import { createLogger } from '@chat/observability';
-import { createCassandraClient, createPgPool } from '@chat/storage';
+import { createCassandraClient, createPgPool, createRedis } from '@chat/storage';
+import { lagOf, PresenceStore, presenceKeysOf, PROJECTIONS } from '@chat/views';
 import { startProjections } from '../apps/projectors/src/start-projections';
 import { scriptedWorkload } from '../test/harness/scripted-workload';
 import { dropVersions, freshVersions, lagsOf, VIEWS } from '../test/harness/view-versions';
@@ -18,7 +21,8 @@ import { percentiles, round } from './lib/stats';
  * What each projection sustains, on fresh versions (their own tables and consumer groups):
  *  1. catch-up: the whole conversations log from offset 0, as a rebuild reads it (events/s);
  *  2. lag under load: events appended at a fixed rate while the projection runs, lag sampled
- *     every 100 ms (events behind, and the time to drain once the load stops).
+ *     every 100 ms (events behind, and the time to drain once the load stops);
+ *  3. presence catch-up: 50,000 connects and heartbeats of 5,000 users, read from offset 0.
  *
  * Usage: npm run bench:projections [-- <events/s> <seconds>]
  */
@@ -115,12 +119,63 @@ async function main() {
           `drained ${round(drained[view]!, 2)} s after the load stopped`,
       );
     }
+
+    // 3. Presence: heartbeats of many devices, then a fresh version reads the topic from 0.
+    await presenceCatchUp(config, appender, admin, logger);
   } finally {
     await dropVersions(stores, versions);
     await appender.disconnect();
     await admin.disconnect();
     await Promise.all([pool.end(), cassandra.shutdown()]);
   }
+}
+
+async function presenceCatchUp(
+  config: ReturnType<typeof loadConfig>,
+  appender: ReturnType<typeof createEventAppender>,
+  admin: Awaited<ReturnType<typeof createLogAdmin>>,
+  logger: ReturnType<typeof createLogger>,
+) {
+  const heartbeats = 50_000;
+  const run = randomUUID().slice(0, 8);
+  const events: ChatEvent[] = Array.from({ length: heartbeats }, (_, i) => {
+    const userId = `bench-${run}-${i % 5000}`;
+    return {
+      type: i < 5000 ? 'Connected' : 'Heartbeat',
+      envelope: newEnvelope(i < 5000 ? 'Connected' : 'Heartbeat', {
+        actor: { userId, deviceId: 'phone' },
+        now: Date.now() + i,
+        correlationId: run,
+        newEventId: randomUUID,
+      }),
+      userId,
+      deviceId: 'phone',
+      gatewayId: 'bench',
+    } as ChatEvent;
+  });
+  for (let i = 0; i < events.length; i += 5000) await appender.append(events.slice(i, i + 5000));
+  const ends = await admin.partitionOffsets(TOPICS.presence);
+  const size = ends.reduce((n, o) => n + Number(o.high) - Number(o.low), 0);
+  const version = 200000 + Math.floor(Math.random() * 1000000);
+  const redis = createRedis(config);
+  const store = new PresenceStore(redis, presenceKeysOf(version));
+  const started = performance.now();
+  const running = await startProjections(config, {
+    only: [PROJECTIONS.presence],
+    versions: { presence: version },
+    logger,
+  });
+  while (lagOf(await store.positions(TOPICS.presence), ends) > 0n) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  const elapsed = (performance.now() - started) / 1000;
+  await running.stop();
+  console.log(
+    `presence catch-up: ${size} events in ${round(elapsed)} s = ${round(size / elapsed, 0)} events/s`,
+  );
+  const keys = await redis.keys(`${presenceKeysOf(version).prefix}*`);
+  for (let i = 0; i < keys.length; i += 1000) await redis.del(...keys.slice(i, i + 1000));
+  redis.disconnect();
 }
 
 main().catch((error: unknown) => {
