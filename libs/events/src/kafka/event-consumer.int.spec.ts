@@ -5,6 +5,7 @@ import { bootstrapEventLog } from '../bootstrap';
 import { createEventCodec } from '../codec/event-codec';
 import { writeHeader } from '../codec/wire-format';
 import { createDeadLetterPublisher, DEAD_LETTER_HEADERS } from '../dead-letter/dead-letters';
+import { PoisonEventError } from '../dead-letter/poison';
 import { eventLogFixture } from '../testing/event-log-fixture';
 import { markLogEnd } from '../testing/log-tail';
 import { sampleEvents } from '../testing/sample-events';
@@ -118,5 +119,90 @@ describe('a consumer meeting records it cannot decode', () => {
     await producer.send({ topic, messages: [await value(codec.encode(later!))] });
     await waitFor('the later event', () => (handled.length >= 3 ? true : undefined));
     expect(handled[2]!.event.envelope.eventId).toBe(later!.envelope.eventId);
+  });
+});
+
+describe('a consumer whose handler cannot apply one event', () => {
+  const run = randomUUID();
+  const topic = `test.poison.${run}`;
+  const deadLetterTopic = `test.poison-letters.${run}`;
+  const codec = createEventCodec({ registryUrl });
+  const producer = kafka.producer();
+  const applied: string[] = [];
+  let outage = false;
+  let poisonId = '';
+  const consumer = createEventConsumer({
+    kafka,
+    codec,
+    logger,
+    groupId: `test-poison-${run}`,
+    topics: [topic],
+    fromBeginning: true,
+    deadLetters: createDeadLetterPublisher({ kafka, logger, topic: deadLetterTopic }),
+    handleBatch: async (batch) => {
+      if (outage) throw new Error('connection refused');
+      // Like a projection: all or nothing per batch.
+      if (batch.events.some((e) => e.event.envelope.eventId === poisonId)) {
+        throw new PoisonEventError('this event breaks the view');
+      }
+      applied.push(...batch.events.map((e) => e.event.envelope.eventId));
+    },
+  });
+
+  beforeAll(async () => {
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: [
+        { topic, numPartitions: 1 },
+        { topic: deadLetterTopic, numPartitions: 1 },
+      ],
+    });
+    await admin.disconnect();
+    await producer.connect();
+  });
+  afterAll(async () => {
+    await consumer.stop();
+    await producer.disconnect();
+  });
+
+  it('dead-letters that event with the reason and applies every other one', async () => {
+    const events = sampleEvents().slice(0, 5);
+    poisonId = events[2]!.envelope.eventId;
+    const deadLetters = await markLogEnd(kafka, deadLetterTopic);
+    await producer.send({
+      topic,
+      messages: await Promise.all(
+        events.map(async (e) => ({ key: 'k', value: await codec.encode(e) })),
+      ),
+    });
+    await consumer.start();
+    await waitFor('the other four', () => (applied.length >= 4 ? true : undefined), {
+      timeoutMs: 30000,
+    });
+    expect(applied).toEqual(events.map((e) => e.envelope.eventId).filter((id) => id !== poisonId));
+    const [letter] = await deadLetters.collect((r) => r.length >= 1);
+    const header = (name: string) => letter!.message.headers?.[name]?.toString();
+    expect(header(DEAD_LETTER_HEADERS.errorCode)).toBe('apply-failed');
+    expect(header(DEAD_LETTER_HEADERS.reason)).toBe('this event breaks the view');
+    expect(header(DEAD_LETTER_HEADERS.sourceOffset)).toBe('2');
+    expect(letter!.message.value).toEqual(await codec.encode(events[2]!));
+  });
+
+  it('retries, rather than dead-letters, when the store is down', async () => {
+    const deadLetters = await markLogEnd(kafka, deadLetterTopic);
+    outage = true;
+    const [later] = sampleEvents().slice(5, 6);
+    await producer.send({ topic, messages: [{ key: 'k', value: await codec.encode(later!) }] });
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(applied).not.toContain(later!.envelope.eventId);
+    outage = false;
+    await waitFor(
+      'the event after the outage',
+      () => (applied.includes(later!.envelope.eventId) ? true : undefined),
+      { timeoutMs: 60000 },
+    );
+    expect(await deadLetters.collect((r) => r.length > 0, 2000).catch(() => [])).toEqual([]);
   });
 });

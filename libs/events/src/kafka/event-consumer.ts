@@ -2,6 +2,7 @@ import type { Consumer, Kafka, KafkaMessage } from 'kafkajs';
 import type { Logger } from '@chat/observability';
 import type { EventCodec } from '../codec/event-codec';
 import type { DeadLetterPublisher } from '../dead-letter/dead-letters';
+import { isPoison } from '../dead-letter/poison';
 import { EventError } from '../errors';
 import type { ChatEvent } from '../generated/event-types';
 
@@ -59,7 +60,8 @@ export interface EventConsumer {
 
 /**
  * The shared consumer: decodes every record with the registry, sends what cannot be decoded
- * to the dead-letter topic with the reason, and hands the rest to the handler in batches.
+ * to the dead-letter topic with the reason, and hands the rest to the handler in batches. An
+ * event the handler can never apply is dead-lettered too, so no event blocks a partition.
  * Offsets are committed only after the handler returns, so a crash replays, never skips.
  */
 export function createEventConsumer(options: EventConsumerOptions): EventConsumer {
@@ -76,6 +78,48 @@ export function createEventConsumer(options: EventConsumerOptions): EventConsume
     ready = true;
     options.onJoin?.();
   });
+
+  const sourceOf = (topic: string, partition: number, message: KafkaMessage) => ({
+    topic,
+    partition,
+    offset: message.offset,
+    key: message.key,
+    value: message.value,
+    headers: message.headers,
+  });
+
+  /**
+   * Hands a batch to the handler. If it fails because of an event (see isPoison), the batch
+   * is applied again one event at a time: each event that still fails goes to the dead-letter
+   * topic with the reason, the others are applied, and the partition goes on.
+   */
+  async function handleIsolatingPoison(batch: EventBatch, messages: Map<string, KafkaMessage>) {
+    try {
+      await options.handleBatch(batch);
+      return;
+    } catch (error) {
+      if (!isPoison(error)) throw error;
+      logger.warn(
+        { err: error, partition: batch.partition },
+        'batch failed on an event: isolating it',
+      );
+    }
+    for (const consumed of batch.events) {
+      try {
+        await options.handleBatch({ ...batch, events: [consumed], lastOffset: consumed.offset });
+      } catch (error) {
+        if (!isPoison(error)) throw error;
+        await deadLetters.publish({
+          source: sourceOf(batch.topic, batch.partition, messages.get(consumed.offset)!),
+          consumerGroup: groupId,
+          errorCode: 'apply-failed',
+          reason: (error as Error).message,
+        });
+      }
+    }
+    // Past the last record too (it may have been dead-lettered), so the position moves on.
+    await options.handleBatch({ ...batch, events: [] });
+  }
 
   async function decodeOrDeadLetter(
     topic: string,
@@ -95,14 +139,7 @@ export function createEventConsumer(options: EventConsumerOptions): EventConsume
       if (error instanceof EventError && error.retriable) throw error;
       const code = error instanceof EventError ? error.code : 'corrupt-payload';
       await deadLetters.publish({
-        source: {
-          topic,
-          partition,
-          offset: message.offset,
-          key: message.key,
-          value: message.value,
-          headers: message.headers,
-        },
+        source: sourceOf(topic, partition, message),
         consumerGroup: groupId,
         errorCode: code,
         reason: (error as Error).message,
@@ -139,20 +176,25 @@ export function createEventConsumer(options: EventConsumerOptions): EventConsume
         }) => {
           if (batch.messages.length === 0) return;
           const events: ConsumedEvent[] = [];
+          const messages = new Map<string, KafkaMessage>();
           for (const message of batch.messages) {
             if (!isRunning() || isStale()) return;
             const consumed = await decodeOrDeadLetter(batch.topic, batch.partition, message);
             if (consumed) events.push(consumed);
+            messages.set(message.offset, message);
           }
           const lastOffset = batch.messages[batch.messages.length - 1]!.offset;
-          await options.handleBatch({
-            topic: batch.topic,
-            partition: batch.partition,
-            events,
-            lastOffset,
-            highWatermark: batch.highWatermark,
-            heartbeat,
-          });
+          await handleIsolatingPoison(
+            {
+              topic: batch.topic,
+              partition: batch.partition,
+              events,
+              lastOffset,
+              highWatermark: batch.highWatermark,
+              heartbeat,
+            },
+            messages,
+          );
           resolveOffset(lastOffset);
           await commitOffsetsIfNecessary();
           await heartbeat();
