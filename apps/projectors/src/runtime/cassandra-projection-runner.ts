@@ -1,16 +1,12 @@
 import type { Client } from 'cassandra-driver';
+import type { ConsumedEvent, EventBatch } from '@chat/events';
+import { toLong, versionKey, type ProjectionName } from '@chat/views';
 import {
-  createEventConsumer,
-  type ConsumedEvent,
-  type DeadLetterPublisher,
-  type EventBatch,
-  type EventCodec,
-  type LogClient,
-} from '@chat/events';
-import type { Logger } from '@chat/observability';
-import { consumerGroupOf, toLong, versionKey, type ProjectionName } from '@chat/views';
-import { projectionMetrics, recordBatch } from './projection-metrics';
-import type { ProjectionRunner } from './postgres-projection-runner';
+  projectionConsumer,
+  type ProjectionRunner,
+  type RunnerOptions,
+} from './projection-consumer';
+import { recordBatch } from './projection-metrics';
 
 /**
  * A projection kept in Cassandra. Cassandra has no transaction to put the position in, so
@@ -31,18 +27,11 @@ export interface CassandraProjection {
  * skips. The position only ever moves forward (it is written with its offset as timestamp), and
  * events below it are not applied again.
  */
-export function createCassandraProjectionRunner(options: {
-  kafka: LogClient;
-  codec: EventCodec;
-  deadLetters: DeadLetterPublisher;
-  cassandra: Client;
-  keyspace: string;
-  logger: Logger;
-  projection: CassandraProjection;
-}): ProjectionRunner {
+export function createCassandraProjectionRunner(
+  options: RunnerOptions & { cassandra: Client; keyspace: string; projection: CassandraProjection },
+): ProjectionRunner {
   const { cassandra, keyspace, projection } = options;
   const key = versionKey(projection.name, projection.version);
-  const logger = options.logger.child({ projection: key });
 
   async function position(batch: EventBatch): Promise<bigint> {
     const result = await cassandra.execute(
@@ -56,52 +45,30 @@ export function createCassandraProjectionRunner(options: {
   }
 
   async function handleBatch(batch: EventBatch) {
-    const timer = projectionMetrics.batchSeconds.startTimer({ projection: key });
-    try {
-      const next = await position(batch);
-      const fresh = batch.events.filter((e) => BigInt(e.offset) >= next);
-      let counts = { applied: 0, ignored: 0 };
-      if (BigInt(batch.lastOffset) >= next) {
-        counts = await projection.apply(fresh);
-        const nextOffset = BigInt(batch.lastOffset) + 1n;
-        await cassandra.execute(
-          `UPDATE ${keyspace}.projection_positions USING TIMESTAMP ?
+    const next = await position(batch);
+    const fresh = batch.events.filter((e) => BigInt(e.offset) >= next);
+    let counts = { applied: 0, ignored: 0 };
+    if (BigInt(batch.lastOffset) >= next) {
+      counts = await projection.apply(fresh);
+      const nextOffset = BigInt(batch.lastOffset) + 1n;
+      await cassandra.execute(
+        `UPDATE ${keyspace}.projection_positions USING TIMESTAMP ?
            SET next_offset = ?, updated_at = ?
            WHERE projection = ? AND topic = ? AND partition = ?`,
-          [toLong(nextOffset), toLong(nextOffset), new Date(), key, batch.topic, batch.partition],
-          { prepare: true },
-        );
-      }
-      recordBatch(key, batch, {
-        ...counts,
-        alreadyApplied: batch.events.length - counts.applied - counts.ignored,
-      });
-    } catch (error) {
-      projection.forget?.();
-      logger.error({ err: error, partition: batch.partition }, 'batch failed; it will be retried');
-      throw error;
-    } finally {
-      timer();
+        [toLong(nextOffset), toLong(nextOffset), new Date(), key, batch.topic, batch.partition],
+        { prepare: true },
+      );
     }
+    recordBatch(key, batch, {
+      ...counts,
+      alreadyApplied: batch.events.length - counts.applied - counts.ignored,
+    });
   }
 
-  const consumer = createEventConsumer({
-    kafka: options.kafka,
-    codec: options.codec,
-    deadLetters: options.deadLetters,
-    logger,
-    groupId: consumerGroupOf(projection.name, projection.version),
-    topics: projection.topics,
-    fromBeginning: true,
+  return projectionConsumer({
+    ...options,
     handleBatch,
+    onFailure: () => projection.forget?.(),
     onJoin: () => projection.forget?.(),
   });
-
-  return {
-    start: () => consumer.start(),
-    stop: () => consumer.stop(),
-    get ready() {
-      return consumer.ready;
-    },
-  };
 }

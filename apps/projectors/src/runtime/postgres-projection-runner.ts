@@ -1,16 +1,14 @@
 import type { Pool, PoolClient } from 'pg';
+import type { ConsumedEvent, EventBatch } from '@chat/events';
+import { versionKey, type ProjectionName } from '@chat/views';
 import {
-  createEventConsumer,
-  type ConsumedEvent,
-  type DeadLetterPublisher,
-  type EventBatch,
-  type EventCodec,
-  type EventConsumer,
-} from '@chat/events';
-import type { LogClient } from '@chat/events';
-import type { Logger } from '@chat/observability';
-import { consumerGroupOf, versionKey, type ProjectionName } from '@chat/views';
-import { projectionMetrics, recordBatch } from './projection-metrics';
+  projectionConsumer,
+  type ProjectionRunner,
+  type RunnerOptions,
+} from './projection-consumer';
+import { recordBatch } from './projection-metrics';
+
+export type { ProjectionRunner } from './projection-consumer';
 
 /** A projection kept in Postgres: applies a batch of new events inside the given transaction. */
 export interface PostgresProjection {
@@ -21,31 +19,18 @@ export interface PostgresProjection {
   apply(db: PoolClient, events: ConsumedEvent[]): Promise<{ ignored: number }>;
 }
 
-export interface ProjectionRunner {
-  start(): Promise<void>;
-  stop(): Promise<void>;
-  readonly ready: boolean;
-}
-
 /**
  * Runs a Postgres projection with an exactly-once effect: the rows and the position move in one
  * transaction. The position row is locked first, so after a rebalance (or a crash and a
  * redelivery) events below it are skipped, and two instances never both apply a batch.
  */
-export function createPostgresProjectionRunner(options: {
-  kafka: LogClient;
-  codec: EventCodec;
-  deadLetters: DeadLetterPublisher;
-  pool: Pool;
-  logger: Logger;
-  projection: PostgresProjection;
-}): ProjectionRunner {
+export function createPostgresProjectionRunner(
+  options: RunnerOptions & { pool: Pool; projection: PostgresProjection },
+): ProjectionRunner {
   const { pool, projection } = options;
   const key = versionKey(projection.name, projection.version);
-  const logger = options.logger.child({ projection: key });
 
   async function handleBatch(batch: EventBatch) {
-    const timer = projectionMetrics.batchSeconds.startTimer({ projection: key });
     const client = await pool.connect();
     try {
       await client.query('BEGIN');
@@ -71,32 +56,13 @@ export function createPostgresProjectionRunner(options: {
       });
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined);
-      logger.error({ err: error, partition: batch.partition }, 'batch failed; it will be retried');
       throw error;
     } finally {
       client.release();
-      timer();
     }
   }
 
-  const consumer: EventConsumer = createEventConsumer({
-    kafka: options.kafka,
-    codec: options.codec,
-    deadLetters: options.deadLetters,
-    logger,
-    groupId: consumerGroupOf(projection.name, projection.version),
-    topics: projection.topics,
-    fromBeginning: true,
-    handleBatch,
-  });
-
-  return {
-    start: () => consumer.start(),
-    stop: () => consumer.stop(),
-    get ready() {
-      return consumer.ready;
-    },
-  };
+  return projectionConsumer({ ...options, handleBatch });
 }
 
 async function lockPosition(client: PoolClient, key: string, batch: EventBatch): Promise<bigint> {

@@ -1,23 +1,13 @@
 import type { Redis } from 'ioredis';
-import {
-  createEventConsumer,
-  type ConsumedEvent,
-  type DeadLetterPublisher,
-  type EventBatch,
-  type EventCodec,
-  type LogClient,
-} from '@chat/events';
-import type { Logger } from '@chat/observability';
-import {
-  consumerGroupOf,
-  positionField,
-  versionKey,
-  type PresenceKeys,
-  type ProjectionName,
-} from '@chat/views';
+import type { ConsumedEvent, EventBatch } from '@chat/events';
+import { positionField, versionKey, type PresenceKeys, type ProjectionName } from '@chat/views';
 import type { RedisCommand } from '../presence/presence-changes';
-import { projectionMetrics, recordBatch } from './projection-metrics';
-import type { ProjectionRunner } from './postgres-projection-runner';
+import {
+  projectionConsumer,
+  type ProjectionRunner,
+  type RunnerOptions,
+} from './projection-consumer';
+import { recordBatch } from './projection-metrics';
 
 /** A projection kept in Redis: maps new events to commands, run with the position atomically. */
 export interface RedisProjection {
@@ -38,18 +28,12 @@ const MAX_RACES = 5;
  * against the new position. Batches run one at a time on a connection of their own, because
  * WATCH belongs to the connection.
  */
-export function createRedisProjectionRunner(options: {
-  kafka: LogClient;
-  codec: EventCodec;
-  deadLetters: DeadLetterPublisher;
-  redis: Redis;
-  logger: Logger;
-  projection: RedisProjection;
-}): ProjectionRunner {
+export function createRedisProjectionRunner(
+  options: RunnerOptions & { redis: Redis; projection: RedisProjection },
+): ProjectionRunner {
   const { redis, projection } = options;
   const { keys } = projection;
   const key = versionKey(projection.name, projection.version);
-  const logger = options.logger.child({ projection: key });
   let queue: Promise<unknown> = Promise.resolve();
 
   async function applyOnce(batch: EventBatch): Promise<boolean> {
@@ -80,7 +64,6 @@ export function createRedisProjectionRunner(options: {
   }
 
   async function handleBatch(batch: EventBatch) {
-    const timer = projectionMetrics.batchSeconds.startTimer({ projection: key });
     const run = queue.then(async () => {
       for (let race = 0; race < MAX_RACES; race++) {
         if (await applyOnce(batch)) return;
@@ -88,33 +71,14 @@ export function createRedisProjectionRunner(options: {
       throw new Error(`position of partition ${batch.partition} kept moving under this batch`);
     });
     queue = run.catch(() => undefined);
-    try {
-      await run;
-    } catch (error) {
-      await redis.unwatch().catch(() => undefined);
-      logger.error({ err: error, partition: batch.partition }, 'batch failed; it will be retried');
-      throw error;
-    } finally {
-      timer();
-    }
+    await run;
   }
 
-  const consumer = createEventConsumer({
-    kafka: options.kafka,
-    codec: options.codec,
-    deadLetters: options.deadLetters,
-    logger,
-    groupId: consumerGroupOf(projection.name, projection.version),
-    topics: projection.topics,
-    fromBeginning: true,
+  return projectionConsumer({
+    ...options,
     handleBatch,
-  });
-
-  return {
-    start: () => consumer.start(),
-    stop: () => consumer.stop(),
-    get ready() {
-      return consumer.ready;
+    onFailure: async () => {
+      await redis.unwatch().catch(() => undefined);
     },
-  };
+  });
 }

@@ -14,6 +14,16 @@ import { createEventConsumer, type ConsumedEvent } from './event-consumer';
 
 const { config, kafka, logger, registryUrl } = eventLogFixture('event-consumer');
 
+async function createSinglePartitionTopics(...topics: string[]) {
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.createTopics({
+    waitForLeaders: true,
+    topics: topics.map((topic) => ({ topic, numPartitions: 1 })),
+  });
+  await admin.disconnect();
+}
+
 describe('a consumer meeting records it cannot decode', () => {
   const run = randomUUID();
   const topic = `test.events.${run}`;
@@ -36,16 +46,7 @@ describe('a consumer meeting records it cannot decode', () => {
 
   beforeAll(async () => {
     await bootstrapEventLog(config, logger);
-    const admin = kafka.admin();
-    await admin.connect();
-    await admin.createTopics({
-      waitForLeaders: true,
-      topics: [
-        { topic, numPartitions: 1 },
-        { topic: deadLetterTopic, numPartitions: 1 },
-      ],
-    });
-    await admin.disconnect();
+    await createSinglePartitionTopics(topic, deadLetterTopic);
     await producer.connect();
   });
   afterAll(async () => {
@@ -150,16 +151,7 @@ describe('a consumer whose handler cannot apply one event', () => {
   });
 
   beforeAll(async () => {
-    const admin = kafka.admin();
-    await admin.connect();
-    await admin.createTopics({
-      waitForLeaders: true,
-      topics: [
-        { topic, numPartitions: 1 },
-        { topic: deadLetterTopic, numPartitions: 1 },
-      ],
-    });
-    await admin.disconnect();
+    await createSinglePartitionTopics(topic, deadLetterTopic);
     await producer.connect();
   });
   afterAll(async () => {
