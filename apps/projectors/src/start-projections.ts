@@ -13,6 +13,7 @@ import {
   type ProjectionName,
 } from '@chat/views';
 import { inboxProjection } from './inbox/inbox-projection';
+import { createLivePublisher } from './live/live-publisher';
 import { presenceProjection } from './presence/presence-projection';
 import { createCassandraProjectionRunner } from './runtime/cassandra-projection-runner';
 import {
@@ -57,7 +58,10 @@ export async function startProjections(
   const deadLetters = createDeadLetterPublisher({ kafka, logger });
   const pool = createPgPool(config, { max: 10 });
   const cassandra = createCassandraClient(config);
-  const redis = wanted(PROJECTIONS.presence) ? createRedis(config) : undefined;
+  // Two connections: WATCH belongs to a connection, and the presence runner's must be its own.
+  const redis = createRedis(config);
+  const liveRedis = createRedis(config);
+  const live = createLivePublisher(liveRedis, pool, logger);
   const keyspace = config.cassandra.keyspace;
   const runners: ProjectionRunner[] = [];
   const versions: RunningProjections['versions'] = {};
@@ -91,12 +95,12 @@ export async function startProjections(
         cassandra,
         keyspace,
         logger,
-        projection: timelineProjection(cassandra, tables, version),
+        projection: timelineProjection(cassandra, tables, version, live),
       }),
     );
   }
 
-  if (redis) {
+  if (wanted(PROJECTIONS.presence)) {
     const requested = options.versions?.presence;
     const version = requested ?? (await ensurePresenceReadable(pool));
     if (requested !== undefined) await ensurePresenceVersion(pool, requested);
@@ -108,7 +112,7 @@ export async function startProjections(
         deadLetters,
         redis,
         logger,
-        projection: presenceProjection(version),
+        projection: presenceProjection(version, live),
       }),
     );
   }
@@ -122,7 +126,8 @@ export async function startProjections(
     async stop() {
       await Promise.all(runners.map((runner) => runner.stop()));
       await Promise.all([pool.end(), cassandra.shutdown()]);
-      redis?.disconnect();
+      redis.disconnect();
+      liveRedis.disconnect();
     },
   };
 }

@@ -12,3 +12,5 @@ export * from './presence/presence-store';
 export * from './queries/view-error';
 export * from './queries/reader-versions';
 export * from './queries/chat-queries';
+export * from './timeline/timeline-item';
+export * from './live/live-feed';

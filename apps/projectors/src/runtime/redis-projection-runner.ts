@@ -16,6 +16,8 @@ export interface RedisProjection {
   topics: string[];
   keys: PresenceKeys;
   commandsFor(events: ConsumedEvent[]): RedisCommand[];
+  /** After the batch is committed, with the events it applied. */
+  afterCommit?(events: ConsumedEvent[]): Promise<void>;
 }
 
 /** A batch raced another instance (a rebalance) this many times in a row: give up, retry later. */
@@ -55,6 +57,7 @@ export function createRedisProjectionRunner(
     const failed = results.find(([error]) => error);
     // Redis runs the rest of a transaction after a failed command: a bug, not a race.
     if (failed) throw failed[0];
+    await projection.afterCommit?.(fresh);
     recordBatch(key, batch, {
       applied: fresh.length,
       ignored: 0,

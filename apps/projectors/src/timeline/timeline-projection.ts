@@ -7,6 +7,8 @@ import {
   type StoredConversation,
   type TimelineTables,
 } from '@chat/views';
+import { liveChanges } from '../live/live-changes';
+import type { LivePublisher } from '../live/live-publisher';
 import type { CassandraProjection } from '../runtime/cassandra-projection-runner';
 import { conversationEventsOf, foldInLogOrder } from '../runtime/conversation-events';
 import { writeTimeline } from './timeline-writer';
@@ -23,6 +25,7 @@ export function timelineProjection(
   cassandra: Client,
   tables: TimelineTables,
   version: number,
+  live?: LivePublisher,
 ): CassandraProjection {
   const store = new TimelineStore(cassandra, tables);
   const memory = new WrittenSinceJoin();
@@ -89,6 +92,7 @@ export function timelineProjection(
       const outcomes = foldInLogOrder(ledger, fresh);
       const writes = timelineWrites(outcomes);
       await writeTimeline(cassandra, tables, writes);
+      await live?.projected(version, liveChanges(outcomes));
 
       for (const { conversationId, state, appliedThrough: through } of writes.states) {
         memory.stored(conversationId, { state, appliedThrough: through });

@@ -2,6 +2,8 @@ import type { Client } from 'cassandra-driver';
 import { messageIdFor } from '@chat/domain';
 import {
   bucketOf,
+  ciphertextBytes,
+  timelineItemOf,
   reactionElement,
   serializeState,
   toLong,
@@ -21,14 +23,6 @@ const CONCURRENCY = 64;
 /** Single-partition batches stay well below Cassandra's batch size failure threshold (50 KiB). */
 const BATCH_BYTES = 24 * 1024;
 
-/** Notices keep what the event says, minus what the row already has. */
-function noticeOf(write: TimelineWrite & { op: 'item' }): string | null {
-  if (write.itemKind !== 'NOTICE') return null;
-  const fields: Record<string, unknown> = { ...write.event };
-  for (const known of ['envelope', 'type', 'conversationId']) delete fields[known];
-  return JSON.stringify(fields);
-}
-
 const itemPartition = (write: { conversationId: string; seq: number }) =>
   `items/${write.conversationId}/${bucketOf(write.seq)}`;
 
@@ -36,8 +30,7 @@ function statementOf(t: TimelineTables, write: TimelineWrite): Statement[] {
   const at = toLong(write.at);
   switch (write.op) {
     case 'item': {
-      const event = write.event;
-      const sent = event.type === 'MessageSent' ? event : null;
+      const item = timelineItemOf(write.event, write.seq, write.itemKind);
       return [
         {
           partition: itemPartition(write),
@@ -46,21 +39,21 @@ function statementOf(t: TimelineTables, write: TimelineWrite): Statement[] {
                     reply_to, notice, occurred_at, deleted)
                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, false) USING TIMESTAMP ?`,
           params: [
-            write.conversationId,
-            bucketOf(write.seq),
-            toLong(write.seq),
-            write.itemKind,
-            event.type,
-            sent?.messageId ?? null,
-            sent?.senderId ?? event.envelope.actor.userId,
-            sent?.kind ?? null,
-            sent?.body ?? null,
-            sent?.ciphertext?.algorithm ?? null,
-            sent?.ciphertext ? Buffer.from(sent.ciphertext.data) : null,
-            sent?.media ? JSON.stringify(sent.media) : null,
-            sent?.replyTo ?? null,
-            noticeOf(write),
-            new Date(event.envelope.occurredAt),
+            item.conversationId,
+            bucketOf(item.seq),
+            toLong(item.seq),
+            item.itemKind,
+            item.eventType,
+            item.messageId,
+            item.actorId,
+            item.kind,
+            item.body,
+            item.ciphertext?.algorithm ?? null,
+            ciphertextBytes(item.ciphertext),
+            item.media ? JSON.stringify(item.media) : null,
+            item.replyTo,
+            item.notice ? JSON.stringify(item.notice) : null,
+            new Date(item.occurredAt),
             at,
           ],
         },

@@ -1,0 +1,46 @@
+import type { ConversationEvent } from '@chat/events';
+import type { TimelineItem } from './timeline-store';
+
+/** Notices keep what the event says, minus what the item already has. */
+function noticeOf(event: ConversationEvent): Record<string, unknown> {
+  const fields: Record<string, unknown> = { ...event };
+  for (const known of ['envelope', 'type', 'conversationId']) delete fields[known];
+  return fields;
+}
+
+/**
+ * The timeline item a message or membership change becomes, as readers see it when it is
+ * new: what the projector inserts and what the gateway pushes live are the same object.
+ */
+export function timelineItemOf(
+  event: ConversationEvent,
+  seq: number,
+  itemKind: TimelineItem['itemKind'],
+): TimelineItem {
+  const sent = event.type === 'MessageSent' ? event : null;
+  return {
+    conversationId: event.conversationId,
+    seq,
+    itemKind,
+    eventType: event.type,
+    messageId: sent?.messageId ?? null,
+    actorId: sent?.senderId ?? event.envelope.actor.userId,
+    kind: sent?.kind ?? null,
+    body: sent?.body ?? null,
+    ciphertext: sent?.ciphertext
+      ? { algorithm: sent.ciphertext.algorithm, data: sent.ciphertext.data.toString('base64') }
+      : null,
+    media: sent?.media ?? null,
+    replyTo: sent?.replyTo ?? null,
+    notice: itemKind === 'NOTICE' ? noticeOf(event) : null,
+    occurredAt: new Date(event.envelope.occurredAt).toISOString(),
+    editedAt: null,
+    deleted: false,
+    deletedBy: null,
+    reactions: {},
+  };
+}
+
+/** Readers get ciphertext as base64 text; the table stores the bytes it stands for. */
+export const ciphertextBytes = (ciphertext: { data: string } | null) =>
+  ciphertext ? Buffer.from(ciphertext.data, 'base64') : null;
