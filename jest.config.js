@@ -22,6 +22,8 @@ const moduleNameMapper = {
   '^@chat/domain$': '<rootDir>/libs/domain/src',
   '^@chat/views$': '<rootDir>/libs/views/src',
   '^@chat/auth$': '<rootDir>/libs/auth/src',
+  '^@chat/protocol$': '<rootDir>/libs/protocol/src',
+  '^@chat/client$': '<rootDir>/libs/client/src',
 };
 const base = { transform: { '^.+\\.ts$': swc }, moduleNameMapper, testEnvironment: 'node' };
 module.exports = {

@@ -77,6 +77,18 @@ const envSchema = z.object({
   /** Per-user token bucket: steady commands per second, and the burst allowed above it. */
   CHAT_RATE_LIMIT_PER_SECOND: z.coerce.number().positive().default(20),
   CHAT_RATE_LIMIT_BURST: z.coerce.number().int().min(1).default(40),
+  /** Where the gateway sends commands (send, ack, read): the command API. */
+  COMMAND_API_URL: z.string().url().optional(),
+  /** WebSocket heartbeats: a ping this often, and a close when no pong came for this long. */
+  GATEWAY_PING_INTERVAL_MS: z.coerce.number().int().min(10).default(30000),
+  GATEWAY_PONG_TIMEOUT_MS: z.coerce.number().int().min(10).default(60000),
+  /** Bytes a socket may have queued before it is closed as a slow consumer. */
+  GATEWAY_MAX_BUFFERED_BYTES: z.coerce.number().int().min(1024).default(1024 * 1024),
+  GATEWAY_MAX_FRAME_BYTES: z.coerce.number().int().min(1024).default(64 * 1024),
+  /** On SIGTERM, clients are told to reconnect and closed within this deadline. */
+  GATEWAY_DRAIN_DEADLINE_MS: z.coerce.number().int().min(0).default(10000),
+  /** How often presence subscriptions are refreshed (catches expiries, which have no event). */
+  GATEWAY_PRESENCE_REFRESH_MS: z.coerce.number().int().min(10).default(5000),
   /** How long a command waits for Kafka's acknowledgement before answering 503. */
   CHAT_APPEND_TIMEOUT_MS: z.coerce.number().int().min(100).default(5000),
 });
@@ -139,6 +151,15 @@ export interface Config {
     rateBurst: number;
   };
   appendTimeoutMs: number;
+  gateway: {
+    commandApiUrl: string;
+    pingIntervalMs: number;
+    pongTimeoutMs: number;
+    maxBufferedBytes: number;
+    maxFrameBytes: number;
+    drainDeadlineMs: number;
+    presenceRefreshMs: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -233,6 +254,18 @@ export function loadConfig(env: Env = process.env): Config {
       rateBurst: e.CHAT_RATE_LIMIT_BURST,
     },
     appendTimeoutMs: e.CHAT_APPEND_TIMEOUT_MS,
+    gateway: {
+      commandApiUrl: (e.COMMAND_API_URL ?? `http://127.0.0.1:${e.COMMAND_API_PORT}`).replace(
+        /\/+$/,
+        '',
+      ),
+      pingIntervalMs: e.GATEWAY_PING_INTERVAL_MS,
+      pongTimeoutMs: e.GATEWAY_PONG_TIMEOUT_MS,
+      maxBufferedBytes: e.GATEWAY_MAX_BUFFERED_BYTES,
+      maxFrameBytes: e.GATEWAY_MAX_FRAME_BYTES,
+      drainDeadlineMs: e.GATEWAY_DRAIN_DEADLINE_MS,
+      presenceRefreshMs: e.GATEWAY_PRESENCE_REFRESH_MS,
+    },
   };
 }
 

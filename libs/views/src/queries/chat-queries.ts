@@ -2,7 +2,7 @@ import type { Client } from 'cassandra-driver';
 import type { Redis } from 'ioredis';
 import type { Pool } from 'pg';
 import type { ConversationKind, MemberRole } from '@chat/events';
-import { presenceFor, PRESENCE_TTL_MS, type Presence } from '@chat/domain';
+import { presenceFor, PRESENCE_TTL_MS, type Presence, type PresenceFacts } from '@chat/domain';
 import { INBOX_READER_SCHEMA } from '../inbox/inbox-tables';
 import { PROJECTIONS } from '../projection-names';
 import { presenceKeysOf } from '../presence/presence-keys';
@@ -179,11 +179,15 @@ export class ChatQueries {
     }
     const member = await this.membership(userId, conversationId);
     const limit = pageSize(options.limit, MAX_PAGE);
-    const from = Math.max(afterSeq + 1, member.joinedSeq);
-    const to = Math.min(member.lastSeq, from + limit - 1);
-    if (from > to) return { items: [], lastSeq: member.lastSeq };
     const timeline = await this.timeline();
-    return { items: await timeline.range(conversationId, from, to), lastSeq: member.lastSeq };
+    // The timeline may be ahead of the inbox (they are separate projections): its own last
+    // seq says how far items go.
+    const stored = (await timeline.conversations([conversationId])).get(conversationId);
+    const lastSeq = Math.max(member.lastSeq, stored?.state.lastSeq ?? 0);
+    const from = Math.max(afterSeq + 1, member.joinedSeq);
+    const to = Math.min(lastSeq, from + limit - 1);
+    if (from > to) return { items: [], lastSeq };
+    return { items: await timeline.range(conversationId, from, to), lastSeq };
   }
 
   async members(userId: string, conversationId: string): Promise<MemberEntry[]> {
@@ -263,14 +267,26 @@ export class ChatQueries {
         `no conversation in common with ${strangers.slice(0, 3).join(', ')}`,
       );
     }
+    const facts = await this.presenceFactsOf(wanted);
+    return wanted.map((id) => this.presenceSeenBy(viewerId, id, facts.get(id)!));
+  }
+
+  /**
+   * Presence facts without a check: for watchers already authorized when they subscribed
+   * (the gateway refreshes every subscription in one read).
+   */
+  async presenceFactsOf(userIds: readonly string[]): Promise<Map<string, PresenceFacts>> {
     const store = new PresenceStore(
       this.deps.redis,
       presenceKeysOf(await this.versions.of(PROJECTIONS.presence)),
     );
-    const facts = await store.factsOf(wanted);
-    const now = Date.now();
+    return store.factsOf(userIds);
+  }
+
+  /** What `viewerId` may see of a user's presence facts, now. */
+  presenceSeenBy(viewerId: string, userId: string, facts: PresenceFacts): Presence {
     const ttlMs = this.deps.presenceTtlMs ?? PRESENCE_TTL_MS;
-    return wanted.map((id) => presenceFor(id, facts.get(id)!, { now, viewerId, ttlMs }));
+    return presenceFor(userId, facts, { now: Date.now(), viewerId, ttlMs });
   }
 
   /** The reader's membership, or why there is none. */

@@ -1,0 +1,364 @@
+import { randomUUID } from 'node:crypto';
+import type { Principal } from '@chat/auth';
+import type { Logger } from '@chat/observability';
+import {
+  clientFrame,
+  CLOSE_CODES,
+  PROTOCOL_VERSION,
+  type ClientFrame,
+  type PresenceState,
+  type ServerFrame,
+  type WireItem,
+} from '@chat/protocol';
+import { ViewError, type ChatQueries, type LiveChange } from '@chat/views';
+import { CommandRefused, type CommandClient } from '../commands/command-client';
+import type { Transport } from '../transport/transport';
+
+/** What a session needs from its gateway. */
+export interface SessionDeps {
+  queries: ChatQueries;
+  commands: CommandClient;
+  logger: Logger;
+  /** Tells the members' gateways that this user is typing. */
+  publishTyping(
+    conversationId: string,
+    userId: string,
+    connectionId: string,
+    recipients: string[],
+  ): Promise<void>;
+  watchPresence(session: Session, userIds: string[]): void;
+  unwatchPresence(session: Session, userIds: string[]): void;
+}
+
+/** Bad frames tolerated in BAD_FRAME_WINDOW_MS before the connection is closed as abusive. */
+const BAD_FRAME_LIMIT = 20;
+const BAD_FRAME_WINDOW_MS = 10_000;
+/** One typing signal per conversation per this long; more are dropped. */
+const TYPING_THROTTLE_MS = 2000;
+/** Items per conversation sent on resume; past this the client pages with `sync`. */
+const RESUME_LIMIT = 1000;
+/** Queued deliveries before a session is closed as a slow consumer. */
+const MAX_QUEUED = 10_000;
+
+/**
+ * One client connection, whatever the transport. On `hello` it sends what the client missed
+ * (per conversation, after the client's cursor, or after its read seq where it has none),
+ * then live changes: those arriving meanwhile wait in the queue, and any item at or below the
+ * seq already sent is dropped, so the seam has neither gap nor duplicate. A live item that
+ * skips seqs (a missed publication) is preceded by the missing ones, read from the views.
+ */
+export class Session {
+  readonly connectionId = randomUUID();
+  private state: 'new' | 'open' | 'closed' = 'new';
+  private readonly sentSeq = new Map<string, number>();
+  private queue: Promise<void> = Promise.resolve();
+  private queued = 0;
+  private badFrames: number[] = [];
+  private readonly lastTyping = new Map<string, number>();
+  private readonly presenceShown = new Map<string, string>();
+
+  constructor(
+    readonly principal: Principal,
+    private readonly token: string,
+    private readonly transport: Transport,
+    private readonly deps: SessionDeps,
+  ) {}
+
+  get userId() {
+    return this.principal.userId;
+  }
+
+  get isOpen() {
+    return this.state === 'open';
+  }
+
+  /** A text frame from the client. */
+  async receive(raw: string): Promise<void> {
+    if (this.state === 'closed') return;
+    let json: unknown;
+    try {
+      json = JSON.parse(raw);
+    } catch {
+      return this.badFrame(undefined, 'bad-frame', 'a frame is one JSON object');
+    }
+    const parsed = clientFrame.safeParse(json);
+    if (!parsed.success) {
+      const requestId =
+        typeof (json as { id?: unknown })?.id === 'string'
+          ? (json as { id: string }).id
+          : undefined;
+      const type = (json as { type?: unknown })?.type;
+      const known = clientFrame.options.some((o) => o.shape.type.value === type);
+      return known
+        ? this.badFrame(
+            requestId,
+            'invalid-frame',
+            parsed.error.issues
+              .map((i) => `${i.path.join('.') || 'frame'}: ${i.message}`)
+              .join('; '),
+          )
+        : this.badFrame(requestId, 'unknown-type', `unknown frame type ${JSON.stringify(type)}`);
+    }
+    const frame = parsed.data;
+    if (this.state === 'new' && frame.type !== 'hello') {
+      this.close(CLOSE_CODES.noHello, 'the first frame must be hello');
+      return;
+    }
+    try {
+      await this.handle(frame);
+    } catch (error) {
+      this.fail(frame.id, error);
+    }
+  }
+
+  /** Starts a session without a hello frame (Server-Sent Events: the cursors come in the URL). */
+  async start(cursors: Record<string, number>): Promise<void> {
+    await this.handle({ type: 'hello', v: PROTOCOL_VERSION, cursors });
+  }
+
+  /** A change projected in a conversation this user may see. */
+  deliver(conversationId: string, change: LiveChange): void {
+    if (this.state === 'closed') return;
+    if (++this.queued > MAX_QUEUED) {
+      this.close(CLOSE_CODES.slowConsumer, 'too far behind: reconnect and resume');
+      return;
+    }
+    this.enqueue(async () => {
+      this.queued--;
+      await this.sendChange(conversationId, change);
+    });
+  }
+
+  typing(conversationId: string, userId: string): void {
+    if (this.state === 'open') this.send({ type: 'typing', conversationId, userId });
+  }
+
+  /** A watched user's presence as this viewer may see it; sent only when it changed. */
+  presence(state: PresenceState): void {
+    if (this.state !== 'open') return;
+    const shown = JSON.stringify(state);
+    if (this.presenceShown.get(state.userId) === shown) return;
+    this.presenceShown.set(state.userId, shown);
+    this.send({ type: 'presence', presence: state });
+  }
+
+  close(code: number, reason: string): void {
+    if (this.state === 'closed') return;
+    this.state = 'closed';
+    this.transport.close(code, reason);
+  }
+
+  /** The transport is gone. */
+  ended(): void {
+    this.state = 'closed';
+  }
+
+  private async handle(frame: ClientFrame): Promise<void> {
+    const { queries, commands } = this.deps;
+    const me = this.userId;
+    switch (frame.type) {
+      case 'hello': {
+        if (this.state !== 'new') throw new ViewError('bad-page', 'hello was already said');
+        if (frame.v !== PROTOCOL_VERSION) {
+          this.close(
+            CLOSE_CODES.unsupportedVersion,
+            `this server speaks version ${PROTOCOL_VERSION}`,
+          );
+          return;
+        }
+        this.state = 'open';
+        this.send({
+          type: 'welcome',
+          v: PROTOCOL_VERSION,
+          userId: me,
+          deviceId: this.principal.deviceId,
+          connectionId: this.connectionId,
+        });
+        this.enqueue(() => this.resume(frame.cursors));
+        return;
+      }
+      case 'send': {
+        const { type: _type, id: _id, conversationId, ...body } = frame;
+        return this.reply(frame.id, await commands.send(this.token, conversationId, body));
+      }
+      case 'ack':
+        return this.reply(
+          frame.id,
+          await commands.delivered(
+            this.token,
+            frame.conversationId,
+            frame.upToSeq,
+            this.principal.deviceId,
+          ),
+        );
+      case 'read':
+        return this.reply(
+          frame.id,
+          await commands.read(this.token, frame.conversationId, frame.upToSeq),
+        );
+      case 'typing': {
+        const now = Date.now();
+        if (now - (this.lastTyping.get(frame.conversationId) ?? 0) < TYPING_THROTTLE_MS) return;
+        this.lastTyping.set(frame.conversationId, now);
+        const members = await queries.members(me, frame.conversationId);
+        await this.deps.publishTyping(
+          frame.conversationId,
+          me,
+          this.connectionId,
+          members.map((m) => m.userId).filter((id) => id !== me),
+        );
+        return;
+      }
+      case 'presence.subscribe': {
+        const states = await queries.presence(me, frame.userIds);
+        this.deps.watchPresence(this, frame.userIds);
+        for (const state of states) this.presenceShown.set(state.userId, JSON.stringify(state));
+        return this.reply(frame.id, { presence: states });
+      }
+      case 'presence.unsubscribe':
+        this.deps.unwatchPresence(this, frame.userIds);
+        for (const userId of frame.userIds) this.presenceShown.delete(userId);
+        return this.reply(frame.id, { unsubscribed: frame.userIds });
+      case 'history':
+        return this.reply(
+          frame.id,
+          await queries.history(me, frame.conversationId, {
+            beforeSeq: frame.beforeSeq,
+            limit: frame.limit,
+          }),
+        );
+      case 'sync':
+        return this.reply(
+          frame.id,
+          await queries.since(me, frame.conversationId, frame.afterSeq, { limit: frame.limit }),
+        );
+      case 'inbox':
+        return this.reply(
+          frame.id,
+          await queries.inboxOf(me, { after: frame.after, limit: frame.limit }),
+        );
+    }
+  }
+
+  /** What the client missed, conversation by conversation, oldest first. */
+  private async resume(cursors: Record<string, number>): Promise<void> {
+    const { queries } = this.deps;
+    let conversations = 0;
+    let items = 0;
+    let after: string | undefined;
+    do {
+      const page = await queries.inboxOf(this.userId, { limit: 200, after });
+      for (const entry of page.items) {
+        if (this.state === 'closed') return;
+        const from = cursors[entry.conversationId] ?? entry.readSeq;
+        this.sentSeq.set(
+          entry.conversationId,
+          Math.max(from, this.sentSeq.get(entry.conversationId) ?? 0),
+        );
+        const sent = await this.sendMissed(
+          entry.conversationId,
+          Number.MAX_SAFE_INTEGER,
+          RESUME_LIMIT,
+        );
+        if (sent > 0) conversations++;
+        items += sent;
+      }
+      after = page.next ?? undefined;
+    } while (after);
+    this.send({ type: 'synced', conversations, items });
+  }
+
+  /** Sends items after what was sent, up to `toSeq`; returns how many. */
+  private async sendMissed(conversationId: string, toSeq: number, max: number): Promise<number> {
+    let sent = 0;
+    while (sent < max && this.state === 'open') {
+      const afterSeq = this.sentSeq.get(conversationId) ?? 0;
+      if (afterSeq >= toSeq) break;
+      const page = await this.deps.queries.since(this.userId, conversationId, afterSeq, {
+        limit: Math.min(200, max - sent, toSeq - afterSeq),
+      });
+      if (page.items.length === 0) break;
+      for (const item of page.items) this.sendItem(item);
+      sent += page.items.length;
+      if (page.items.at(-1)!.seq >= page.lastSeq) break;
+    }
+    return sent;
+  }
+
+  private async sendChange(conversationId: string, change: LiveChange): Promise<void> {
+    if (this.state !== 'open') return;
+    switch (change.kind) {
+      case 'item': {
+        const sent = this.sentSeq.get(conversationId);
+        if (sent !== undefined && change.item.seq <= sent) return;
+        if (sent !== undefined && change.item.seq > sent + 1) {
+          // A publication was missed: what lies between is in the views already.
+          await this.sendMissed(conversationId, change.item.seq - 1, Number.MAX_SAFE_INTEGER).catch(
+            (error: unknown) =>
+              this.deps.logger.warn({ err: error }, 'gap repair failed; the client will sync'),
+          );
+        }
+        this.sendItem(change.item);
+        return;
+      }
+      case 'edit':
+      case 'delete':
+      case 'reaction':
+      case 'receipt': {
+        const { kind, ...rest } = change;
+        this.send({ type: kind, conversationId, ...rest } as ServerFrame);
+        return;
+      }
+    }
+  }
+
+  private sendItem(item: WireItem): void {
+    const sent = this.sentSeq.get(item.conversationId);
+    if (sent !== undefined && item.seq <= sent) return;
+    this.sentSeq.set(item.conversationId, item.seq);
+    const type = item.itemKind === 'MESSAGE' ? 'message' : 'membership';
+    this.send({ type, conversationId: item.conversationId, seq: item.seq, item });
+  }
+
+  private enqueue(task: () => Promise<void>): void {
+    this.queue = this.queue.then(task).catch((error: unknown) => {
+      this.deps.logger.warn({ err: error, userId: this.userId }, 'delivery failed');
+    });
+  }
+
+  private reply(id: string | undefined, result: unknown): void {
+    if (id !== undefined) this.send({ type: 'result', id, result });
+  }
+
+  private fail(id: string | undefined, error: unknown): void {
+    if (error instanceof ViewError || error instanceof CommandRefused) {
+      this.send({ type: 'error', ...(id ? { id } : {}), code: error.code, message: error.message });
+      return;
+    }
+    this.deps.logger.error({ err: error, userId: this.userId }, 'frame failed');
+    this.send({
+      type: 'error',
+      ...(id ? { id } : {}),
+      code: 'internal',
+      message: 'the server could not do this; try again',
+    });
+  }
+
+  private badFrame(id: string | undefined, code: string, message: string): void {
+    const now = Date.now();
+    this.badFrames = this.badFrames.filter((at) => now - at < BAD_FRAME_WINDOW_MS);
+    this.badFrames.push(now);
+    if (this.badFrames.length > BAD_FRAME_LIMIT) {
+      this.close(CLOSE_CODES.abusive, 'too many bad frames');
+      return;
+    }
+    this.send({ type: 'error', ...(id ? { id } : {}), code, message });
+  }
+
+  private send(frame: ServerFrame): void {
+    if (this.state === 'closed') return;
+    if (!this.transport.send(JSON.stringify(frame))) {
+      this.close(CLOSE_CODES.slowConsumer, 'too far behind: reconnect and resume');
+    }
+  }
+}

@@ -1,0 +1,184 @@
+import { z } from 'zod';
+
+/**
+ * The gateway protocol, version 1: JSON text frames over a WebSocket (or Server-Sent Events
+ * for receiving). Documented in docs/protocol.md. Every frame has a `type`; a client frame may
+ * carry an `id`, which the server's `result` or `error` for it repeats.
+ */
+export const PROTOCOL_VERSION = 1;
+
+/** Close codes: 1xxx from the WebSocket standard, 4xxx our own. */
+export const CLOSE_CODES = {
+  /** The server is going away for a deploy: reconnect (to another instance). */
+  serviceRestart: 1012,
+  /** A frame larger than the limit. */
+  tooBig: 1009,
+  /** No valid token, or it expired. Do not reconnect with the same token. */
+  unauthorized: 4001,
+  /** The client speaks a protocol version the server does not. */
+  unsupportedVersion: 4002,
+  /** The first frame was not `hello`, or came too late. */
+  noHello: 4003,
+  /** The socket read too slowly: its buffer passed the bound. Reconnect and resume. */
+  slowConsumer: 4008,
+  /** Too many bad frames in a short time. */
+  abusive: 4009,
+  /** No pong to our pings within the timeout. */
+  heartbeatTimeout: 4010,
+} as const;
+
+const id = z.string().regex(/^[A-Za-z0-9._:@-]{1,128}$/, 'an id: 1 to 128 of A-Za-z0-9._:@-');
+const seq = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+const requestId = z.string().max(64).optional();
+
+/** What a client may send. Strict: unknown fields are errors, as in the HTTP API. */
+export const clientFrame = z.discriminatedUnion('type', [
+  z
+    .object({
+      type: z.literal('hello'),
+      id: requestId,
+      v: z.number().int(),
+      /** The last seq the client has per conversation; what came after is sent first. */
+      cursors: z.record(id, seq).default({}),
+    })
+    .strict(),
+  z
+    .object({
+      type: z.literal('send'),
+      id: requestId,
+      conversationId: id,
+      clientMessageId: id,
+      body: z.string().max(65536).nullable().optional(),
+      replyTo: id.nullable().optional(),
+      ciphertext: z
+        .object({ algorithm: z.string(), data: z.string() })
+        .strict()
+        .nullable()
+        .optional(),
+      media: z
+        .object({ objectKey: z.string(), contentType: z.string(), sizeBytes: z.number() })
+        .strict()
+        .nullable()
+        .optional(),
+    })
+    .strict(),
+  z.object({ type: z.literal('ack'), id: requestId, conversationId: id, upToSeq: seq }).strict(),
+  z.object({ type: z.literal('read'), id: requestId, conversationId: id, upToSeq: seq }).strict(),
+  z.object({ type: z.literal('typing'), id: requestId, conversationId: id }).strict(),
+  z
+    .object({
+      type: z.literal('presence.subscribe'),
+      id: requestId,
+      userIds: z.array(id).min(1).max(200),
+    })
+    .strict(),
+  z
+    .object({
+      type: z.literal('presence.unsubscribe'),
+      id: requestId,
+      userIds: z.array(id).min(1).max(200),
+    })
+    .strict(),
+  z
+    .object({
+      type: z.literal('history'),
+      id: requestId,
+      conversationId: id,
+      beforeSeq: seq.optional(),
+      limit: z.number().int().min(1).max(200).optional(),
+    })
+    .strict(),
+  /** What came after a seq, oldest first: how a client repairs a gap it detected. */
+  z
+    .object({
+      type: z.literal('sync'),
+      id: requestId,
+      conversationId: id,
+      afterSeq: seq,
+      limit: z.number().int().min(1).max(200).optional(),
+    })
+    .strict(),
+  z
+    .object({
+      type: z.literal('inbox'),
+      id: requestId,
+      after: z.string().max(512).optional(),
+      limit: z.number().int().min(1).max(200).optional(),
+    })
+    .strict(),
+]);
+
+export type ClientFrame = z.infer<typeof clientFrame>;
+export type ClientFrameType = ClientFrame['type'];
+
+/** A timeline item as clients get it (the timeline view's item). */
+export interface WireItem {
+  conversationId: string;
+  seq: number;
+  itemKind: 'MESSAGE' | 'NOTICE';
+  eventType: string;
+  messageId: string | null;
+  actorId: string;
+  kind: string | null;
+  body: string | null;
+  ciphertext: { algorithm: string; data: string } | null;
+  media: { objectKey: string; contentType: string; sizeBytes: number } | null;
+  replyTo: string | null;
+  notice: Record<string, unknown> | null;
+  occurredAt: string;
+  editedAt: string | null;
+  deleted: boolean;
+  deletedBy: string | null;
+  reactions: Record<string, string[]>;
+}
+
+export interface PresenceState {
+  userId: string;
+  online: boolean;
+  lastSeenAt: number | null;
+}
+
+/** What the server sends. Frames with a `seq` belong to the conversation's one order. */
+export type ServerFrame =
+  | { type: 'welcome'; v: number; userId: string; deviceId: string | null; connectionId: string }
+  /** A new message, in seq order. */
+  | { type: 'message'; conversationId: string; seq: number; item: WireItem }
+  /** A membership change (created, added, removed, role changed): also a seq of its own. */
+  | { type: 'membership'; conversationId: string; seq: number; item: WireItem }
+  | {
+      type: 'edit';
+      conversationId: string;
+      seq: number;
+      messageId: string;
+      body: string | null;
+      ciphertext: { algorithm: string; data: string } | null;
+      editedAt: string;
+    }
+  | { type: 'delete'; conversationId: string; seq: number; messageId: string; deletedBy: string }
+  | {
+      type: 'reaction';
+      conversationId: string;
+      seq: number;
+      messageId: string;
+      emoji: string;
+      userId: string;
+      present: boolean;
+    }
+  | {
+      type: 'receipt';
+      conversationId: string;
+      userId: string;
+      receipt: 'delivered' | 'read';
+      upToSeq: number;
+      deviceId: string | null;
+    }
+  | { type: 'presence'; presence: PresenceState }
+  | { type: 'typing'; conversationId: string; userId: string }
+  /** Resume finished: everything missed was sent; live frames follow. */
+  | { type: 'synced'; conversations: number; items: number }
+  | { type: 'result'; id: string; result: unknown }
+  | { type: 'error'; id?: string; code: string; message: string }
+  /** The server is draining: reconnect now (another instance will take you). */
+  | { type: 'reconnect'; reason: string };
+
+export type ServerFrameType = ServerFrame['type'];
