@@ -1,13 +1,8 @@
 import 'reflect-metadata';
 import { runApp } from '@chat/platform';
-import { gatewayModule } from './gateway.module';
+import { gatewaySpec } from './gateway.app';
 
-runApp({
-  name: 'gateway',
-  port: (config) => config.ports.gateway,
-  dependencies: ['kafka', 'registry', 'postgres', 'cassandra', 'redis'],
-  imports: (config) => [gatewayModule(config)],
-}).catch((error: unknown) => {
+runApp(gatewaySpec).catch((error: unknown) => {
   console.error(error);
   process.exit(1);
 });

@@ -1,0 +1,112 @@
+import { waitFor } from '@chat/events/testing';
+import { recorder, gaplessFrom, startPipeline } from './fixture';
+
+/**
+ * Messages through the whole durable pipeline, to real sockets: command API -> Kafka ->
+ * projectors -> Redis -> two gateway instances -> SDK clients.
+ */
+let pipeline: Awaited<ReturnType<typeof startPipeline>>;
+
+beforeAll(async () => {
+  pipeline = await startPipeline();
+}, 180000);
+
+afterAll(async () => {
+  await pipeline?.close();
+});
+
+async function group(admin: string, members: string[]) {
+  const client = await pipeline.api.as(admin);
+  const created = await client.post('/v1/conversations/groups', { title: 'Team', members });
+  expect(created.status).toBe(202);
+  return created.body.conversationId as string;
+}
+
+describe('delivery', () => {
+  it('reaches every device of every member, across two gateway instances, in one order', async () => {
+    const [a, b] = pipeline.gateways;
+    const [alice, bob, carol] = ['alice', 'bob', 'carol'].map(pipeline.user) as [
+      string,
+      string,
+      string,
+    ];
+    const devices = {
+      alicePhone: await a.client(alice, 'phone'),
+      aliceLaptop: await b.client(alice, 'laptop'),
+      bob: await b.client(bob, 'phone'),
+      carol: await a.client(carol, 'phone'),
+    };
+    const seen = Object.fromEntries(
+      Object.entries(devices).map(([name, c]) => [name, recorder(c)]),
+    );
+    await Promise.all(Object.values(devices).map((c) => c.connect()));
+
+    const conversationId = await group(alice, [bob, carol]);
+    await waitFor(
+      'the group on every device',
+      () =>
+        Object.values(seen).every((r) => r.seqs(conversationId).includes(1)) ? true : undefined,
+      { timeoutMs: 30000 },
+    );
+    const sent = [];
+    for (let i = 0; i < 5; i++) {
+      sent.push(await devices.alicePhone.send(conversationId, { body: `hello ${i}` }));
+    }
+    await devices.bob.send(conversationId, { body: 'hi from bob' });
+    await waitFor(
+      'six messages on every device',
+      () =>
+        Object.values(seen).every((r) => r.messages(conversationId).length === 6)
+          ? true
+          : undefined,
+      { timeoutMs: 30000 },
+    );
+    for (const r of Object.values(seen)) {
+      expect(gaplessFrom(r.seqs(conversationId), 1, 7)).toBe(true);
+      expect(r.messages(conversationId).map((m) => m.body)).toEqual([
+        'hello 0',
+        'hello 1',
+        'hello 2',
+        'hello 3',
+        'hello 4',
+        'hi from bob',
+      ]);
+    }
+    expect(seen.bob!.messages(conversationId)[0]!.messageId).toBe(sent[0]!.messageId);
+  });
+
+  it('delivers a direct message to both sides only', async () => {
+    const [a, b] = pipeline.gateways;
+    const [dan, erin, frank] = ['dan', 'erin', 'frank'].map(pipeline.user) as [
+      string,
+      string,
+      string,
+    ];
+    const danClient = await a.client(dan, 'phone');
+    const erinClient = await b.client(erin, 'phone');
+    const frankClient = await b.client(frank, 'phone');
+    const [danSeen, erinSeen, frankSeen] = [danClient, erinClient, frankClient].map(recorder);
+    await Promise.all([danClient, erinClient, frankClient].map((c) => c.connect()));
+    const opened = await (
+      await pipeline.api.as(dan)
+    ).post('/v1/conversations/direct', { peerId: erin });
+    const conversationId = opened.body.conversationId as string;
+    await waitFor(
+      'the conversation on both sides',
+      () =>
+        danSeen!.seqs(conversationId).length > 0 && erinSeen!.seqs(conversationId).length > 0
+          ? true
+          : undefined,
+      { timeoutMs: 30000 },
+    );
+    await danClient.send(conversationId, { body: 'psst' });
+    await waitFor(
+      'erin has it',
+      () => (erinSeen!.messages(conversationId).length === 1 ? true : undefined),
+      {
+        timeoutMs: 30000,
+      },
+    );
+    expect(frankSeen!.seqs(conversationId)).toEqual([]);
+  });
+});
