@@ -130,6 +130,18 @@ export class ChatClient {
     this.pending.clear();
   }
 
+  /**
+   * Drops the connection and reconnects at once, resuming from the cursors: for when the
+   * network changed under the socket (a browser's `online` event, a new Wi-Fi).
+   */
+  reconnect(): void {
+    const socket = this.socket;
+    this.socket = undefined;
+    this.welcomed = false;
+    socket?.close(1000, 'reconnecting');
+    void this.open();
+  }
+
   /** The last seq seen per conversation: save these to resume later without gaps. */
   cursors(): Record<string, number> {
     return Object.fromEntries(this.cursorOf);
