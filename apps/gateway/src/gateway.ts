@@ -4,7 +4,6 @@ import { createTokenVerifier } from '@chat/auth';
 import type { Config } from '@chat/config';
 import { createEventAppender, createEventCodec, createKafka } from '@chat/events';
 import type { Logger } from '@chat/observability';
-import { CLOSE_CODES } from '@chat/protocol';
 import { createCassandraClient, createPgPool, createRedis } from '@chat/storage';
 import { ChatQueries } from '@chat/views';
 import { CommandClient } from './commands/command-client';
@@ -115,9 +114,7 @@ export class Gateway {
   /** Stop accepting, tell every client to reconnect elsewhere, close within the deadline. */
   async drain(): Promise<void> {
     this.endpoint.stopAccepting();
-    for (const session of this.hub.all()) {
-      session.close(CLOSE_CODES.serviceRestart, 'server restarting: reconnect');
-    }
+    for (const session of this.hub.all()) session.drain();
     const deadline = Date.now() + this.config.gateway.drainDeadlineMs;
     while (this.endpoint.open > 0 && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 50));

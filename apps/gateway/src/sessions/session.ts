@@ -142,6 +142,12 @@ export class Session {
     this.send({ type: 'presence', presence: state });
   }
 
+  /** The gateway is going away: tell the client to reconnect (elsewhere), then close. */
+  drain(): void {
+    this.send({ type: 'reconnect', reason: 'server restarting' });
+    this.close(CLOSE_CODES.serviceRestart, 'server restarting: reconnect');
+  }
+
   close(code: number, reason: string): void {
     if (this.state === 'closed') return;
     this.state = 'closed';
@@ -178,8 +184,9 @@ export class Session {
         return;
       }
       case 'send': {
-        const { type: _type, id: _id, conversationId, ...body } = frame;
-        return this.reply(frame.id, await commands.send(this.token, conversationId, body));
+        const { conversationId, clientMessageId, body, replyTo, ciphertext, media } = frame;
+        const command = { clientMessageId, body, replyTo, ciphertext, media };
+        return this.reply(frame.id, await commands.send(this.token, conversationId, command));
       }
       case 'ack':
         return this.reply(
