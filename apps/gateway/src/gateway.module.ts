@@ -7,32 +7,48 @@ import {
 } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { Server } from 'node:http';
+import { createTokenVerifier } from '@chat/auth';
 import type { Config } from '@chat/config';
 import { createLogger } from '@chat/observability';
 import { Gateway } from './gateway';
-
-export const GATEWAY = Symbol('GATEWAY');
+import {
+  GATEWAY_HOLDER,
+  SSE_VERIFIER,
+  SseController,
+  type GatewayHolder,
+} from './transport/sse.controller';
 
 /** Starts the gateway on the app's HTTP server and drains it on shutdown. */
 export function gatewayModule(config: Config): DynamicModule {
   const logger = createLogger('gateway', config.logLevel);
 
+  const holder: GatewayHolder = {
+    keepAliveMs: config.gateway.pingIntervalMs,
+    maxBufferedBytes: config.gateway.maxBufferedBytes,
+  };
+
   @Module({})
   class GatewayModule implements OnApplicationBootstrap, BeforeApplicationShutdown {
-    private gateway: Gateway | undefined;
-
     constructor(@Inject(HttpAdapterHost) private readonly http: HttpAdapterHost) {}
 
     async onApplicationBootstrap() {
       const server = this.http.httpAdapter.getHttpServer() as Server;
-      this.gateway = new Gateway(config, server, logger);
-      await this.gateway.start();
+      const gateway = new Gateway(config, server, logger);
+      await gateway.start();
+      holder.gateway = gateway;
     }
 
     async beforeApplicationShutdown() {
-      await this.gateway?.drain();
+      await holder.gateway?.drain();
     }
   }
 
-  return { module: GatewayModule };
+  return {
+    module: GatewayModule,
+    controllers: [SseController],
+    providers: [
+      { provide: GATEWAY_HOLDER, useValue: holder },
+      { provide: SSE_VERIFIER, useValue: createTokenVerifier(config.auth) },
+    ],
+  };
 }

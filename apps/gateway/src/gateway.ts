@@ -28,6 +28,7 @@ export class Gateway {
   private readonly presence: PresenceReporter;
   private readonly appender;
   private readonly deps: SessionDeps;
+  private readonly lastHeartbeat = new Map<Session, number>();
 
   constructor(
     private readonly config: Config,
@@ -96,12 +97,15 @@ export class Gateway {
   ): Session {
     const session = new Session(principal, token, transport, this.deps);
     this.hub.add(session);
+    this.lastHeartbeat.set(session, Date.now());
     this.presence.report('Connected', principal.userId, principal.deviceId, session.connectionId);
     return session;
   }
 
   closeSession(session: Session): void {
     session.ended();
+    this.lastHeartbeat.delete(session);
+    this.lastHeartbeat.delete(session);
     this.hub.remove(session);
     this.presence.report(
       'Disconnected',
@@ -127,21 +131,19 @@ export class Gateway {
     await Promise.all([this.pool.end(), this.cassandra.shutdown()]).catch(() => undefined);
   }
 
+  /** The connection is alive: a presence heartbeat, at most one per ping interval. */
+  heartbeat(session: Session): void {
+    const last = this.lastHeartbeat.get(session) ?? 0;
+    if (Date.now() - last < this.config.gateway.pingIntervalMs * 0.8) return;
+    this.lastHeartbeat.set(session, Date.now());
+    const { userId, principal, connectionId } = session;
+    this.presence.report('Heartbeat', userId, principal.deviceId, connectionId);
+  }
+
   private acceptSocket(socket: AcceptedSocket): void {
     const session = this.openSession(socket.principal, socket.token, socket.transport);
-    let lastHeartbeat = Date.now();
     socket.onFrame((text) => void session.receive(text));
-    socket.onPong(() => {
-      // One heartbeat event per ping interval at most, whatever the client sends.
-      if (Date.now() - lastHeartbeat < this.config.gateway.pingIntervalMs * 0.8) return;
-      lastHeartbeat = Date.now();
-      this.presence.report(
-        'Heartbeat',
-        session.userId,
-        session.principal.deviceId,
-        session.connectionId,
-      );
-    });
+    socket.onPong(() => this.heartbeat(session));
     socket.onClose(() => this.closeSession(session));
   }
 }

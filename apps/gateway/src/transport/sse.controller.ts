@@ -1,0 +1,90 @@
+import { Controller, Get, Inject, Req, Res } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { AuthError, type TokenVerifier } from '@chat/auth';
+import { clientFrame, PROTOCOL_VERSION } from '@chat/protocol';
+import type { Gateway } from '../gateway';
+import { tokenOf } from './ws-endpoint';
+
+export const GATEWAY_HOLDER = Symbol('GATEWAY_HOLDER');
+export const SSE_VERIFIER = Symbol('SSE_VERIFIER');
+export interface GatewayHolder {
+  gateway?: Gateway;
+  keepAliveMs: number;
+  maxBufferedBytes: number;
+}
+
+/**
+ * The fallback for clients that cannot use WebSocket: the same session over Server-Sent
+ * Events, receive only (commands go to the command API over HTTP). Cursors come as JSON in
+ * the query, `?cursors={"group-1":41}`, with the same resume: missed items, `synced`, live.
+ */
+@Controller('v1/stream')
+export class SseController {
+  constructor(
+    @Inject(GATEWAY_HOLDER) private readonly holder: GatewayHolder,
+    @Inject(SSE_VERIFIER) private readonly verifier: TokenVerifier,
+  ) {}
+
+  @Get()
+  async stream(@Req() request: Request, @Res() response: Response) {
+    const problem = (status: number, code: string, detail: string) =>
+      response
+        .status(status)
+        .type('application/problem+json')
+        .send({ status, code, title: code, detail });
+    const gateway = this.holder.gateway;
+    if (!gateway) return problem(503, 'starting', 'the gateway is not ready yet');
+    const token = tokenOf(request);
+    let principal;
+    try {
+      if (!token) throw new AuthError('missing-token', 'no bearer token');
+      principal = await this.verifier.verify(token);
+    } catch (error) {
+      return problem(
+        401,
+        error instanceof AuthError ? error.code : 'invalid-token',
+        (error as Error).message,
+      );
+    }
+    let cursors: Record<string, number>;
+    try {
+      const raw =
+        typeof request.query.cursors === 'string' ? JSON.parse(request.query.cursors) : {};
+      const hello = clientFrame.parse({ type: 'hello', v: PROTOCOL_VERSION, cursors: raw });
+      cursors = hello.type === 'hello' ? hello.cursors : {};
+    } catch {
+      return problem(
+        400,
+        'invalid-cursors',
+        'cursors must be a JSON object of conversation id to seq',
+      );
+    }
+
+    response.writeHead(200, {
+      'content-type': 'text/event-stream',
+      'cache-control': 'no-cache',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+    });
+    const session = gateway.openSession(principal, token, {
+      send: (text) => {
+        if (response.writableLength > this.holder.maxBufferedBytes) return false;
+        response.write(`data: ${text}\n\n`);
+        return true;
+      },
+      close: (code, reason) => {
+        response.write(`event: close\ndata: ${JSON.stringify({ code, reason })}\n\n`);
+        response.end();
+      },
+    });
+    const keepAlive = setInterval(() => {
+      response.write(': keep-alive\n\n');
+      gateway.heartbeat(session);
+    }, this.holder.keepAliveMs);
+    request.on('close', () => {
+      clearInterval(keepAlive);
+      gateway.closeSession(session);
+    });
+    await session.start(cursors);
+  }
+}
