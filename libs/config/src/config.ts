@@ -83,8 +83,16 @@ const envSchema = z.object({
   GATEWAY_PING_INTERVAL_MS: z.coerce.number().int().min(10).default(30000),
   GATEWAY_PONG_TIMEOUT_MS: z.coerce.number().int().min(10).default(60000),
   /** Bytes a socket may have queued before it is closed as a slow consumer. */
-  GATEWAY_MAX_BUFFERED_BYTES: z.coerce.number().int().min(1024).default(1024 * 1024),
-  GATEWAY_MAX_FRAME_BYTES: z.coerce.number().int().min(1024).default(64 * 1024),
+  GATEWAY_MAX_BUFFERED_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(1024 * 1024),
+  GATEWAY_MAX_FRAME_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(64 * 1024),
   /** On SIGTERM, clients are told to reconnect and closed within this deadline. */
   GATEWAY_DRAIN_DEADLINE_MS: z.coerce.number().int().min(0).default(10000),
   /** How often presence subscriptions are refreshed (catches expiries, which have no event). */
