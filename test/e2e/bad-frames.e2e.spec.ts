@@ -1,19 +1,15 @@
 import WebSocket from 'ws';
 import { CLOSE_CODES, PROTOCOL_VERSION } from '@chat/protocol';
-import { startPipeline } from './fixture';
+import { usePipeline, type Pipeline } from './fixture';
 
 /**
  * Bad input at the socket: an error frame for a mistake, a close with code and reason for the
  * abusive or unauthenticated, and nobody else affected.
  */
-let pipeline: Awaited<ReturnType<typeof startPipeline>>;
-
-beforeAll(async () => {
-  pipeline = await startPipeline();
-}, 180000);
-
-afterAll(async () => {
-  await pipeline?.close();
+const pipelineOf = usePipeline();
+let pipeline: Pipeline;
+beforeAll(() => {
+  pipeline = pipelineOf();
 });
 
 /** A raw socket that records frames and how it closed. */

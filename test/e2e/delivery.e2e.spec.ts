@@ -1,18 +1,14 @@
 import { waitFor } from '@chat/events/testing';
-import { recorder, gaplessFrom, startPipeline } from './fixture';
+import { recorder, gaplessFrom, usePipeline, type Pipeline } from './fixture';
 
 /**
  * Messages through the whole durable pipeline, to real sockets: command API -> Kafka ->
  * projectors -> Redis -> two gateway instances -> SDK clients.
  */
-let pipeline: Awaited<ReturnType<typeof startPipeline>>;
-
-beforeAll(async () => {
-  pipeline = await startPipeline();
-}, 180000);
-
-afterAll(async () => {
-  await pipeline?.close();
+const pipelineOf = usePipeline();
+let pipeline: Pipeline;
+beforeAll(() => {
+  pipeline = pipelineOf();
 });
 
 async function group(admin: string, members: string[]) {

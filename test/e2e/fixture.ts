@@ -40,6 +40,20 @@ export async function startPipeline() {
   };
 }
 
+/** The pipeline for a test file: started before its tests, closed after them. */
+export function usePipeline() {
+  const holder: { pipeline?: Pipeline } = {};
+  beforeAll(async () => {
+    holder.pipeline = await startPipeline();
+  }, 180000);
+  afterAll(async () => {
+    await holder.pipeline?.close();
+  });
+  return () => holder.pipeline!;
+}
+
+export type Pipeline = Awaited<ReturnType<typeof startPipeline>>;
+
 /** Everything a client received, per conversation, for the checker. */
 export function recorder(client: ChatClient) {
   const items = new Map<string, WireItem[]>();

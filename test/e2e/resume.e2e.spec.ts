@@ -1,19 +1,15 @@
 import { waitFor } from '@chat/events/testing';
-import { gaplessFrom, recorder, startPipeline } from './fixture';
+import { gaplessFrom, recorder, usePipeline, type Pipeline } from './fixture';
 
 /**
  * Clients that lose their connection in the middle of a stream of messages get, once back,
  * exactly what they missed: every seq once, in order, nothing twice.
  */
 const MESSAGES = 1000;
-let pipeline: Awaited<ReturnType<typeof startPipeline>>;
-
-beforeAll(async () => {
-  pipeline = await startPipeline();
-}, 180000);
-
-afterAll(async () => {
-  await pipeline?.close();
+const pipelineOf = usePipeline();
+let pipeline: Pipeline;
+beforeAll(() => {
+  pipeline = pipelineOf();
 });
 
 it(`gives every client all of ${MESSAGES} messages exactly once across reconnects`, async () => {

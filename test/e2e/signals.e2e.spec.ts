@@ -1,17 +1,13 @@
 import { waitFor } from '@chat/events/testing';
 import type { PresenceState } from '@chat/protocol';
 import { ChatError } from '@chat/client';
-import { startPipeline } from './fixture';
+import { usePipeline, type Pipeline } from './fixture';
 
 /** Typing and presence: ephemeral signals between the members of a conversation. */
-let pipeline: Awaited<ReturnType<typeof startPipeline>>;
-
-beforeAll(async () => {
-  pipeline = await startPipeline();
-}, 180000);
-
-afterAll(async () => {
-  await pipeline?.close();
+const pipelineOf = usePipeline();
+let pipeline: Pipeline;
+beforeAll(() => {
+  pipeline = pipelineOf();
 });
 
 async function groupOf(admin: string, members: string[]) {

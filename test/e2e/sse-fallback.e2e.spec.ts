@@ -1,16 +1,12 @@
 import { waitFor } from '@chat/events/testing';
 import type { ServerFrame } from '@chat/protocol';
-import { gaplessFrom, startPipeline } from './fixture';
+import { gaplessFrom, usePipeline, type Pipeline } from './fixture';
 
 /** Clients that cannot use WebSocket get the same stream, and the same resume, over SSE. */
-let pipeline: Awaited<ReturnType<typeof startPipeline>>;
-
-beforeAll(async () => {
-  pipeline = await startPipeline();
-}, 180000);
-
-afterAll(async () => {
-  await pipeline?.close();
+const pipelineOf = usePipeline();
+let pipeline: Pipeline;
+beforeAll(() => {
+  pipeline = pipelineOf();
 });
 
 /** Opens the event stream and collects its frames until aborted. */

@@ -1,3 +1,4 @@
+import type { WireItem } from '@chat/protocol';
 import { types, type Client } from 'cassandra-driver';
 import type { ConversationKind, MemberRole } from '@chat/events';
 import { messageIdFor, type ConversationState, type MessageFacts } from '@chat/domain';
@@ -13,29 +14,8 @@ export interface StoredConversation {
   appliedThrough: bigint;
 }
 
-/** One item of a timeline as readers get it. */
-export interface TimelineItem {
-  conversationId: string;
-  seq: number;
-  /** A message, or a notice about membership (created, added, removed, role changed). */
-  itemKind: 'MESSAGE' | 'NOTICE';
-  eventType: string;
-  messageId: string | null;
-  /** The sender of a message, or whoever caused the notice. */
-  actorId: string;
-  kind: string | null;
-  body: string | null;
-  ciphertext: { algorithm: string; data: string } | null;
-  media: { objectKey: string; contentType: string; sizeBytes: number } | null;
-  replyTo: string | null;
-  notice: Record<string, unknown> | null;
-  occurredAt: string;
-  editedAt: string | null;
-  deleted: boolean;
-  deletedBy: string | null;
-  /** Emoji to the users who reacted with it, both sorted. */
-  reactions: Record<string, string[]>;
-}
+/** One item of a timeline as readers get it: what clients receive (the protocol's item). */
+export type TimelineItem = WireItem;
 
 /** A set element of `reactions`: unambiguous whatever the emoji holds. */
 export const reactionElement = (emoji: string, userId: string) => JSON.stringify([emoji, userId]);
