@@ -105,4 +105,50 @@ describe('delivery', () => {
     );
     expect(frankSeen!.seqs(conversationId)).toEqual([]);
   });
+
+  it('streams edits, reactions, receipts and deletes of a message to both sides', async () => {
+    const [a, b] = pipeline.gateways;
+    const [gus, hal] = ['gus', 'hal'].map(pipeline.user) as [string, string];
+    const gusClient = await a.client(gus, 'phone');
+    const halClient = await b.client(hal, 'phone');
+    const frames: Record<string, string[]> = { gus: [], hal: [] };
+    for (const [name, client] of [
+      ['gus', gusClient],
+      ['hal', halClient],
+    ] as const) {
+      client.on('edit', (f) => frames[name]!.push(`edit ${f.seq} ${f.body}`));
+      client.on('reaction', (f) => frames[name]!.push(`reaction ${f.seq} ${f.emoji} ${f.present}`));
+      client.on('receipt', (f) =>
+        frames[name]!.push(`${f.receipt} ${f.upToSeq} by ${f.userId === hal ? 'hal' : 'gus'}`),
+      );
+      client.on('delete', (f) => frames[name]!.push(`delete ${f.seq}`));
+    }
+    const halSeen = recorder(halClient);
+    await Promise.all([gusClient.connect(), halClient.connect()]);
+    const gusHttp = await pipeline.api.as(gus);
+    const halHttp = await pipeline.api.as(hal);
+    const conversationId = (await gusHttp.post('/v1/conversations/direct', { peerId: hal })).body
+      .conversationId as string;
+    const { messageId } = await gusClient.send(conversationId, { body: 'first draft' });
+    await waitFor(
+      'hal has it',
+      () => (halSeen.messages(conversationId).length === 1 ? true : undefined),
+      {
+        timeoutMs: 30000,
+      },
+    );
+    await halClient.read(conversationId, 2);
+    const base = `/v1/conversations/${conversationId}/messages/${messageId}`;
+    expect((await gusHttp.patch(base, { body: 'final' })).status).toBe(202);
+    expect((await halHttp.put(`${base}/reactions/%F0%9F%91%8D`)).status).toBe(202);
+    expect((await gusHttp.delete(base)).status).toBe(202);
+    const expected = ['read 2 by hal', 'edit 2 final', 'reaction 2 👍 true', 'delete 2'];
+    await waitFor(
+      'every change on both sides',
+      () => (frames.gus!.length >= 4 && frames.hal!.length >= 4 ? true : undefined),
+      { timeoutMs: 30000 },
+    );
+    expect(frames.gus).toEqual(expected);
+    expect(frames.hal).toEqual(expected);
+  });
 });

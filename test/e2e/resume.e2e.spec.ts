@@ -5,7 +5,7 @@ import { gaplessFrom, recorder, usePipeline, type Pipeline } from './fixture';
  * Clients that lose their connection in the middle of a stream of messages get, once back,
  * exactly what they missed: every seq once, in order, nothing twice.
  */
-const MESSAGES = 1000;
+const MESSAGES = 2000;
 const pipelineOf = usePipeline();
 let pipeline: Pipeline;
 beforeAll(() => {
@@ -54,12 +54,12 @@ it(`gives every client all of ${MESSAGES} messages exactly once across reconnect
   })();
 
   // In the middle of the stream: bob's connection drops three times; carol goes away.
-  for (const atSent of [150, 400, 700]) {
+  for (const atSent of [300, 800, 1400]) {
     await waitFor(`${atSent} sent`, () => (sentCount >= atSent ? true : undefined), {
       timeoutMs: 120000,
     });
     bobClient.reconnect();
-    if (atSent === 400) carolFirst.close();
+    if (atSent === 800) carolFirst.close();
   }
   await sending;
   const carolCursors = carolFirst.cursors();

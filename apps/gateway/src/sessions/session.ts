@@ -253,6 +253,9 @@ export class Session {
     let conversations = 0;
     let items = 0;
     let after: string | undefined;
+    // What the client has is never sent again, even where the inbox does not list it yet.
+    for (const [conversationId, seq] of Object.entries(cursors))
+      this.sentSeq.set(conversationId, seq);
     do {
       const page = await queries.inboxOf(this.userId, { limit: 200, after });
       for (const entry of page.items) {
