@@ -1,0 +1,61 @@
+import { readerVersion } from '@chat/views';
+import { PROJECTION_NAMES, type Stores } from './view-stores';
+
+export interface VersionStatus {
+  projection: string;
+  version: number;
+  readers: boolean;
+  /** Events applied (sum of next offsets over partitions). */
+  position: bigint;
+  lag: bigint;
+  createdAt: Date;
+}
+
+/** Every version of every projection: where it is, how far behind, which one readers use. */
+export async function projectionStatus(stores: Stores): Promise<VersionStatus[]> {
+  const { rows } = await stores.pool.query<{
+    projection: string;
+    version: number;
+    created_at: Date;
+  }>(
+    'SELECT projection, version, created_at FROM projection_versions ORDER BY projection, version',
+  );
+  const statuses: VersionStatus[] = [];
+  for (const projection of PROJECTION_NAMES) {
+    const ends = await stores.ends(projection);
+    const active = await readerVersion(stores.pool, projection);
+    for (const row of rows.filter((r) => r.projection === projection)) {
+      const positions = await stores.positions(projection, row.version);
+      statuses.push({
+        projection,
+        version: row.version,
+        readers: row.version === active,
+        position: [...positions.values()].reduce((sum, next) => sum + next, 0n),
+        lag: await stores.lag(projection, row.version, ends),
+        createdAt: row.created_at,
+      });
+    }
+  }
+  return statuses;
+}
+
+export function formatStatus(statuses: VersionStatus[]): string {
+  const header = ['projection', 'version', 'readers', 'position', 'lag', 'created'];
+  const rows = statuses.map((s) => [
+    s.projection,
+    `v${s.version}`,
+    s.readers ? 'yes' : '',
+    s.position.toString(),
+    s.lag.toString(),
+    s.createdAt.toISOString(),
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  return [header, ...rows]
+    .map((r) =>
+      r
+        .map((cell, i) => cell.padEnd(widths[i]!))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
+}
