@@ -11,7 +11,13 @@ import {
 import { newEnvelope } from '@chat/domain';
 import { createLogger } from '@chat/observability';
 import { createCassandraClient, createPgPool, createRedis } from '@chat/storage';
-import { lagOf, PresenceStore, presenceKeysOf, PROJECTIONS } from '@chat/views';
+import {
+  dropProjectionVersion,
+  lagOf,
+  PresenceStore,
+  presenceKeysOf,
+  PROJECTIONS,
+} from '@chat/views';
 import { startProjections } from '../apps/projectors/src/start-projections';
 import { scriptedWorkload } from '../test/harness/scripted-workload';
 import { dropVersions, freshVersions, lagsOf, VIEWS } from '../test/harness/view-versions';
@@ -173,8 +179,11 @@ async function presenceCatchUp(
   console.log(
     `presence catch-up: ${size} events in ${round(elapsed)} s = ${round(size / elapsed, 0)} events/s`,
   );
-  const keys = await redis.keys(`${presenceKeysOf(version).prefix}*`);
-  for (let i = 0; i < keys.length; i += 1000) await redis.del(...keys.slice(i, i + 1000));
+  const pool = createPgPool(config, { max: 1 });
+  const cassandra = createCassandraClient(config);
+  const keyspace = config.cassandra.keyspace;
+  await dropProjectionVersion({ pool, cassandra, keyspace, redis }, PROJECTIONS.presence, version);
+  await Promise.all([pool.end(), cassandra.shutdown()]);
   redis.disconnect();
 }
 

@@ -1,14 +1,7 @@
 import type { Client } from 'cassandra-driver';
 import type { Pool } from 'pg';
 import { TOPICS } from '@chat/events';
-import {
-  inboxSchemaOf,
-  lagOf,
-  positionsOf,
-  PROJECTIONS,
-  timelineTablesOf,
-  versionKey,
-} from '@chat/views';
+import { dropProjectionVersion, lagOf, positionsOf, PROJECTIONS } from '@chat/views';
 
 /** Views whose versions tests build side by side and compare. */
 export const VIEWS = [PROJECTIONS.inbox, PROJECTIONS.timeline] as const;
@@ -39,22 +32,5 @@ export async function lagsOf(
 }
 
 export async function dropVersions(stores: Stores, versions: ViewVersions): Promise<void> {
-  const { pool, cassandra, keyspace } = stores;
-  await pool.query(`DROP SCHEMA IF EXISTS ${inboxSchemaOf(versions.inbox)} CASCADE`);
-  const tables = timelineTablesOf(keyspace, versions.timeline);
-  for (const table of Object.values(tables).filter((name) => name !== keyspace)) {
-    await cassandra.execute(`DROP TABLE IF EXISTS ${table}`);
-  }
-  await pool.query(
-    `DELETE FROM projection_versions WHERE (projection, version) IN (($1, $2), ($3, $4))`,
-    [PROJECTIONS.inbox, versions.inbox, PROJECTIONS.timeline, versions.timeline],
-  );
-  await pool.query('DELETE FROM projection_positions WHERE projection = $1', [
-    versionKey(PROJECTIONS.inbox, versions.inbox),
-  ]);
-  await cassandra.execute(
-    `DELETE FROM ${keyspace}.projection_positions WHERE projection = ?`,
-    [versionKey(PROJECTIONS.timeline, versions.timeline)],
-    { prepare: true },
-  );
+  for (const view of VIEWS) await dropProjectionVersion(stores, view, versions[view]);
 }

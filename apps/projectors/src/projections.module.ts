@@ -5,19 +5,19 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import type { Config } from '@chat/config';
-import { startProjections, type RunningProjections } from './start-projections';
+import { superviseProjections, type SupervisedProjections } from './supervise-projections';
 
 /**
- * Starts the projections once the app is up, and stops them (finishing the batches in hand)
- * on shutdown.
+ * Starts the projections once the app is up (every registered version, following the
+ * registry), and stops them (finishing the batches in hand) on shutdown.
  */
 export function projectionsModule(config: Config): DynamicModule {
-  let running: RunningProjections | undefined;
+  let running: SupervisedProjections | undefined;
 
   @Module({})
   class ProjectionsModule implements OnApplicationBootstrap, OnApplicationShutdown {
     async onApplicationBootstrap() {
-      running = await startProjections(config);
+      running = await superviseProjections(config);
     }
 
     async onApplicationShutdown() {

@@ -14,3 +14,4 @@ export * from './queries/reader-versions';
 export * from './queries/chat-queries';
 export * from './timeline/timeline-item';
 export * from './live/live-feed';
+export * from './drop-version';

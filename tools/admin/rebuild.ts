@@ -1,0 +1,169 @@
+import {
+  activateInboxVersion,
+  activatePresenceVersion,
+  activateTimelineVersion,
+  digestInbox,
+  digestTimeline,
+  ensureInboxVersion,
+  ensurePresenceVersion,
+  ensureTimelineVersion,
+  PROJECTIONS,
+  readerVersion,
+  versionKey,
+  type ProjectionName,
+  type ViewDigest,
+} from '@chat/views';
+import { startProjections } from '../../apps/projectors/src/start-projections';
+import type { Stores } from './view-stores';
+
+export interface RebuildProgress {
+  version: number;
+  applied: bigint;
+  total: bigint;
+  lag: bigint;
+  eventsPerSecond: number;
+}
+
+export interface RebuildOptions {
+  /** A version to build or resume; default: resume the newest unswitched one, else a new one. */
+  version?: number;
+  /** Point readers at the new version once it is verified (default true). */
+  switchReaders?: boolean;
+  /** Switch even if conversations differ from the live version (a rebuild after a bug fix). */
+  acceptDifferences?: boolean;
+  onProgress?: (progress: RebuildProgress) => void;
+  /** Stops the rebuild early (an interrupt); run it again to resume. */
+  signal?: AbortSignal;
+  pollMs?: number;
+}
+
+export interface RebuildResult {
+  projection: ProjectionName;
+  version: number;
+  previous: number | undefined;
+  switched: boolean;
+  /** Conversations whose digest differs from the version readers used. */
+  differences: string[];
+  eventsPerSecond: number;
+  seconds: number;
+}
+
+/** Which version to build: the one asked for, an unfinished one, or the next number. */
+async function chooseVersion(stores: Stores, projection: ProjectionName, requested?: number) {
+  if (requested !== undefined) return requested;
+  const current = await readerVersion(stores.pool, projection);
+  const { rows } = await stores.pool.query<{ version: number }>(
+    'SELECT max(version) AS version FROM projection_versions WHERE projection = $1',
+    [projection],
+  );
+  const newest = rows[0]?.version ?? 0;
+  // A version newer than the readers' is a rebuild that was interrupted: resume it.
+  return newest > (current ?? 0) ? newest : newest + 1;
+}
+
+async function ensureVersion(stores: Stores, projection: ProjectionName, version: number) {
+  if (projection === PROJECTIONS.inbox) await ensureInboxVersion(stores.pool, version);
+  else if (projection === PROJECTIONS.timeline) {
+    await ensureTimelineVersion(stores.cassandra, stores.pool, stores.keyspace, version);
+  } else await ensurePresenceVersion(stores.pool, version);
+}
+
+async function activate(stores: Stores, projection: ProjectionName, version: number) {
+  if (projection === PROJECTIONS.inbox) await activateInboxVersion(stores.pool, version);
+  else if (projection === PROJECTIONS.timeline) await activateTimelineVersion(stores.pool, version);
+  else await activatePresenceVersion(stores.pool, version);
+}
+
+async function digestOf(
+  stores: Stores,
+  projection: ProjectionName,
+  version: number,
+): Promise<ViewDigest | undefined> {
+  if (projection === PROJECTIONS.inbox) return digestInbox(stores.pool, version);
+  if (projection === PROJECTIONS.timeline)
+    return digestTimeline(stores.cassandra, stores.keyspace, version);
+  return undefined; // presence is a function of time: positions are its proof
+}
+
+/** Conversations whose digests differ between two versions. */
+function differing(a: ViewDigest, b: ViewDigest): string[] {
+  const ids = new Set([...a.perConversation.keys(), ...b.perConversation.keys()]);
+  return [...ids].filter((id) => a.perConversation.get(id) !== b.perConversation.get(id)).sort();
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Builds a projection version beside the live one, from offset 0, in fresh tables with a
+ * fresh consumer group; waits until it has caught up with the log (live traffic included);
+ * verifies it against the live version per conversation (differences that persist after the
+ * live one caught up too are real); then points readers at it in one transaction. The old
+ * version stays until dropped. Interrupted, it resumes where its positions are.
+ */
+export async function rebuildProjection(
+  stores: Stores,
+  projection: ProjectionName,
+  options: RebuildOptions = {},
+): Promise<RebuildResult> {
+  const pollMs = options.pollMs ?? 500;
+  const previous = await readerVersion(stores.pool, projection);
+  const version = await chooseVersion(stores, projection, options.version);
+  if (version === previous)
+    throw new Error(`${versionKey(projection, version)} is what readers already use`);
+  await ensureVersion(stores, projection, version);
+  const running = await startProjections(stores.config, {
+    only: [projection],
+    versions: { [projection]: version },
+    logger: stores.logger,
+  });
+  const started = Date.now();
+  const startPosition = [...(await stores.positions(projection, version)).values()].reduce(
+    (s, n) => s + n,
+    0n,
+  );
+  let result: RebuildResult | undefined;
+  try {
+    // 1. Catch up with the log as it grows.
+    for (;;) {
+      if (options.signal?.aborted) throw new Error('interrupted: run again to resume');
+      const ends = await stores.ends(projection);
+      const positions = await stores.positions(projection, version);
+      const applied = [...positions.values()].reduce((s, n) => s + n, 0n);
+      const total = ends.reduce((s, e) => s + BigInt(e.high), 0n);
+      const lag = await stores.lag(projection, version, ends);
+      const seconds = (Date.now() - started) / 1000;
+      const eventsPerSecond = seconds > 0 ? Number(applied - startPosition) / seconds : 0;
+      options.onProgress?.({ version, applied, total, lag, eventsPerSecond });
+      if (lag === 0n) break;
+      await sleep(pollMs);
+    }
+    const seconds = (Date.now() - started) / 1000;
+    const applied = [...(await stores.positions(projection, version)).values()].reduce(
+      (s, n) => s + n,
+      0n,
+    );
+    const eventsPerSecond = Number(applied - startPosition) / Math.max(seconds, 0.001);
+
+    // 2. Verify against the live version, letting both catch up before calling a difference real.
+    let differences: string[] = [];
+    if (previous !== undefined) {
+      for (let attempt = 0; attempt < 10; attempt++) {
+        const [fresh, live] = await Promise.all([
+          digestOf(stores, projection, version),
+          digestOf(stores, projection, previous),
+        ]);
+        differences = fresh && live ? differing(fresh, live) : [];
+        if (differences.length === 0) break;
+        await sleep(pollMs);
+      }
+    }
+    const canSwitch = differences.length === 0 || options.acceptDifferences === true;
+    // 3. Switch readers, in one transaction.
+    const switched = (options.switchReaders ?? true) && canSwitch;
+    if (switched) await activate(stores, projection, version);
+    result = { projection, version, previous, switched, differences, eventsPerSecond, seconds };
+  } finally {
+    await running.stop();
+  }
+  return result;
+}
