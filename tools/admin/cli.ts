@@ -1,8 +1,10 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { loadConfig } from '@chat/config';
 import { dropProjectionVersion, PROJECTIONS, type ProjectionName } from '@chat/views';
+import { EVENT_TYPES, TOPICS, type EventType } from '@chat/events';
 import { etaOf, progressLine } from './progress';
 import { rebuildProjection } from './rebuild';
+import { replay, replaySinks } from './replay';
 import { formatStatus, projectionStatus } from './status';
 import { connectStores, PROJECTION_NAMES, type Stores } from './view-stores';
 
@@ -104,6 +106,103 @@ program
       }),
   );
 
+const timeArgument = (value: string) => {
+  const time = /^\d+$/.test(value) ? Number(value) : Date.parse(value);
+  if (!Number.isFinite(time))
+    throw new InvalidArgumentError('an ISO 8601 time or epoch milliseconds');
+  return time;
+};
+
+/** `2:150` (partition 2, offset 150), repeatable. */
+const offsetArgument = (value: string, previous: Map<number, string> = new Map()) => {
+  const match = /^(\d+):(\d+)$/.exec(value);
+  if (!match) throw new InvalidArgumentError('partition:offset, e.g. 0:1200');
+  return new Map(previous).set(Number(match[1]), match[2]!);
+};
+
+const eventTypeArgument = (value: string, previous: EventType[] = []) => {
+  if (!(EVENT_TYPES as readonly string[]).includes(value)) {
+    throw new InvalidArgumentError(`unknown event type; one of: ${EVENT_TYPES.join(', ')}`);
+  }
+  return [...previous, value as EventType];
+};
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+program
+  .command('replay')
+  .description(
+    'read the event log by time or offsets, decode every schema version through the registry, ' +
+      'filter, and write JSON Lines and/or an Arrow IPC file',
+  )
+  .option('--topic <name>', `conversations or presence`, 'conversations')
+  .option('--from <time>', 'from this time (ISO 8601 or epoch ms), inclusive', timeArgument)
+  .option('--to <time>', 'up to this time, exclusive', timeArgument)
+  .option(
+    '--from-offset <partition:offset>',
+    'from this offset of a partition (repeatable)',
+    offsetArgument,
+  )
+  .option(
+    '--to-offset <partition:offset>',
+    'up to this offset, exclusive (repeatable)',
+    offsetArgument,
+  )
+  .option('--type <EventType>', 'only this event type (repeatable)', eventTypeArgument)
+  .option('--conversation <id>', 'only this conversation (repeatable)', collect)
+  .option('--user <id>', 'only events by or about this user (repeatable)', collect)
+  .option('-o, --out <file>', 'JSON Lines to this file (default: stdout, unless --arrow is given)')
+  .option('--arrow <file>', 'also write an Arrow IPC file (loads in pandas, polars, DuckDB)')
+  .action(
+    (options: {
+      topic: string;
+      from?: number;
+      to?: number;
+      fromOffset?: Map<number, string>;
+      toOffset?: Map<number, string>;
+      type?: EventType[];
+      conversation?: string[];
+      user?: string[];
+      out?: string;
+      arrow?: string;
+    }) => {
+      const topic = TOPICS[options.topic as 'conversations' | 'presence'];
+      if (!topic || options.topic === 'deadLetters') {
+        throw new InvalidArgumentError(`unknown topic ${options.topic}; conversations or presence`);
+      }
+      return withStores(async (stores) => {
+        const progress = progressLine();
+        const started = performance.now();
+        const stats = await replay(
+          stores,
+          {
+            topic,
+            fromTime: options.from,
+            toTime: options.to,
+            fromOffsets: options.fromOffset,
+            toOffsets: options.toOffset,
+          },
+          { types: options.type, conversationIds: options.conversation, userIds: options.user },
+          replaySinks({
+            jsonl: options.out ?? (options.arrow ? undefined : '-'),
+            arrow: options.arrow,
+          }),
+          (read, total) => {
+            const perSecond = read / ((performance.now() - started) / 1000);
+            progress.update(
+              `replay: ${read}/${total} events, ${Math.round(perSecond)} events/s, ETA ${etaOf(total - read, perSecond)}`,
+            );
+          },
+        );
+        progress.done();
+        process.stderr.write(
+          `replay: read ${stats.read} events in ${stats.seconds.toFixed(1)} s (${Math.round(stats.read / Math.max(stats.seconds, 0.001))} events/s), ` +
+            `wrote ${stats.written}${stats.unreadable ? `, ${stats.unreadable} unreadable` : ''}\n`,
+        );
+      });
+    },
+  );
+
 program
   .command('drop')
   .description(
@@ -118,9 +217,18 @@ program
     }),
   );
 
-if (require.main === module) {
-  program.parseAsync().catch((error: unknown) => {
-    console.error(`chat-admin: ${(error as Error).message}`);
-    process.exit(1);
-  });
+/**
+ * Runs the CLI and exits when the command is done: the registry client keeps idle HTTP
+ * connections open, and a finished command must not wait for them.
+ */
+export function main(argv = process.argv): void {
+  program.parseAsync(argv).then(
+    () => process.exit(process.exitCode ?? 0),
+    (error: unknown) => {
+      console.error(`chat-admin: ${(error as Error).message}`);
+      process.exit(1);
+    },
+  );
 }
+
+if (require.main === module) main();

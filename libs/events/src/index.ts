@@ -11,3 +11,4 @@ export * from './kafka/log-admin';
 export * from './dead-letter/dead-letters';
 export * from './dead-letter/poison';
 export * from './bootstrap';
+export * from './kafka/log-reader';

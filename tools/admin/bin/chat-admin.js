@@ -4,9 +4,4 @@
 const { join } = require('node:path');
 process.chdir(join(__dirname, '..', '..', '..'));
 require('tsx/cjs');
-require('../cli.ts')
-  .program.parseAsync()
-  .catch((error) => {
-    console.error(`chat-admin: ${error.message}`);
-    process.exit(1);
-  });
+require('../cli.ts').main();

@@ -19,6 +19,14 @@ export interface LogAdmin {
   /** Creates missing topics; existing ones are left as they are. Returns the names created. */
   ensureTopics(specs: TopicSpec[]): Promise<string[]>;
   partitionOffsets(topic: string): Promise<PartitionOffsets[]>;
+  /**
+   * Per partition, the first offset whose record was written at or after `timestamp` (epoch
+   * ms), or the partition's end when none was.
+   */
+  offsetsAt(
+    topic: string,
+    timestamp: number,
+  ): Promise<Array<{ partition: number; offset: string }>>;
   disconnect(): Promise<void>;
 }
 
@@ -49,6 +57,20 @@ export async function createLogAdmin(kafka: Kafka): Promise<LogAdmin> {
       const offsets = await admin.fetchTopicOffsets(topic);
       return offsets
         .map((o) => ({ partition: o.partition, low: o.low, high: o.high }))
+        .sort((a, b) => a.partition - b.partition);
+    },
+
+    async offsetsAt(topic, timestamp) {
+      const [found, ends] = await Promise.all([
+        admin.fetchTopicOffsetsByTimestamp(topic, timestamp),
+        admin.fetchTopicOffsets(topic),
+      ]);
+      const endOf = new Map(ends.map((o) => [o.partition, o.high]));
+      return found
+        .map((o) => ({
+          partition: o.partition,
+          offset: o.offset === '-1' ? endOf.get(o.partition)! : o.offset,
+        }))
         .sort((a, b) => a.partition - b.partition);
     },
 
