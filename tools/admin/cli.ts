@@ -187,11 +187,13 @@ program
             jsonl: options.out ?? (options.arrow ? undefined : '-'),
             arrow: options.arrow,
           }),
-          (read, total) => {
-            const perSecond = read / ((performance.now() - started) / 1000);
-            progress.update(
-              `replay: ${read}/${total} events, ${Math.round(perSecond)} events/s, ETA ${etaOf(total - read, perSecond)}`,
-            );
+          {
+            onProgress: (read, total) => {
+              const perSecond = read / ((performance.now() - started) / 1000);
+              progress.update(
+                `replay: ${read}/${total} events, ${Math.round(perSecond)} events/s, ETA ${etaOf(total - read, perSecond)}`,
+              );
+            },
           },
         );
         progress.done();

@@ -58,6 +58,8 @@ async function replayed(filter: ReplayFilter, range: { fromTime?: number } = {})
     },
     filter,
     replaySinks({ jsonl: out, arrow }),
+    // A few records per fetch: every partition's range takes many fetches.
+    { fetchBytes: 2048 },
   );
   const lines = readFileSync(out, 'utf8')
     .split('\n')

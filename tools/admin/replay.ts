@@ -183,26 +183,37 @@ export async function replay(
   range: ReplayRange,
   filter: ReplayFilter,
   sinks: ReturnType<typeof replaySinks>,
-  onProgress?: (read: number, total: number) => void,
+  options: {
+    onProgress?: (read: number, total: number) => void;
+    /** Bytes fetched per partition per request (small values force many fetches). */
+    fetchBytes?: number;
+  } = {},
 ): Promise<ReplayStats> {
+  const { onProgress } = options;
   const resolved = await resolveRange(stores, range);
   const total = resolved.partitions.reduce((n, p) => n + Number(BigInt(p.to) - BigInt(p.from)), 0);
   const codec = createEventCodec({ registryUrl: stores.config.registry.value });
   const started = performance.now();
   const stats = { read: 0, written: 0, unreadable: 0, seconds: 0 };
-  await readLogRange(stores.kafka, codec, resolved, {
-    onEvent: async (consumed) => {
-      stats.read++;
-      if (stats.read % 1000 === 0) onProgress?.(stats.read, total);
-      if (!matches(consumed.event, filter)) return;
-      stats.written++;
-      await sinks.write(recordOf(consumed));
+  await readLogRange(
+    stores.kafka,
+    codec,
+    resolved,
+    {
+      onEvent: async (consumed) => {
+        stats.read++;
+        if (stats.read % 1000 === 0) onProgress?.(stats.read, total);
+        if (!matches(consumed.event, filter)) return;
+        stats.written++;
+        await sinks.write(recordOf(consumed));
+      },
+      onUnreadable: () => {
+        stats.read++;
+        stats.unreadable++;
+      },
     },
-    onUnreadable: () => {
-      stats.read++;
-      stats.unreadable++;
-    },
-  });
+    { fetchBytes: options.fetchBytes },
+  );
   await sinks.close();
   stats.seconds = (performance.now() - started) / 1000;
   onProgress?.(stats.read, total);

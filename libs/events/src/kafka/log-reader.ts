@@ -28,11 +28,16 @@ export async function readLogRange(
     onEvent(event: ConsumedEvent): void | Promise<void>;
     onUnreadable?(record: UnreadableRecord): void;
   },
+  options: { fetchBytes?: number } = {},
 ): Promise<void> {
   const wanted = range.partitions.filter((p) => BigInt(p.from) < BigInt(p.to));
   if (wanted.length === 0) return;
   const remaining = new Map(wanted.map((p) => [p.partition, BigInt(p.to)]));
-  const consumer = kafka.consumer({ groupId: `chat-replay-${randomUUID()}`, maxWaitTimeInMs: 100 });
+  const consumer = kafka.consumer({
+    groupId: `chat-replay-${randomUUID()}`,
+    maxWaitTimeInMs: 100,
+    maxBytesPerPartition: options.fetchBytes ?? 1024 * 1024,
+  });
   await consumer.connect();
   let finish: () => void = () => undefined;
   let fail: (error: unknown) => void = () => undefined;
@@ -45,13 +50,15 @@ export async function readLogRange(
     await consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
-      eachBatch: async ({ batch }) => {
+      eachBatch: async ({ batch, resolveOffset, heartbeat }) => {
         const to = remaining.get(batch.partition);
         if (to === undefined) return;
         try {
           for (const message of batch.messages) {
             const offset = BigInt(message.offset);
             if (offset >= to) break;
+            // Resolved (never committed): the next fetch starts after it.
+            resolveOffset(message.offset);
             try {
               const event = await codec.decode(message.value);
               await handlers.onEvent({
@@ -69,6 +76,7 @@ export async function readLogRange(
               });
             }
           }
+          await heartbeat();
           const last = batch.messages.at(-1);
           if (last && BigInt(last.offset) + 1n >= to) {
             remaining.delete(batch.partition);
