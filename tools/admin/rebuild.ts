@@ -52,13 +52,15 @@ export interface RebuildResult {
 async function chooseVersion(stores: Stores, projection: ProjectionName, requested?: number) {
   if (requested !== undefined) return requested;
   const current = await readerVersion(stores.pool, projection);
-  const { rows } = await stores.pool.query<{ version: number }>(
-    'SELECT max(version) AS version FROM projection_versions WHERE projection = $1',
+  const { rows } = await stores.pool.query<{ live: number | null; ever: number | null }>(
+    `SELECT max(version) FILTER (WHERE dropped_at IS NULL) AS live, max(version) AS ever
+     FROM projection_versions WHERE projection = $1`,
     [projection],
   );
-  const newest = rows[0]?.version ?? 0;
-  // A version newer than the readers' is a rebuild that was interrupted: resume it.
-  return newest > (current ?? 0) ? newest : newest + 1;
+  const live = rows[0]?.live ?? 0;
+  // A version newer than the readers' is a rebuild that was interrupted: resume it. Otherwise
+  // a number never used before, dropped ones included.
+  return live > (current ?? 0) ? live : (rows[0]?.ever ?? 0) + 1;
 }
 
 async function ensureVersion(stores: Stores, projection: ProjectionName, version: number) {

@@ -18,7 +18,8 @@ export async function projectionStatus(stores: Stores): Promise<VersionStatus[]>
     version: number;
     created_at: Date;
   }>(
-    'SELECT projection, version, created_at FROM projection_versions ORDER BY projection, version',
+    `SELECT projection, version, created_at FROM projection_versions
+     WHERE dropped_at IS NULL ORDER BY projection, version`,
   );
   const statuses: VersionStatus[] = [];
   for (const projection of PROJECTION_NAMES) {

@@ -33,7 +33,7 @@ export async function superviseProjections(
 
   async function follow() {
     const { rows } = await pool.query<{ projection: ProjectionName; version: number }>(
-      'SELECT projection, version FROM projection_versions',
+      'SELECT projection, version FROM projection_versions WHERE dropped_at IS NULL',
     );
     const registered = new Set(rows.map((r) => versionKey(r.projection, r.version)));
     for (const { projection, version } of rows) {

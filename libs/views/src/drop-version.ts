@@ -15,7 +15,8 @@ export interface ViewStores {
 }
 
 /**
- * Removes a projection version: its tables (or keys), positions and registry row. The version
+ * Removes a projection version: its tables (or keys) and positions; its registry row stays,
+ * marked dropped, so the number is never used again. The version
  * readers use is refused: switch readers first. Projectors running it stop when they see it
  * gone from the registry.
  */
@@ -29,10 +30,11 @@ export async function dropProjectionVersion(
     if ((await readerVersion(client, projection)) === version) {
       throw new Error(`${versionKey(projection, version)} is what readers use: switch them first`);
     }
-    await client.query('DELETE FROM projection_versions WHERE projection = $1 AND version = $2', [
-      projection,
-      version,
-    ]);
+    await client.query(
+      `UPDATE projection_versions SET dropped_at = now()
+       WHERE projection = $1 AND version = $2 AND dropped_at IS NULL`,
+      [projection, version],
+    );
   });
   const key = versionKey(projection, version);
   if (projection === PROJECTIONS.inbox) {

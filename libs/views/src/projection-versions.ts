@@ -21,6 +21,15 @@ export async function registerVersion(
     `INSERT INTO projection_versions (projection, version) VALUES ($1, $2) ON CONFLICT DO NOTHING`,
     [projection, version],
   );
+  const { rows } = await db.query<{ dropped_at: Date | null }>(
+    'SELECT dropped_at FROM projection_versions WHERE projection = $1 AND version = $2',
+    [projection, version],
+  );
+  if (rows[0]?.dropped_at) {
+    throw new Error(
+      `${projection} version ${version} was dropped; version numbers are never reused`,
+    );
+  }
 }
 
 /** Points readers at a version. Call inside the transaction that repoints anything else. */

@@ -33,7 +33,7 @@ export function createCassandraProjectionRunner(
   const { cassandra, keyspace, projection } = options;
   const key = versionKey(projection.name, projection.version);
 
-  async function position(batch: EventBatch): Promise<bigint> {
+  async function position(batch: { topic: string; partition: number }): Promise<bigint> {
     const result = await cassandra.execute(
       `SELECT next_offset FROM ${keyspace}.projection_positions
        WHERE projection = ? AND topic = ? AND partition = ?`,
@@ -70,5 +70,6 @@ export function createCassandraProjectionRunner(
     handleBatch,
     onFailure: () => projection.forget?.(),
     onJoin: () => projection.forget?.(),
+    positionOf: (topic, partition) => position({ topic, partition }),
   });
 }

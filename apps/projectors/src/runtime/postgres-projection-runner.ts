@@ -62,7 +62,18 @@ export function createPostgresProjectionRunner(
     }
   }
 
-  return projectionConsumer({ ...options, handleBatch });
+  return projectionConsumer({
+    ...options,
+    handleBatch,
+    positionOf: async (topic, partition) => {
+      const { rows } = await pool.query<{ next_offset: string }>(
+        `SELECT next_offset FROM projection_positions
+         WHERE projection = $1 AND topic = $2 AND partition = $3`,
+        [key, topic, partition],
+      );
+      return BigInt(rows[0]?.next_offset ?? '0');
+    },
+  });
 }
 
 async function lockPosition(client: PoolClient, key: string, batch: EventBatch): Promise<bigint> {

@@ -35,6 +35,8 @@ export function projectionConsumer(
     handleBatch(batch: EventBatch): Promise<void>;
     onFailure?: () => Promise<void> | void;
     onJoin?: () => void;
+    /** The position the runner's store holds for a partition: reading starts there. */
+    positionOf(topic: string, partition: number): Promise<bigint>;
   },
 ): ProjectionRunner {
   const { projection } = options;
@@ -64,6 +66,7 @@ export function projectionConsumer(
     fromBeginning: true,
     handleBatch,
     onJoin: options.onJoin,
+    positionOf: options.positionOf,
   });
   return {
     start: () => consumer.start(),

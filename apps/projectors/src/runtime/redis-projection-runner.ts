@@ -83,5 +83,10 @@ export function createRedisProjectionRunner(
     onFailure: async () => {
       await redis.unwatch().catch(() => undefined);
     },
+    // A read between another batch's WATCH and EXEC changes nothing: WATCH is about writes.
+    positionOf: async (topic, partition) => {
+      const stored = await redis.hget(keys.positions, positionField(topic, partition));
+      return BigInt(stored ?? '0');
+    },
   });
 }

@@ -47,6 +47,13 @@ export interface EventConsumerOptions {
    * partitions may have moved, so whatever the handler remembers about them may be stale.
    */
   onJoin?(): void;
+  /**
+   * Where the handler's own store says a partition must be read from. When given, every
+   * partition this member is assigned is read from there, whatever offset the group committed:
+   * the store, written with the rows, is the truth (a group left over from a dropped version
+   * of the same name must not make a rebuild skip the log).
+   */
+  positionOf?(topic: string, partition: number): Promise<bigint>;
   /** Partitions handled at once (default 4). */
   partitionsConcurrently?: number;
 }
@@ -121,6 +128,34 @@ export function createEventConsumer(options: EventConsumerOptions): EventConsume
     await options.handleBatch({ ...batch, events: [] });
   }
 
+  /**
+   * Points the group's committed offsets at the store's positions before joining. Only an
+   * empty group accepts this: when other members are running, their offsets already follow
+   * the store, and joining them is enough.
+   */
+  async function alignGroupWithStore(positionOf: NonNullable<EventConsumerOptions['positionOf']>) {
+    const admin = options.kafka.admin();
+    await admin.connect();
+    try {
+      for (const topic of options.topics) {
+        const partitions = await admin.fetchTopicOffsets(topic);
+        const positions = await Promise.all(
+          partitions.map(async ({ partition }) => ({
+            partition,
+            offset: (await positionOf(topic, partition)).toString(),
+          })),
+        );
+        await admin
+          .setOffsets({ groupId, topic, partitions: positions })
+          .catch((error: unknown) => {
+            logger.debug({ err: error, topic }, 'group has members; keeping its offsets');
+          });
+      }
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
   async function decodeOrDeadLetter(
     topic: string,
     partition: number,
@@ -155,6 +190,7 @@ export function createEventConsumer(options: EventConsumerOptions): EventConsume
 
     async start() {
       await deadLetters.connect();
+      if (options.positionOf) await alignGroupWithStore(options.positionOf);
       await consumer.connect();
       await consumer.subscribe({
         topics: options.topics,
