@@ -7,6 +7,7 @@ import { createCassandraClient, createPgPool } from '@chat/storage';
 import { lagOf, positionsOf, PROJECTIONS, readerVersion } from '@chat/views';
 import type { Pool } from 'pg';
 import { buildApps, startAppProcess } from './lib/app-process';
+import { openLoop } from './lib/open-loop';
 import { percentiles, round } from './lib/stats';
 
 /**
@@ -59,29 +60,21 @@ async function main() {
     const statuses = new Map<number | string, number>();
     const cpuBefore = [api.cpuSeconds(), projectors.cpuSeconds(), process.cpuUsage()] as const;
     const start = performance.now();
-    const pending: Array<Promise<void>> = [];
-    for (let i = 0; i < total; i++) {
-      const due = start + (i * 1000) / rate;
-      const wait = due - performance.now();
-      if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
+    await openLoop(rate, total, (i, due) => {
       const client = clients[i % senders]!;
-      pending.push(
-        fetch(`${api.url}/v1/conversations/${client.conversationId}/messages`, {
-          method: 'POST',
-          headers: client.headers,
-          body: JSON.stringify({ clientMessageId: `c-${i}`, body: 'x'.repeat(100) }),
-        }).then(
-          async (response) => {
-            await response.arrayBuffer();
-            if (response.status === 202) latencies.push(performance.now() - due);
-            statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
-          },
-          (error: Error) =>
-            void statuses.set(error.message, (statuses.get(error.message) ?? 0) + 1),
-        ),
+      return fetch(`${api.url}/v1/conversations/${client.conversationId}/messages`, {
+        method: 'POST',
+        headers: client.headers,
+        body: JSON.stringify({ clientMessageId: `c-${i}`, body: 'x'.repeat(100) }),
+      }).then(
+        async (response) => {
+          await response.arrayBuffer();
+          if (response.status === 202) latencies.push(performance.now() - due);
+          statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
+        },
+        (error: Error) => void statuses.set(error.message, (statuses.get(error.message) ?? 0) + 1),
       );
-    }
-    await Promise.all(pending);
+    });
     const elapsed = (performance.now() - start) / 1000;
     const cpu = {
       'command-api': api.cpuSeconds() - cpuBefore[0],

@@ -5,6 +5,7 @@ import { mintToken } from '@chat/auth';
 import { ChatClient, type WebSocketFactory } from '@chat/client';
 import { loadConfig, type Config } from '@chat/config';
 import { buildApps, startAppProcess } from './lib/app-process';
+import { openLoop } from './lib/open-loop';
 import { percentiles, round } from './lib/stats';
 
 /**
@@ -103,23 +104,18 @@ async function latency(
   const total = rate * seconds;
   const statuses = new Map<number | string, number>();
   const count = (status: number | string) => statuses.set(status, (statuses.get(status) ?? 0) + 1);
-  const start = performance.now();
-  const pending: Array<Promise<void>> = [];
-  for (let i = 0; i < total; i++) {
-    const due = start + (i * 1000) / rate;
-    const wait = due - performance.now();
-    if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
+  await openLoop(rate, total, (i, due) => {
     const body = `${run}-${i}`;
     sentAt.set(body, due);
-    pending.push(
-      post(`/v1/conversations/${conversationId}/messages`, { clientMessageId: body, body }).then(
-        (r) => void count(r.status),
-        (error: Error) =>
-          void count(String((error.cause as Error | undefined)?.message ?? error.message)),
-      ),
+    return post(`/v1/conversations/${conversationId}/messages`, {
+      clientMessageId: body,
+      body,
+    }).then(
+      (r) => void count(r.status),
+      (error: Error) =>
+        void count(String((error.cause as Error | undefined)?.message ?? error.message)),
     );
-  }
-  await Promise.all(pending);
+  });
   const deadline = Date.now() + 60000;
   const accepted = statuses.get(202) ?? 0;
   while (latencies.length < accepted * receivers.length && Date.now() < deadline) {
