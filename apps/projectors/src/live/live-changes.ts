@@ -1,5 +1,5 @@
 import type { ConversationState } from '@chat/domain';
-import { timelineItemOf, type LiveChange, type ProjectedBatch } from '@chat/views';
+import { timelineItemOf, wireCiphertext, type LiveChange, type ProjectedBatch } from '@chat/views';
 import type { PositionedOutcome } from '../runtime/conversation-events';
 
 /**
@@ -39,12 +39,7 @@ function changeOf(outcome: PositionedOutcome): LiveChange | null {
         seq: target!.seq,
         messageId: event.messageId,
         body: event.body,
-        ciphertext: event.ciphertext
-          ? {
-              algorithm: event.ciphertext.algorithm,
-              data: event.ciphertext.data.toString('base64'),
-            }
-          : null,
+        ciphertext: wireCiphertext(event.ciphertext),
         editedAt: new Date(event.envelope.occurredAt).toISOString(),
       };
     case 'MessageDeleted':

@@ -1,4 +1,3 @@
-import { ConversationLedger } from '@chat/domain';
 import {
   directCreated,
   groupCreated,
@@ -9,20 +8,10 @@ import {
   reaction,
 } from '@chat/domain/testing';
 import type { ConversationEvent } from '@chat/events';
-import { foldInLogOrder } from '../runtime/conversation-events';
+import { foldHistory } from '../testing/fold-history';
 import { liveChanges } from './live-changes';
 
-function projected(events: ConversationEvent[]) {
-  const ledger = new ConversationLedger({ conversations: [], messages: [] });
-  const consumed = events.map((event, i) => ({
-    event,
-    topic: 'chat.conversations.v1',
-    partition: 0,
-    offset: String(i),
-    timestamp: 0,
-  }));
-  return liveChanges(foldInLogOrder(ledger, consumed));
-}
+const projected = (events: ConversationEvent[]) => liveChanges(foldHistory(events));
 
 const summary = (batches: ReturnType<typeof projected>) =>
   batches.map((batch) => ({

@@ -1,4 +1,3 @@
-import { ConversationLedger } from '@chat/domain';
 import {
   groupCreated,
   memberRemoved,
@@ -9,21 +8,12 @@ import {
   reaction,
 } from '@chat/domain/testing';
 import type { ConversationEvent } from '@chat/events';
-import { foldInLogOrder } from '../runtime/conversation-events';
+import { foldHistory } from '../testing/fold-history';
 import { timelineWrites } from './timeline-writes';
 
 /** Events at offsets 100, 101, ... of partition 3, folded by a fresh ledger. */
-function writesFor(events: ConversationEvent[]) {
-  const ledger = new ConversationLedger({ conversations: [], messages: [] });
-  const consumed = events.map((event, i) => ({
-    event,
-    topic: 'chat.conversations.v1',
-    partition: 3,
-    offset: String(100 + i),
-    timestamp: 0,
-  }));
-  return timelineWrites(foldInLogOrder(ledger, consumed));
-}
+const writesFor = (events: ConversationEvent[]) =>
+  timelineWrites(foldHistory(events, { partition: 3, firstOffset: 100 }));
 
 describe('timeline writes', () => {
   it('writes an item per seq, message facts per send, and changes to the target seq', () => {

@@ -1,3 +1,4 @@
+import type { ServerFrame, ServerFrameType } from '@chat/protocol';
 import type { TimelineItem } from '../timeline/timeline-store';
 
 /**
@@ -14,34 +15,22 @@ export const LIVE_CHANNELS = {
   typing: 'chat:live:typing',
 } as const;
 
-/** A change clients see, in log order within its conversation. */
+/** The fields of a server frame beyond its type and conversation: what a change carries. */
+type FrameFields<T extends ServerFrameType> = Omit<
+  Extract<ServerFrame, { type: T }>,
+  'type' | 'conversationId'
+>;
+
+/**
+ * A change clients see, in log order within its conversation: a new timeline item (message or
+ * membership notice, with its seq), or a change to one, shaped as the frame that carries it.
+ */
 export type LiveChange =
-  /** A new timeline item (message or membership notice) with its seq. */
   | { kind: 'item'; item: TimelineItem }
-  | {
-      kind: 'edit';
-      seq: number;
-      messageId: string;
-      body: string | null;
-      ciphertext: { algorithm: string; data: string } | null;
-      editedAt: string;
-    }
-  | { kind: 'delete'; seq: number; messageId: string; deletedBy: string }
-  | {
-      kind: 'reaction';
-      seq: number;
-      messageId: string;
-      emoji: string;
-      userId: string;
-      present: boolean;
-    }
-  | {
-      kind: 'receipt';
-      userId: string;
-      receipt: 'delivered' | 'read';
-      upToSeq: number;
-      deviceId: string | null;
-    };
+  | ({ kind: 'edit' } & FrameFields<'edit'>)
+  | ({ kind: 'delete' } & FrameFields<'delete'>)
+  | ({ kind: 'reaction' } & FrameFields<'reaction'>)
+  | ({ kind: 'receipt' } & FrameFields<'receipt'>);
 
 /** Changes and who may see them: the members at that point in the log. */
 export interface LiveSegment {

@@ -1,4 +1,4 @@
-import type { ConversationEvent } from '@chat/events';
+import type { Ciphertext, ConversationEvent } from '@chat/events';
 import type { TimelineItem } from './timeline-store';
 
 /** Notices keep what the event says, minus what the item already has. */
@@ -27,9 +27,7 @@ export function timelineItemOf(
     actorId: sent?.senderId ?? event.envelope.actor.userId,
     kind: sent?.kind ?? null,
     body: sent?.body ?? null,
-    ciphertext: sent?.ciphertext
-      ? { algorithm: sent.ciphertext.algorithm, data: sent.ciphertext.data.toString('base64') }
-      : null,
+    ciphertext: wireCiphertext(sent?.ciphertext ?? null),
     media: sent?.media ?? null,
     replyTo: sent?.replyTo ?? null,
     notice: itemKind === 'NOTICE' ? noticeOf(event) : null,
@@ -40,6 +38,10 @@ export function timelineItemOf(
     reactions: {},
   };
 }
+
+/** An event's ciphertext as readers get it: the opaque bytes as base64 text. */
+export const wireCiphertext = (ciphertext: Ciphertext | null) =>
+  ciphertext ? { algorithm: ciphertext.algorithm, data: ciphertext.data.toString('base64') } : null;
 
 /** Readers get ciphertext as base64 text; the table stores the bytes it stands for. */
 export const ciphertextBytes = (ciphertext: { data: string } | null) =>
