@@ -119,18 +119,14 @@ export async function rebuildProjection(
     logger: stores.logger,
   });
   const started = Date.now();
-  const startPosition = [...(await stores.positions(projection, version)).values()].reduce(
-    (s, n) => s + n,
-    0n,
-  );
+  const startPosition = await stores.applied(projection, version);
   let result: RebuildResult | undefined;
   try {
     // 1. Catch up with the log as it grows.
     for (;;) {
       if (options.signal?.aborted) throw new Error('interrupted: run again to resume');
       const ends = await stores.ends(projection);
-      const positions = await stores.positions(projection, version);
-      const applied = [...positions.values()].reduce((s, n) => s + n, 0n);
+      const applied = await stores.applied(projection, version);
       const total = ends.reduce((s, e) => s + BigInt(e.high), 0n);
       const lag = await stores.lag(projection, version, ends);
       const seconds = (Date.now() - started) / 1000;
@@ -140,10 +136,7 @@ export async function rebuildProjection(
       await sleep(pollMs);
     }
     const seconds = (Date.now() - started) / 1000;
-    const applied = [...(await stores.positions(projection, version)).values()].reduce(
-      (s, n) => s + n,
-      0n,
-    );
+    const applied = await stores.applied(projection, version);
     const eventsPerSecond = Number(applied - startPosition) / Math.max(seconds, 0.001);
 
     // 2. Verify against the live version, letting both catch up before calling a difference real.

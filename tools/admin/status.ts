@@ -26,12 +26,11 @@ export async function projectionStatus(stores: Stores): Promise<VersionStatus[]>
     const ends = await stores.ends(projection);
     const active = await readerVersion(stores.pool, projection);
     for (const row of rows.filter((r) => r.projection === projection)) {
-      const positions = await stores.positions(projection, row.version);
       statuses.push({
         projection,
         version: row.version,
         readers: row.version === active,
-        position: [...positions.values()].reduce((sum, next) => sum + next, 0n),
+        position: await stores.applied(projection, row.version),
         lag: await stores.lag(projection, row.version, ends),
         createdAt: row.created_at,
       });

@@ -47,6 +47,10 @@ export async function connectStores(config: Config) {
     return positionsOf(stores, projection, version, TOPIC_OF[projection]);
   }
 
+  /** Events a version has applied: its next offsets summed over partitions. */
+  const applied = async (projection: ProjectionName, version: number) =>
+    [...(await positions(projection, version)).values()].reduce((sum, next) => sum + next, 0n);
+
   return {
     config,
     logger,
@@ -57,6 +61,7 @@ export async function connectStores(config: Config) {
     admin,
     keyspace,
     positions,
+    applied,
     /** The end offsets of the projection's topic now. */
     ends: (projection: ProjectionName) => admin.partitionOffsets(TOPIC_OF[projection]),
     async lag(

@@ -7,16 +7,10 @@ import {
 } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { Server } from 'node:http';
-import { createTokenVerifier } from '@chat/auth';
 import type { Config } from '@chat/config';
 import { createLogger } from '@chat/observability';
 import { Gateway } from './gateway';
-import {
-  GATEWAY_HOLDER,
-  SSE_VERIFIER,
-  SseController,
-  type GatewayHolder,
-} from './transport/sse.controller';
+import { GATEWAY_HOLDER, SseController, type GatewayHolder } from './transport/sse.controller';
 
 /** Starts the gateway on the app's HTTP server and drains it on shutdown. */
 export function gatewayModule(config: Config): DynamicModule {
@@ -46,9 +40,6 @@ export function gatewayModule(config: Config): DynamicModule {
   return {
     module: GatewayModule,
     controllers: [SseController],
-    providers: [
-      { provide: GATEWAY_HOLDER, useValue: holder },
-      { provide: SSE_VERIFIER, useValue: createTokenVerifier(config.auth) },
-    ],
+    providers: [{ provide: GATEWAY_HOLDER, useValue: holder }],
   };
 }

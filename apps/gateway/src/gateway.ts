@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import { randomUUID } from 'node:crypto';
-import { createTokenVerifier } from '@chat/auth';
+import { createTokenVerifier, type TokenVerifier } from '@chat/auth';
 import type { Config } from '@chat/config';
 import { createEventAppender, createEventCodec, createKafka } from '@chat/events';
 import type { Logger } from '@chat/observability';
@@ -28,6 +28,8 @@ export class Gateway {
   private readonly presence: PresenceReporter;
   private readonly appender;
   private readonly deps: SessionDeps;
+  /** Checks bearer tokens for every transport: WebSocket upgrades and event streams. */
+  readonly verifier: TokenVerifier;
   private readonly lastHeartbeat = new Map<Session, number>();
 
   constructor(
@@ -35,6 +37,7 @@ export class Gateway {
     server: Server,
     private readonly logger: Logger,
   ) {
+    this.verifier = createTokenVerifier(config.auth);
     this.pool = createPgPool(config, { max: 10 });
     this.cassandra = createCassandraClient(config);
     this.redis = createRedis(config);
@@ -71,12 +74,8 @@ export class Gateway {
       watchPresence: (session, userIds) => this.hub.watch(session, userIds),
       unwatchPresence: (session, userIds) => this.hub.unwatch(session, userIds),
     };
-    this.endpoint = new WsEndpoint(
-      server,
-      createTokenVerifier(config.auth),
-      config.gateway,
-      logger,
-      (socket) => this.acceptSocket(socket),
+    this.endpoint = new WsEndpoint(server, this.verifier, config.gateway, logger, (socket) =>
+      this.acceptSocket(socket),
     );
   }
 

@@ -299,8 +299,8 @@ export class Session {
     if (this.state !== 'open') return;
     switch (change.kind) {
       case 'item': {
+        // Duplicates are dropped by sendItem; here only a gap needs work first.
         const sent = this.sentSeq.get(conversationId);
-        if (sent !== undefined && change.item.seq <= sent) return;
         if (sent !== undefined && change.item.seq > sent + 1) {
           // A publication was missed: what lies between is in the views already.
           await this.sendMissed(conversationId, change.item.seq - 1, Number.MAX_SAFE_INTEGER).catch(

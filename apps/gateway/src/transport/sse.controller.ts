@@ -1,12 +1,11 @@
 import { Controller, Get, Inject, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { AuthError, type TokenVerifier } from '@chat/auth';
+import { AuthError } from '@chat/auth';
 import { clientFrame, PROTOCOL_VERSION } from '@chat/protocol';
 import type { Gateway } from '../gateway';
 import { tokenOf } from './ws-endpoint';
 
 export const GATEWAY_HOLDER = Symbol('GATEWAY_HOLDER');
-export const SSE_VERIFIER = Symbol('SSE_VERIFIER');
 export interface GatewayHolder {
   gateway?: Gateway;
   keepAliveMs: number;
@@ -20,10 +19,7 @@ export interface GatewayHolder {
  */
 @Controller('v1/stream')
 export class SseController {
-  constructor(
-    @Inject(GATEWAY_HOLDER) private readonly holder: GatewayHolder,
-    @Inject(SSE_VERIFIER) private readonly verifier: TokenVerifier,
-  ) {}
+  constructor(@Inject(GATEWAY_HOLDER) private readonly holder: GatewayHolder) {}
 
   @Get()
   async stream(@Req() request: Request, @Res() response: Response) {
@@ -38,7 +34,7 @@ export class SseController {
     let principal;
     try {
       if (!token) throw new AuthError('missing-token', 'no bearer token');
-      principal = await this.verifier.verify(token);
+      principal = await gateway.verifier.verify(token);
     } catch (error) {
       return problem(
         401,
