@@ -43,7 +43,7 @@ export class FakeGateway {
   deviceId: string | null = 'phone';
   /** Resume sends what the log has after each cursor; false sends only welcome and synced. */
   resumeFromLog = true;
-  /** Changes per sync page. */
+  /** Changes per sync page at most (the client's `limit` may ask for fewer). */
   syncLimit = 200;
   onRequest: ((request: FakeRequest, gateway: FakeGateway) => FakeReply) | null = null;
   authorize: ((token: string) => { code: number; reason: string } | null) | null = null;
@@ -227,7 +227,11 @@ export class FakeGateway {
           eventIds: [`e-${request.clientMessageId}`],
         };
       case 'sync':
-        return this.syncPage(request.conversationId, request.afterCs, request.limit);
+        return this.syncPage(
+          request.conversationId,
+          request.afterCs,
+          Math.min(request.limit ?? this.syncLimit, this.syncLimit),
+        );
       case 'history':
         return { items: [], nextBeforeSeq: null };
       case 'presence.subscribe':
