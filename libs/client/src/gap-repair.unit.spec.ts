@@ -193,3 +193,42 @@ it('uses throughCs as its cursor when the changes end before it', async () => {
   expect(messages.map((m) => m.cs)).toEqual([4, 7]);
   expect(chat.cursors()).toEqual({ g: 7 });
 });
+
+it('finishes a repair cut short by a reconnect, each change once', async () => {
+  const gateway = fake.gateway();
+  const chat = fake.client({ cursors: { g: 2 } });
+  const messages = collect<MessageEvent>(chat, 'message');
+  await chat.connect();
+  gateway.onRequest = (request) => (request.type === 'sync' ? 'silence' : undefined);
+  gateway.record(messageChange('g', 3, 3));
+  gateway.publish(messageChange('g', 4, 4));
+  await gateway.waitFor((f) => f.type === 'sync');
+
+  gateway.onRequest = null;
+  gateway.drop(); // the resume sends 3 and 4; the sync sent again is answered with them too
+  await gateway.waitForConnection(2);
+  gateway.publish(messageChange('g', 5, 5));
+  await until(() => messages.length === 3, 'messages 3 to 5');
+  await until(() => syncs().length === 2, 'the sync sent again');
+  await chat.history('g'); // whatever came back for the sync was handled before this answer
+  expect(seqsOf(messages)).toEqual([3, 4, 5]);
+});
+
+it('tries a failed repair again after a backoff', async () => {
+  const gateway = fake.gateway();
+  const chat = fake.client({ cursors: { g: 0 } });
+  const messages = collect<MessageEvent>(chat, 'message');
+  const errors = collect<{ code: string }>(chat, 'error');
+  await chat.connect();
+  let failures = 0;
+  gateway.onRequest = (request) =>
+    request.type === 'sync' && failures++ === 0
+      ? { error: { code: 'internal', message: 'try again' } }
+      : undefined;
+  gateway.record(messageChange('g', 1, 1));
+  gateway.publish(messageChange('g', 2, 2));
+  await until(() => messages.length === 2, 'messages 1 and 2');
+  expect(seqsOf(messages)).toEqual([1, 2]);
+  expect(syncs()).toEqual([0, 0]);
+  expect(errors.map((e) => e.code)).toEqual(['internal']);
+});
