@@ -49,11 +49,6 @@ export class ChangeOrder {
     return Object.fromEntries([...this.tracks].map(([id, track]) => [id, track.cursor]));
   }
 
-  /** Whether any conversation is waiting for a gap to be repaired. */
-  get repairing(): boolean {
-    return [...this.tracks.values()].some((track) => track.repairing);
-  }
-
   offer(change: ChangeFrame): void {
     if (change.cs === undefined) {
       // Group receipts: the reader's own devices only, outside the conversation's cs.

@@ -25,7 +25,6 @@ import {
 } from './wire';
 
 interface Pending {
-  readonly frame: RequestFrame & { id: string };
   readonly text: string;
   resolve(result: unknown): void;
   reject(error: Error): void;
@@ -80,6 +79,7 @@ export class ChatClient {
   private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly options: ChatClientOptions) {
+    validate(options);
     const impl = options.WebSocket ?? (globalThis as { WebSocket?: WebSocketFactory }).WebSocket;
     if (!impl) throw new Error('no WebSocket implementation: pass one (e.g. from the ws package)');
     this.WebSocketImpl = impl;
@@ -281,7 +281,6 @@ export class ChatClient {
         reject(new ChatError('timeout', `no answer to ${frame.type} within ${timeoutMs} ms`));
       }, timeoutMs);
       this.pending.set(id, {
-        frame: withId,
         text,
         resolve: resolve as (result: unknown) => void,
         reject,
@@ -307,9 +306,16 @@ export class ChatClient {
     }
     if (generation !== this.generation) return;
     const separator = this.options.url.includes('?') ? '&' : '?';
-    const socket = new this.WebSocketImpl(
-      `${this.options.url}${separator}access_token=${encodeURIComponent(token)}`,
-    );
+    let socket: WebSocketLike;
+    try {
+      socket = new this.WebSocketImpl(
+        `${this.options.url}${separator}access_token=${encodeURIComponent(token)}`,
+      );
+    } catch (error) {
+      // The URL itself is wrong: no reconnect can fix that.
+      this.emit('error', { code: 'socket-failed', message: (error as Error).message });
+      return this.finish({ code: 1006, reason: (error as Error).message, action: 'final' });
+    }
     this.socket = socket;
     socket.onopen = () => {
       if (this.socket !== socket) return;
@@ -512,6 +518,27 @@ export class ChatClient {
           this.emit('error', { code: 'listener-failed', message: (error as Error).message });
         }
       }
+    }
+  }
+}
+
+/** Options are checked once, here, so a mistake fails at construction and not on a reconnect. */
+function validate(options: ChatClientOptions): void {
+  if (!/^wss?:\/\//.test(options.url ?? '')) {
+    throw new Error(`url must be a ws:// or wss:// URL, not ${JSON.stringify(options.url)}`);
+  }
+  if (typeof options.token !== 'string' && typeof options.token !== 'function') {
+    throw new Error('token must be a string or a function returning one');
+  }
+  const positive = {
+    'backoff.initialMs': options.backoff?.initialMs,
+    'backoff.maxMs': options.backoff?.maxMs,
+    requestTimeoutMs: options.requestTimeoutMs,
+    sendAttempts: options.sendAttempts,
+  };
+  for (const [name, value] of Object.entries(positive)) {
+    if (value !== undefined && !(Number.isFinite(value) && value > 0)) {
+      throw new Error(`${name} must be a positive number, not ${String(value)}`);
     }
   }
 }

@@ -152,3 +152,10 @@ it('gives up when fresh tokens are refused again and again', async () => {
   expect(asked).toBe(4); // the first token and three refreshes
   expect(gateway.connections).toBe(4);
 });
+
+it('refuses options it cannot work with at construction', () => {
+  expect(() => fake.client({ url: 'http://127.0.0.1/v1/ws' })).toThrow(/ws:\/\/ or wss:\/\//);
+  expect(() => fake.client({ requestTimeoutMs: 0 })).toThrow(/requestTimeoutMs/);
+  expect(() => fake.client({ backoff: { initialMs: -1 } })).toThrow(/backoff.initialMs/);
+  expect(() => fake.client({ sendAttempts: Number.NaN })).toThrow(/sendAttempts/);
+});

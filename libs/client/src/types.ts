@@ -1,4 +1,4 @@
-import type { CloseAction, PresenceState, WireItem } from '@chat/protocol';
+import type { CloseAction, PresenceState } from '@chat/protocol';
 import type {
   DeleteFrame,
   EditFrame,
@@ -120,9 +120,6 @@ export interface ChatClientEvents {
 }
 
 export type Listener<T> = (payload: T) => void;
-
-/** The timeline item of a message or membership event. */
-export type Item = WireItem;
 
 /** Codes of failures that another attempt may fix (timeouts, outages, overload). */
 const RETRIABLE_CODES = new Set([
