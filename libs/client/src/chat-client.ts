@@ -77,6 +77,8 @@ export class ChatClient {
   /** Whether this connection's resume finished (`synced`). */
   private synced = false;
   private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Token, socket and `welcome` must all come within the request timeout. */
+  private connectTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly options: ChatClientOptions) {
     validate(options);
@@ -89,12 +91,13 @@ export class ChatClient {
       apply: (change) => this.apply(change),
       repaired: (conversationId, afterCs, throughCs) =>
         this.emit('gap', { conversationId, afterCs, throughCs }),
-      failed: (conversationId, error) =>
-        this.current !== State.Closed &&
+      failed: (conversationId, error) => {
+        if (this.current === State.Closed) return;
         this.emit('error', {
           code: error instanceof ChatError ? error.code : 'sync-failed',
           message: `repairing ${conversationId}: ${(error as Error).message}`,
-        }),
+        });
+      },
       retryDelayMs: (failures) => this.backoffDelay(failures),
       wait: (ms) => this.wait(ms),
     });
@@ -153,6 +156,7 @@ export class ChatClient {
     const socket = this.socket;
     this.socket = undefined;
     clearTimeout(this.reconnectTimer);
+    clearTimeout(this.connectTimer);
     this.setState(State.Closed, { code: 1000, reason: 'closed by the client', action: 'client' });
     this.failAll(new ChatError('closed', 'the client was closed'));
     for (const timer of [...this.timers]) timer.cancel();
@@ -273,8 +277,7 @@ export class ChatClient {
         new ChatError('frame-too-big', `the ${frame.type} frame is over ${MAX_FRAME_BYTES} bytes`),
       );
     }
-    const timeoutMs =
-      options.timeoutMs ?? this.options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+    const timeoutMs = options.timeoutMs ?? this.timeoutMs();
     return new Promise<T>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(id);
@@ -294,6 +297,8 @@ export class ChatClient {
     const generation = ++this.generation;
     this.synced = false;
     this.setState(State.Connecting);
+    clearTimeout(this.connectTimer);
+    this.connectTimer = setTimeout(() => this.connectTimedOut(generation), this.timeoutMs());
     let token: string;
     try {
       token = await this.currentToken();
@@ -333,6 +338,23 @@ export class ChatClient {
     socket.onerror = () => undefined;
   }
 
+  /** No welcome in time (a hung token function, socket or server): try again later. */
+  private connectTimedOut(generation: number): void {
+    if (generation !== this.generation || this.current !== State.Connecting) return;
+    this.generation++;
+    const socket = this.socket;
+    this.socket = undefined;
+    socket?.close(1000, 'no welcome in time');
+    const reason = `no welcome within ${this.timeoutMs()} ms`;
+    this.emit('error', { code: 'timeout', message: reason });
+    this.setState(State.Disconnected, { code: 1006, reason, action: 'reconnect' });
+    this.scheduleReconnect(this.backoffDelay(this.attempt++));
+  }
+
+  private timeoutMs(): number {
+    return this.options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+  }
+
   private async currentToken(): Promise<string> {
     if (this.token !== undefined) return this.token;
     const source = this.options.token;
@@ -342,6 +364,7 @@ export class ChatClient {
 
   /** The server (or the network) closed the socket: reconnect, refresh the token, or stop. */
   private closed(code: number, reason: string): void {
+    clearTimeout(this.connectTimer);
     const action = closeAction(code);
     this.emit('disconnected', { code, reason, action });
     const close = { code, reason, action };
@@ -367,6 +390,7 @@ export class ChatClient {
   private finish(close: { code: number; reason: string; action: CloseAction }): void {
     this.generation++;
     clearTimeout(this.reconnectTimer);
+    clearTimeout(this.connectTimer);
     this.setState(State.Closed, close);
     this.failAll(new ChatError('closed', `closed by the server (${close.code}) ${close.reason}`));
     for (const timer of [...this.timers]) timer.cancel();
@@ -426,6 +450,7 @@ export class ChatClient {
     }
     switch (frame.type) {
       case 'welcome':
+        clearTimeout(this.connectTimer);
         this.userId = frame.userId;
         this.refreshes = 0;
         this.setState(State.Connected);

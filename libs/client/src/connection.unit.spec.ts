@@ -159,3 +159,15 @@ it('refuses options it cannot work with at construction', () => {
   expect(() => fake.client({ backoff: { initialMs: -1 } })).toThrow(/backoff.initialMs/);
   expect(() => fake.client({ sendAttempts: Number.NaN })).toThrow(/sendAttempts/);
 });
+
+it('gives up a connection that gets no welcome within the timeout, and tries again', async () => {
+  const gateway = fake.gateway();
+  gateway.welcome = false;
+  const chat = fake.client({ requestTimeoutMs: 50 });
+  const connecting = chat.connect();
+  await gateway.waitFor((f) => f.type === 'hello');
+  gateway.welcome = true;
+  await connecting;
+  expect(gateway.connections).toBe(2);
+  expect(chat.state).toBe(State.Connected);
+});

@@ -41,6 +41,8 @@ export class FakeGateway {
   readonly sends = new Map<string, number>();
   userId = 'alice';
   deviceId: string | null = 'phone';
+  /** False leaves hellos unanswered (a hung server). */
+  welcome = true;
   /** Resume sends what the log has after each cursor; false sends only welcome and synced. */
   resumeFromLog = true;
   /** Changes per sync page at most (the client's `limit` may ask for fewer). */
@@ -181,6 +183,7 @@ export class FakeGateway {
   }
 
   private hello(hello: HelloFrame): void {
+    if (!this.welcome) return;
     if (hello.v !== CLIENT_PROTOCOL_VERSION) {
       this.close(CLOSE_CODES.unsupportedVersion, `this server speaks ${CLIENT_PROTOCOL_VERSION}`);
       return;
