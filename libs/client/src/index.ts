@@ -1,1 +1,3 @@
 export * from './chat-client';
+export * from './types';
+export * from './wire';

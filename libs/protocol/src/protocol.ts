@@ -7,25 +7,8 @@ import { z } from 'zod';
  */
 export const PROTOCOL_VERSION = 1;
 
-/** Close codes: 1xxx from the WebSocket standard, 4xxx our own. */
-export const CLOSE_CODES = {
-  /** The server is going away for a deploy: reconnect (to another instance). */
-  serviceRestart: 1012,
-  /** A frame larger than the limit. */
-  tooBig: 1009,
-  /** No valid token, or it expired. Do not reconnect with the same token. */
-  unauthorized: 4001,
-  /** The client speaks a protocol version the server does not. */
-  unsupportedVersion: 4002,
-  /** The first frame was not `hello`, or came too late. */
-  noHello: 4003,
-  /** The socket read too slowly: its buffer passed the bound. Reconnect and resume. */
-  slowConsumer: 4008,
-  /** Too many bad frames in a short time. */
-  abusive: 4009,
-  /** No pong to our pings within the timeout. */
-  heartbeatTimeout: 4010,
-} as const;
+/** Close codes and what a client does after each: in ./close-codes, re-exported here. */
+export * from './close-codes';
 
 const id = z.string().regex(/^[A-Za-z0-9._:@-]{1,128}$/, 'an id: 1 to 128 of A-Za-z0-9._:@-');
 const seq = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);

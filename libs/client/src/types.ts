@@ -1,0 +1,153 @@
+import type { CloseAction, PresenceState } from '@chat/protocol';
+import type {
+  DeleteFrame,
+  EditFrame,
+  ReactionFrame,
+  ReceiptFrame,
+  MembershipFrame,
+  MessageFrame,
+} from './wire';
+
+/** The part of the WebSocket API the client uses: the browser's, or the `ws` package's. */
+export interface WebSocketLike {
+  readonly readyState: number;
+  send(data: string): void;
+  close(code?: number, reason?: string): void;
+  onopen: ((event: unknown) => void) | null;
+  onmessage: ((event: { data: unknown }) => void) | null;
+  onclose: ((event: { code: number; reason: string }) => void) | null;
+  onerror: ((event: unknown) => void) | null;
+}
+export type WebSocketFactory = new (url: string) => WebSocketLike;
+
+/**
+ * Where the client is:
+ * - `disconnected`: no socket; the first `connect()` has not been called, or a reconnect is
+ *   scheduled after a close that allows one.
+ * - `connecting`: getting a token, opening a socket, saying hello.
+ * - `connected`: the server welcomed us; requests flow.
+ * - `closed`: it will not connect again by itself: `close()` was called, or the server closed
+ *   with a final code (or refused every fresh token). `connect()` starts again.
+ */
+export enum State {
+  Disconnected = 'disconnected',
+  Connecting = 'connecting',
+  Connected = 'connected',
+  Closed = 'closed',
+}
+
+export interface StateChange {
+  state: State;
+  previous: State;
+  /** The close that caused this change, when one did. */
+  close?: { code: number; reason: string; action: CloseAction | 'client' };
+}
+
+export interface ChatClientOptions {
+  /** The gateway's WebSocket URL, e.g. ws://127.0.0.1:3001/v1/ws */
+  url: string;
+  /**
+   * A bearer token, or a function that returns one. The function is asked once for the first
+   * connection and again whenever the server closes with 4001 (expired or refused token);
+   * a plain string cannot be refreshed, so a 4001 then closes the client.
+   */
+  token: string | (() => string | Promise<string>);
+  /** The WebSocket implementation: the global one in browsers, `ws` in Node. */
+  WebSocket?: WebSocketFactory;
+  /** Cursors saved from an earlier session (`cursors()`): the last cs seen per conversation. */
+  cursors?: Record<string, number>;
+  /** Reconnect delays: exponential from `initialMs` up to `maxMs`, with jitter. */
+  backoff?: { initialMs?: number; maxMs?: number };
+  /** How long any request waits for its answer, connecting included (default 10 s). */
+  requestTimeoutMs?: number;
+  /** Attempts of one `send` on retriable failures, all with the same clientMessageId (default 5). */
+  sendAttempts?: number;
+}
+
+export interface RequestOptions {
+  /** Overrides `requestTimeoutMs` for this request. */
+  timeoutMs?: number;
+}
+
+export interface SendOptions extends RequestOptions {
+  /**
+   * The id that makes this send idempotent. Drawn once per call when not given; pass a saved
+   * one to retry a send whose outcome is unknown (it never posts twice).
+   */
+  clientMessageId?: string;
+  /** Overrides `sendAttempts` for this send. */
+  attempts?: number;
+}
+
+export interface SendResult {
+  conversationId: string;
+  messageId: string;
+  eventIds: string[];
+  clientMessageId: string;
+}
+
+/** What `send` returns: the answer, and at once the id to save for a retry after a crash. */
+export type PendingSend = Promise<SendResult> & { readonly clientMessageId: string };
+
+export type MessageEvent = MessageFrame;
+export type MembershipEvent = MembershipFrame & {
+  /** This change removed the current user: the conversation is no longer tracked. */
+  removedMe: boolean;
+};
+
+/** Every event of the client and what it carries. */
+export interface ChatClientEvents {
+  state: StateChange;
+  /** The server welcomed this connection. */
+  connected: { connectionId: string; userId: string; deviceId: string | null };
+  /** The socket closed; `action` says what the client does about it. */
+  disconnected: { code: number; reason: string; action: CloseAction | 'client' };
+  /** Resume finished: everything missed was received; live changes follow. */
+  synced: { conversations: number; items: number };
+  message: MessageEvent;
+  membership: MembershipEvent;
+  edit: EditFrame;
+  delete: DeleteFrame;
+  reaction: ReactionFrame;
+  /** A receipt; group receipts (the reader's own devices) carry no cs. */
+  receipt: ReceiptFrame;
+  presence: PresenceState;
+  typing: { conversationId: string; userId: string };
+  /** A server error that answers no request, or a failure of the client's own work. */
+  error: { code: string; message: string };
+  /** A gap in a conversation's cs was seen and repaired with `sync`. */
+  gap: { conversationId: string; afterCs: number; throughCs: number };
+}
+
+export type Listener<T> = (payload: T) => void;
+
+/** Codes of failures that another attempt may fix (timeouts, outages, overload). */
+const RETRIABLE_CODES = new Set([
+  'timeout',
+  'disconnected',
+  'unavailable',
+  'internal',
+  'log-unavailable',
+  'idempotency-store-unavailable',
+  'views-unavailable',
+  'rate-limiter-unavailable',
+  'rate-limited',
+  'http-502',
+  'http-503',
+  'http-504',
+]);
+
+/** A request that failed: refused by the server (its `error` frame), timed out, or closed. */
+export class ChatError extends Error {
+  /** Whether the same request may succeed when tried again. */
+  readonly retriable: boolean;
+
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ChatError';
+    this.retriable = RETRIABLE_CODES.has(code);
+  }
+}
