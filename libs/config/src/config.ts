@@ -68,8 +68,11 @@ const envSchema = z.object({
   CHAT_JWT_JWKS_URL: z.string().url().optional(),
   CHAT_JWT_ISSUER: z.string().default('chat-backend'),
   CHAT_JWT_AUDIENCE: z.string().default('chat'),
-  /** Minting tokens over HTTP (POST /v1/dev/tokens); never on in production. */
-  CHAT_DEV_TOKENS: z.enum(['on', 'off']).optional(),
+  /**
+   * Minting tokens over HTTP (POST /v1/dev/tokens) and `npm run token`: off unless asked for
+   * (the local stack and the test harness turn it on); never on in production.
+   */
+  CHAT_DEV_TOKENS: z.enum(['on', 'off']).default('off'),
 
   CHAT_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(65536),
   CHAT_MAX_MESSAGE_LENGTH: z.coerce.number().int().min(1).default(4096),
@@ -252,7 +255,7 @@ export function loadConfig(env: Env = process.env): Config {
       jwksUrl: e.CHAT_JWT_JWKS_URL,
       issuer: e.CHAT_JWT_ISSUER,
       audience: e.CHAT_JWT_AUDIENCE,
-      devTokens: e.NODE_ENV !== 'production' && e.CHAT_DEV_TOKENS !== 'off',
+      devTokens: e.CHAT_DEV_TOKENS === 'on',
     },
     limits: {
       maxBodyBytes: e.CHAT_MAX_BODY_BYTES,

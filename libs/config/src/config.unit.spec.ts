@@ -47,8 +47,10 @@ describe('loadConfig', () => {
 });
 
 describe('authentication settings', () => {
-  it('mints local tokens in development and never in production', () => {
-    expect(loadConfig({}).auth.devTokens).toBe(true);
+  it('mints local tokens only when asked to, and never in production', () => {
+    expect(loadConfig({}).auth.devTokens).toBe(false);
+    expect(loadConfig({ NODE_ENV: 'development' }).auth.devTokens).toBe(false);
+    expect(loadConfig({ CHAT_DEV_TOKENS: 'on' }).auth.devTokens).toBe(true);
     expect(
       loadConfig({ NODE_ENV: 'production', CHAT_JWT_SECRET: 'a-real-secret-of-some-length' }).auth
         .devTokens,
