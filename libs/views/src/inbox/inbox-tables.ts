@@ -1,4 +1,5 @@
 import type { Pool } from 'pg';
+import type { Queryable } from './inbox-store';
 import { PROJECTIONS, versionKey } from '../projection-names';
 import {
   readerVersion,
@@ -42,6 +43,12 @@ function ddl(schema: string): string[] {
       PRIMARY KEY (conversation_id, user_id)
     )`,
     `CREATE INDEX IF NOT EXISTS memberships_by_user ON ${schema}.memberships (user_id)`,
+    // What the member took part in, for presence and typing (PresenceAudience): created it or
+    // sent in it, and who added them to a group. Added to versions made before these columns:
+    // rebuild such a version to fill them (until then its members count as not engaged).
+    `ALTER TABLE ${schema}.memberships
+       ADD COLUMN IF NOT EXISTS engaged boolean NOT NULL DEFAULT false,
+       ADD COLUMN IF NOT EXISTS added_by text`,
     `CREATE TABLE IF NOT EXISTS ${schema}.device_deliveries (
       conversation_id text NOT NULL,
       user_id text NOT NULL,
@@ -93,16 +100,21 @@ export async function ensureInboxVersion(pool: Pool, version: number): Promise<v
  * transaction, so every query sees either the old version or the new one, never a mix.
  */
 export async function activateInboxVersion(pool: Pool, version: number): Promise<void> {
-  const schema = inboxSchemaOf(version);
   await withVersionLock(pool, async (client) => {
-    await client.query(`CREATE SCHEMA IF NOT EXISTS ${INBOX_READER_SCHEMA}`);
-    for (const table of TABLES) {
-      await client.query(
-        `CREATE OR REPLACE VIEW ${INBOX_READER_SCHEMA}.${table} AS SELECT * FROM ${schema}.${table}`,
-      );
-    }
+    await pointReaderViews(client, version);
     await setReaderVersion(client, PROJECTIONS.inbox, version);
   });
+}
+
+/** (Re)creates the reader views over a version's tables, taking in columns added since. */
+async function pointReaderViews(client: Queryable, version: number): Promise<void> {
+  const schema = inboxSchemaOf(version);
+  await client.query(`CREATE SCHEMA IF NOT EXISTS ${INBOX_READER_SCHEMA}`);
+  for (const table of TABLES) {
+    await client.query(
+      `CREATE OR REPLACE VIEW ${INBOX_READER_SCHEMA}.${table} AS SELECT * FROM ${schema}.${table}`,
+    );
+  }
 }
 
 /** First start: version 1 exists and readers use it. Later starts change nothing. */
@@ -110,6 +122,7 @@ export async function ensureInboxReadable(pool: Pool): Promise<number> {
   const current = await readerVersion(pool, PROJECTIONS.inbox);
   if (current !== undefined) {
     await ensureInboxVersion(pool, current);
+    await withVersionLock(pool, (client) => pointReaderViews(client, current));
     return current;
   }
   await ensureInboxVersion(pool, 1);
