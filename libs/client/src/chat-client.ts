@@ -40,6 +40,7 @@ type Events = {
   reaction: Extract<ServerFrame, { type: 'reaction' }>;
   receipt: Extract<ServerFrame, { type: 'receipt' }>;
   presence: PresenceState;
+  'presence.revoked': Extract<ServerFrame, { type: 'presence.revoked' }>;
   typing: { conversationId: string; userId: string };
   synced: { conversations: number; items: number };
   error: { code: string; message: string };

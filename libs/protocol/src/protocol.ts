@@ -25,6 +25,8 @@ export const CLOSE_CODES = {
   abusive: 4009,
   /** No pong to our pings within the timeout. */
   heartbeatTimeout: 4010,
+  /** The user has as many sockets open as allowed: this one is refused. Do not reconnect. */
+  tooManySockets: 4011,
 } as const;
 
 const id = z.string().regex(/^[A-Za-z0-9._:@-]{1,128}$/, 'an id: 1 to 128 of A-Za-z0-9._:@-');
@@ -173,11 +175,20 @@ export type ServerFrame =
       deviceId: string | null;
     }
   | { type: 'presence'; presence: PresenceState }
+  /** These users' presence may no longer be seen (no conversation in common any more). */
+  | { type: 'presence.revoked'; userIds: string[] }
   | { type: 'typing'; conversationId: string; userId: string }
   /** Resume finished: everything missed was sent; live frames follow. */
   | { type: 'synced'; conversations: number; items: number }
   | { type: 'result'; id: string; result: unknown }
-  | { type: 'error'; id?: string; code: string; message: string }
+  | {
+      type: 'error';
+      id?: string;
+      code: string;
+      message: string;
+      /** With `rate-limited`: how long until the frame would be taken. */
+      retryAfterMs?: number;
+    }
   /** The server is draining: reconnect now (another instance will take you). */
   | { type: 'reconnect'; reason: string };
 
