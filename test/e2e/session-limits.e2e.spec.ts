@@ -36,10 +36,7 @@ describe('tokens', () => {
     const socket = await rawSocket(gateway.url, await tokenFor(user('brief'), 2));
     await socket.next('synced');
     const opened = Date.now();
-    const closed = await Promise.race([
-      socket.closed,
-      new Promise((resolve) => setTimeout(() => resolve('still open'), 5000)),
-    ]);
+    const closed = await socket.closedWithin(5000);
     expect(closed).toEqual({ code: CLOSE_CODES.unauthorized, reason: 'token-expired' });
     expect(Date.now() - opened).toBeLessThan(3500);
   });
@@ -72,7 +69,7 @@ describe('tokens', () => {
       .setIssuedAt()
       .sign(new TextEncoder().encode(gateway.config.auth.jwtSecret));
     const socket = await rawSocket(gateway.url, forever, { hello: false });
-    expect(await socket.closed).toEqual({
+    expect(await socket.closedWithin(5000)).toEqual({
       code: CLOSE_CODES.unauthorized,
       reason: 'invalid-token',
     });
@@ -93,7 +90,7 @@ describe('limits', () => {
     const second = await rawSocket(gateway.url, token);
     await Promise.all([first.next('synced'), second.next('synced')]);
     const third = await rawSocket(gateway.url, token);
-    expect(await third.closed).toEqual({
+    expect(await third.closedWithin(5000)).toEqual({
       code: CLOSE_CODES.tooManySockets,
       reason: 'too-many-sockets',
     });

@@ -41,7 +41,13 @@ export async function rawSocket(url: string, token: string, options: { hello?: b
     send(frame);
     return next((f) => f.id === frame.id && (f.type === 'result' || f.type === 'error'), timeoutMs);
   };
-  return { ws, frames, closed, send, next, request, close: () => ws.close() };
+  /** How the socket closed, or 'still open' after `timeoutMs`. */
+  const closedWithin = (timeoutMs: number) =>
+    Promise.race([
+      closed,
+      new Promise<'still open'>((resolve) => setTimeout(() => resolve('still open'), timeoutMs)),
+    ]);
+  return { ws, frames, closed, closedWithin, send, next, request, close: () => ws.close() };
 }
 
 export type RawSocket = Awaited<ReturnType<typeof rawSocket>>;
