@@ -29,7 +29,7 @@ export class TokenBuckets {
   }
 
   take(key: string): Admission {
-    const { ratePerSecond, burst } = this.options;
+    const { ratePerSecond } = this.options;
     const now = this.now();
     const tokens = this.tokensOf(key, now);
     if (tokens >= 1) {
