@@ -72,3 +72,29 @@ describe('authentication settings', () => {
     ).toBe('https://id.example.com/jwks');
   });
 });
+
+describe('gateway limits', () => {
+  it('has defaults and takes each limit from its variable', () => {
+    expect(loadConfig({}).gateway).toMatchObject({
+      maxSocketsPerUser: 20,
+      readRatePerSecond: 20,
+      readRateBurst: 60,
+      typingThrottleMs: 2000,
+    });
+    const gateway = loadConfig({
+      GATEWAY_MAX_SOCKETS_PER_USER: '3',
+      GATEWAY_READ_RATE_PER_SECOND: '0.5',
+      GATEWAY_READ_RATE_BURST: '5',
+      GATEWAY_TYPING_THROTTLE_MS: '0',
+    }).gateway;
+    expect(gateway).toMatchObject({
+      maxSocketsPerUser: 3,
+      readRatePerSecond: 0.5,
+      readRateBurst: 5,
+      typingThrottleMs: 0,
+    });
+    expect(() => loadConfig({ GATEWAY_MAX_SOCKETS_PER_USER: '0' })).toThrow(
+      /GATEWAY_MAX_SOCKETS_PER_USER/,
+    );
+  });
+});
