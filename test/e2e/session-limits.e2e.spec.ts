@@ -104,6 +104,21 @@ describe('limits', () => {
     for (const socket of [second, other, again]) socket.close();
   });
 
+  it('counts event streams as sockets: one past the limit ends with a 4011 close event', async () => {
+    const token = await tokenFor(user('streamer'), 600);
+    const sockets = [await rawSocket(gateway.url, token), await rawSocket(gateway.url, token)];
+    await Promise.all(sockets.map((socket) => socket.next('synced')));
+    const base = gateway.url.replace('ws://', 'http://').replace('/v1/ws', '');
+    const response = await fetch(`${base}/v1/stream?access_token=${token}`, {
+      signal: AbortSignal.timeout(5000),
+    });
+    const text = await response.text();
+    expect(text).toBe(
+      `event: close\ndata: ${JSON.stringify({ code: CLOSE_CODES.tooManySockets, reason: 'too-many-sockets' })}\n\n`,
+    );
+    for (const socket of sockets) socket.close();
+  });
+
   it('answers reads past the rate with rate-limited and a retry-after, and keeps the socket', async () => {
     const name = user('reader');
     const token = await tokenFor(name, 600);

@@ -42,11 +42,13 @@ export async function rawSocket(url: string, token: string, options: { hello?: b
     return next((f) => f.id === frame.id && (f.type === 'result' || f.type === 'error'), timeoutMs);
   };
   /** How the socket closed, or 'still open' after `timeoutMs`. */
-  const closedWithin = (timeoutMs: number) =>
-    Promise.race([
-      closed,
-      new Promise<'still open'>((resolve) => setTimeout(() => resolve('still open'), timeoutMs)),
-    ]);
+  const closedWithin = (timeoutMs: number) => {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<'still open'>((resolve) => {
+      timer = setTimeout(() => resolve('still open'), timeoutMs);
+    });
+    return Promise.race([closed, timeout]).finally(() => clearTimeout(timer));
+  };
   return { ws, frames, closed, closedWithin, send, next, request, close: () => ws.close() };
 }
 
