@@ -40,15 +40,22 @@ function ddl(schema: string): string[] {
       joined_seq bigint NOT NULL,
       read_seq bigint NOT NULL,
       delivered_seq bigint NOT NULL,
+      engaged boolean NOT NULL DEFAULT false,
+      added_by text,
       PRIMARY KEY (conversation_id, user_id)
     )`,
     `CREATE INDEX IF NOT EXISTS memberships_by_user ON ${schema}.memberships (user_id)`,
-    // What the member took part in, for presence and typing (PresenceAudience): created it or
-    // sent in it, and who added them to a group. Added to versions made before these columns:
-    // rebuild such a version to fill them (until then its members count as not engaged).
-    `ALTER TABLE ${schema}.memberships
-       ADD COLUMN IF NOT EXISTS engaged boolean NOT NULL DEFAULT false,
-       ADD COLUMN IF NOT EXISTS added_by text`,
+    // engaged / added_by: what the member took part in, for presence and typing
+    // (PresenceAudience). Added to versions made before these columns, only when missing: an
+    // ALTER takes the table's strongest lock, which a running projector of the version holds
+    // against. Rebuild such a version to fill them (until then nobody counts as engaged).
+    `DO $$ BEGIN
+       IF NOT EXISTS (SELECT 1 FROM information_schema.columns WHERE table_schema = '${schema}'
+                        AND table_name = 'memberships' AND column_name = 'engaged') THEN
+         ALTER TABLE ${schema}.memberships
+           ADD COLUMN engaged boolean NOT NULL DEFAULT false, ADD COLUMN added_by text;
+       END IF;
+     END $$`,
     `CREATE TABLE IF NOT EXISTS ${schema}.device_deliveries (
       conversation_id text NOT NULL,
       user_id text NOT NULL,
@@ -122,7 +129,14 @@ export async function ensureInboxReadable(pool: Pool): Promise<number> {
   const current = await readerVersion(pool, PROJECTIONS.inbox);
   if (current !== undefined) {
     await ensureInboxVersion(pool, current);
-    await withVersionLock(pool, (client) => pointReaderViews(client, current));
+    // Views made before columns were added do not show them: point them again, once.
+    const { rows } = await pool.query(
+      `SELECT 1 FROM information_schema.columns
+        WHERE table_schema = $1 AND table_name = 'memberships' AND column_name = 'engaged'`,
+      [INBOX_READER_SCHEMA],
+    );
+    if (rows.length === 0)
+      await withVersionLock(pool, (client) => pointReaderViews(client, current));
     return current;
   }
   await ensureInboxVersion(pool, 1);
