@@ -48,7 +48,11 @@ async function main() {
     for (const client of clients.splice(0)) client.close();
     // A fresh gateway process, so memory the earlier phases left in its heap does not hide
     // what the idle connections cost.
-    const idleGateway = await startAppProcess('gateway', { COMMAND_API_URL: api.url });
+    // The idle sockets are one user's: past the per-user socket limit on purpose.
+    const idleGateway = await startAppProcess('gateway', {
+      COMMAND_API_URL: api.url,
+      GATEWAY_MAX_SOCKETS_PER_USER: String(idle),
+    });
     try {
       const idleUrl = `${idleGateway.url.replace(/^http/, 'ws')}/v1/ws`;
       await idleConnections(config, idleUrl, idleGateway.pid, run, idle);

@@ -11,7 +11,9 @@ const program = new Command('token')
   .action(async (userId: string, options: { device?: string; ttl: string }) => {
     const config = loadConfig();
     if (!config.auth.devTokens) {
-      program.error('minting tokens is off (production, or CHAT_DEV_TOKENS=off)', { exitCode: 2 });
+      program.error('minting tokens is off: it needs CHAT_DEV_TOKENS=on (never in production)', {
+        exitCode: 2,
+      });
     }
     const ttl = Number(options.ttl);
     if (!Number.isInteger(ttl) || ttl <= 0) program.error('--ttl must be a positive integer');

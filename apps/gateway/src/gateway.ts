@@ -1,14 +1,21 @@
 import type { Server } from 'node:http';
 import { randomUUID } from 'node:crypto';
-import { createTokenVerifier, type TokenVerifier } from '@chat/auth';
+import { createTokenVerifier, type TokenVerifier, type VerifiedPrincipal } from '@chat/auth';
 import type { Config } from '@chat/config';
 import { createEventAppender, createEventCodec, createKafka } from '@chat/events';
 import type { Logger } from '@chat/observability';
 import { createCassandraClient, createPgPool, createRedis } from '@chat/storage';
-import { ChatQueries } from '@chat/views';
+import { CLOSE_CODES } from '@chat/protocol';
+import { ChatQueries, PresenceAudience } from '@chat/views';
+import { whenExpired } from './auth/token-expiry';
 import { CommandClient } from './commands/command-client';
+import { ReadLimits } from './limits/read-limits';
+import { SocketLimiter } from './limits/socket-limiter';
+import { TypingThrottle } from './limits/typing-throttle';
 import { LiveHub } from './live/live-hub';
 import { PresenceReporter } from './presence/presence-reporter';
+import { PresenceWatches } from './presence/presence-watches';
+import { TypingRelay } from './presence/typing-relay';
 import { Session, type SessionDeps } from './sessions/session';
 import type { Transport } from './transport/transport';
 import { WsEndpoint, type AcceptedSocket } from './transport/ws-endpoint';
@@ -31,6 +38,9 @@ export class Gateway {
   /** Checks bearer tokens for every transport: WebSocket upgrades and event streams. */
   readonly verifier: TokenVerifier;
   private readonly lastHeartbeat = new Map<Session, number>();
+  private readonly sockets: SocketLimiter;
+  /** Cancels each open session's close at its token's expiry. */
+  private readonly expiries = new Map<Session, () => void>();
 
   constructor(
     private readonly config: Config,
@@ -48,12 +58,23 @@ export class Gateway {
       keyspace: config.cassandra.keyspace,
       redis: this.redis,
     });
+    const audience = new PresenceAudience(this.pool);
     this.hub = new LiveHub(
       this.subscriber,
       this.redis,
-      queries,
+      new PresenceWatches(queries, audience, logger),
       logger,
       config.gateway.presenceRefreshMs,
+    );
+    this.sockets = new SocketLimiter(config.gateway.maxSocketsPerUser);
+    const reads = new ReadLimits({
+      ratePerSecond: config.gateway.readRatePerSecond,
+      burst: config.gateway.readRateBurst,
+    });
+    const typing = new TypingRelay(
+      audience,
+      new TypingThrottle(this.redis, config.gateway.typingThrottleMs),
+      (signal) => this.hub.publishTyping(signal),
     );
     const kafka = createKafka(
       { brokers: config.kafka.value, clientId: `${config.kafka.clientId}-gateway` },
@@ -69,8 +90,9 @@ export class Gateway {
       queries,
       commands: new CommandClient(config.gateway.commandApiUrl),
       logger,
-      publishTyping: (conversationId, userId, connectionId, recipients) =>
-        this.hub.publishTyping({ conversationId, userId, connectionId, recipients }),
+      relayTyping: (conversationId, userId, connectionId) =>
+        typing.relay(conversationId, userId, connectionId),
+      refusal: (userId, type) => reads.refusal(userId, type),
       watchPresence: (session, userIds) => this.hub.watch(session, userIds),
       unwatchPresence: (session, userIds) => this.hub.unwatch(session, userIds),
     };
@@ -88,13 +110,22 @@ export class Gateway {
     return this.hub.connections;
   }
 
-  /** A session over any transport: registered for live changes before it resumes. */
-  openSession(
-    principal: AcceptedSocket['principal'],
-    token: string,
-    transport: Transport,
-  ): Session {
+  /**
+   * A session over any transport: registered for live changes before it resumes, closed when
+   * its token expires. Over the user's socket limit it is closed at once and never registered.
+   */
+  openSession(principal: VerifiedPrincipal, token: string, transport: Transport): Session {
     const session = new Session(principal, token, transport, this.deps);
+    if (!this.sockets.acquire(principal.userId, session.connectionId)) {
+      session.close(CLOSE_CODES.tooManySockets, 'too-many-sockets');
+      return session;
+    }
+    this.expiries.set(
+      session,
+      whenExpired(principal.expiresAt, () =>
+        session.close(CLOSE_CODES.unauthorized, 'token-expired'),
+      ),
+    );
     this.hub.add(session);
     this.lastHeartbeat.set(session, Date.now());
     this.presence.report('Connected', principal.userId, principal.deviceId, session.connectionId);
@@ -103,7 +134,10 @@ export class Gateway {
 
   closeSession(session: Session): void {
     session.ended();
-    this.lastHeartbeat.delete(session);
+    // A session refused at the socket limit was never registered.
+    if (!this.sockets.release(session.userId, session.connectionId)) return;
+    this.expiries.get(session)?.();
+    this.expiries.delete(session);
     this.lastHeartbeat.delete(session);
     this.hub.remove(session);
     this.presence.report(
@@ -132,7 +166,8 @@ export class Gateway {
 
   /** The connection is alive: a presence heartbeat, at most one per ping interval. */
   heartbeat(session: Session): void {
-    const last = this.lastHeartbeat.get(session) ?? 0;
+    const last = this.lastHeartbeat.get(session);
+    if (last === undefined) return; // not (or no longer) an open session
     if (Date.now() - last < this.config.gateway.pingIntervalMs * 0.8) return;
     this.lastHeartbeat.set(session, Date.now());
     const { userId, principal, connectionId } = session;

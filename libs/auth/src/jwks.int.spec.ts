@@ -43,6 +43,7 @@ describe('tokens verified with a JWKS', () => {
     await expect(verifier.verify(await tokenSignedWith(privateKey, 'ES256'))).resolves.toEqual({
       userId: 'alice',
       deviceId: 'phone',
+      expiresAt: expect.any(Number),
     });
     const local = await tokenSignedWith(new TextEncoder().encode(config.auth.jwtSecret), 'HS256');
     await expect(verifier.verify(local)).rejects.toBeInstanceOf(AuthError);

@@ -9,6 +9,12 @@ export interface Principal {
   deviceId: string | null;
 }
 
+/** A principal as a verified token names it, with the moment the token stops being valid. */
+export interface VerifiedPrincipal extends Principal {
+  /** The token's `exp`, in milliseconds since the epoch. Every accepted token has one. */
+  expiresAt: number;
+}
+
 export type AuthFailure =
   | 'missing-token'
   | 'malformed-authorization'
@@ -28,8 +34,8 @@ export class AuthError extends Error {
 
 export interface TokenVerifier {
   /** Verifies `Authorization: Bearer <jwt>` and returns the principal, or throws AuthError. */
-  verifyAuthorization(header: string | undefined): Promise<Principal>;
-  verify(token: string): Promise<Principal>;
+  verifyAuthorization(header: string | undefined): Promise<VerifiedPrincipal>;
+  verify(token: string): Promise<VerifiedPrincipal>;
 }
 
 /**
@@ -37,7 +43,8 @@ export interface TokenVerifier {
  * CHAT_JWT_JWKS_URL is set, as in production behind an identity provider.
  */
 export function createTokenVerifier(auth: Config['auth']): TokenVerifier {
-  const options = { issuer: auth.issuer, audience: auth.audience };
+  // A token without `exp` would be valid forever, and so would every session opened with it.
+  const options = { issuer: auth.issuer, audience: auth.audience, requiredClaims: ['exp'] };
   const verifyJwt = auth.jwksUrl
     ? (() => {
         const keys = createRemoteJWKSet(new URL(auth.jwksUrl));
@@ -49,20 +56,26 @@ export function createTokenVerifier(auth: Config['auth']): TokenVerifier {
         return (token: string) => jwtVerify(token, secret, { ...options, algorithms: ['HS256'] });
       })();
 
-  async function verify(token: string): Promise<Principal> {
+  async function verify(token: string): Promise<VerifiedPrincipal> {
     let payload: JWTPayload;
     try {
       ({ payload } = await verifyJwt(token));
     } catch (error) {
       if (error instanceof errors.JWTExpired)
         throw new AuthError('token-expired', 'the token has expired');
+      if (error instanceof errors.JWTClaimValidationFailed && error.claim === 'exp')
+        throw new AuthError('invalid-token', 'the token has no expiry (claim exp)');
       throw new AuthError('invalid-token', `the token is not valid: ${(error as Error).message}`);
     }
     if (!isValidId(payload.sub)) {
       throw new AuthError('invalid-subject', 'the token subject is not a valid user id');
     }
     const deviceId = payload.did;
-    return { userId: payload.sub, deviceId: isValidId(deviceId) ? deviceId : null };
+    return {
+      userId: payload.sub,
+      deviceId: isValidId(deviceId) ? deviceId : null,
+      expiresAt: payload.exp! * 1000,
+    };
   }
 
   return {

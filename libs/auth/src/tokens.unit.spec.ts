@@ -13,11 +13,25 @@ const failureOf = (promise: Promise<unknown>) =>
 
 describe('bearer tokens', () => {
   it('accepts a minted token and says who and which device it is', async () => {
-    const { token } = await mintToken(auth, { userId: 'alice', deviceId: 'phone' });
+    const { token, expiresAt } = await mintToken(auth, { userId: 'alice', deviceId: 'phone' });
     await expect(verifier.verifyAuthorization(`Bearer ${token}`)).resolves.toEqual({
       userId: 'alice',
       deviceId: 'phone',
+      expiresAt: Date.parse(expiresAt),
     });
+  });
+
+  it('refuses a token that never expires', async () => {
+    const forever = await new SignJWT({})
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('alice')
+      .setIssuer(auth.issuer)
+      .setAudience(auth.audience)
+      .setIssuedAt()
+      .sign(new TextEncoder().encode(auth.jwtSecret));
+    const refusal = await verifier.verify(forever).catch((error: unknown) => error);
+    expect(refusal).toBeInstanceOf(AuthError);
+    expect(refusal).toMatchObject({ code: 'invalid-token', message: expect.stringMatching(/exp/) });
   });
 
   it('names the reason a request is refused', async () => {

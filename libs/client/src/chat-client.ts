@@ -476,6 +476,8 @@ export class ChatClient {
         return this.emit('error', { code: frame.code, message: frame.message });
       case 'presence':
         return this.emit('presence', frame.presence);
+      case 'presence.revoked':
+        return this.emit('presence.revoked', { userIds: frame.userIds });
       case 'typing':
         return this.emit('typing', { conversationId: frame.conversationId, userId: frame.userId });
       case 'reconnect':

@@ -112,6 +112,8 @@ export interface ChatClientEvents {
   /** A receipt; group receipts (the reader's own devices) carry no cs. */
   receipt: ReceiptFrame;
   presence: PresenceState;
+  /** These users' presence may no longer be seen: forget what was shown of them. */
+  'presence.revoked': { userIds: string[] };
   typing: { conversationId: string; userId: string };
   /** A server error that answers no request, or a failure of the client's own work. */
   error: { code: string; message: string };

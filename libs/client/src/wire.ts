@@ -82,10 +82,12 @@ export type ServerFrameV2 =
   | ChangeFrame
   | { type: 'welcome'; v: number; userId: string; deviceId: string | null; connectionId: string }
   | { type: 'presence'; presence: PresenceState }
+  /** These users' presence may no longer be seen (no conversation in common any more). */
+  | { type: 'presence.revoked'; userIds: string[] }
   | { type: 'typing'; conversationId: string; userId: string }
   | { type: 'synced'; conversations: number; items: number }
   | { type: 'result'; id: string; result: unknown }
-  | { type: 'error'; id?: string; code: string; message: string }
+  | { type: 'error'; id?: string; code: string; message: string; retryAfterMs?: number }
   | { type: 'reconnect'; reason: string };
 
 /** The answer to `sync`: every change after `afterCs`, complete through `throughCs`. */

@@ -68,8 +68,11 @@ const envSchema = z.object({
   CHAT_JWT_JWKS_URL: z.string().url().optional(),
   CHAT_JWT_ISSUER: z.string().default('chat-backend'),
   CHAT_JWT_AUDIENCE: z.string().default('chat'),
-  /** Minting tokens over HTTP (POST /v1/dev/tokens); never on in production. */
-  CHAT_DEV_TOKENS: z.enum(['on', 'off']).optional(),
+  /**
+   * Minting tokens over HTTP (POST /v1/dev/tokens) and `npm run token`: off unless asked for
+   * (the local stack and the test harness turn it on); never on in production.
+   */
+  CHAT_DEV_TOKENS: z.enum(['on', 'off']).default('off'),
 
   CHAT_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(65536),
   CHAT_MAX_MESSAGE_LENGTH: z.coerce.number().int().min(1).default(4096),
@@ -97,6 +100,13 @@ const envSchema = z.object({
   GATEWAY_DRAIN_DEADLINE_MS: z.coerce.number().int().min(0).default(10000),
   /** How often presence subscriptions are refreshed (catches expiries, which have no event). */
   GATEWAY_PRESENCE_REFRESH_MS: z.coerce.number().int().min(10).default(5000),
+  /** Open sockets (WebSocket and event streams) one user may hold on one gateway process. */
+  GATEWAY_MAX_SOCKETS_PER_USER: z.coerce.number().int().min(1).default(20),
+  /** Reads per user (history, sync, inbox, presence frames): steady rate and burst above it. */
+  GATEWAY_READ_RATE_PER_SECOND: z.coerce.number().positive().default(20),
+  GATEWAY_READ_RATE_BURST: z.coerce.number().int().min(1).default(60),
+  /** One typing signal per user and conversation per this long, across all their sockets. */
+  GATEWAY_TYPING_THROTTLE_MS: z.coerce.number().int().min(0).default(2000),
   /** How long a command waits for Kafka's acknowledgement before answering 503. */
   CHAT_APPEND_TIMEOUT_MS: z.coerce.number().int().min(100).default(5000),
 });
@@ -167,6 +177,10 @@ export interface Config {
     maxFrameBytes: number;
     drainDeadlineMs: number;
     presenceRefreshMs: number;
+    maxSocketsPerUser: number;
+    readRatePerSecond: number;
+    readRateBurst: number;
+    typingThrottleMs: number;
   };
 }
 
@@ -252,7 +266,7 @@ export function loadConfig(env: Env = process.env): Config {
       jwksUrl: e.CHAT_JWT_JWKS_URL,
       issuer: e.CHAT_JWT_ISSUER,
       audience: e.CHAT_JWT_AUDIENCE,
-      devTokens: e.NODE_ENV !== 'production' && e.CHAT_DEV_TOKENS !== 'off',
+      devTokens: e.CHAT_DEV_TOKENS === 'on',
     },
     limits: {
       maxBodyBytes: e.CHAT_MAX_BODY_BYTES,
@@ -273,6 +287,10 @@ export function loadConfig(env: Env = process.env): Config {
       maxFrameBytes: e.GATEWAY_MAX_FRAME_BYTES,
       drainDeadlineMs: e.GATEWAY_DRAIN_DEADLINE_MS,
       presenceRefreshMs: e.GATEWAY_PRESENCE_REFRESH_MS,
+      maxSocketsPerUser: e.GATEWAY_MAX_SOCKETS_PER_USER,
+      readRatePerSecond: e.GATEWAY_READ_RATE_PER_SECOND,
+      readRateBurst: e.GATEWAY_READ_RATE_BURST,
+      typingThrottleMs: e.GATEWAY_TYPING_THROTTLE_MS,
     },
   };
 }

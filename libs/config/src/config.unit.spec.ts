@@ -47,8 +47,10 @@ describe('loadConfig', () => {
 });
 
 describe('authentication settings', () => {
-  it('mints local tokens in development and never in production', () => {
-    expect(loadConfig({}).auth.devTokens).toBe(true);
+  it('mints local tokens only when asked to, and never in production', () => {
+    expect(loadConfig({}).auth.devTokens).toBe(false);
+    expect(loadConfig({ NODE_ENV: 'development' }).auth.devTokens).toBe(false);
+    expect(loadConfig({ CHAT_DEV_TOKENS: 'on' }).auth.devTokens).toBe(true);
     expect(
       loadConfig({ NODE_ENV: 'production', CHAT_JWT_SECRET: 'a-real-secret-of-some-length' }).auth
         .devTokens,
@@ -68,5 +70,31 @@ describe('authentication settings', () => {
       loadConfig({ NODE_ENV: 'production', CHAT_JWT_JWKS_URL: 'https://id.example.com/jwks' }).auth
         .jwksUrl,
     ).toBe('https://id.example.com/jwks');
+  });
+});
+
+describe('gateway limits', () => {
+  it('has defaults and takes each limit from its variable', () => {
+    expect(loadConfig({}).gateway).toMatchObject({
+      maxSocketsPerUser: 20,
+      readRatePerSecond: 20,
+      readRateBurst: 60,
+      typingThrottleMs: 2000,
+    });
+    const gateway = loadConfig({
+      GATEWAY_MAX_SOCKETS_PER_USER: '3',
+      GATEWAY_READ_RATE_PER_SECOND: '0.5',
+      GATEWAY_READ_RATE_BURST: '5',
+      GATEWAY_TYPING_THROTTLE_MS: '0',
+    }).gateway;
+    expect(gateway).toMatchObject({
+      maxSocketsPerUser: 3,
+      readRatePerSecond: 0.5,
+      readRateBurst: 5,
+      typingThrottleMs: 0,
+    });
+    expect(() => loadConfig({ GATEWAY_MAX_SOCKETS_PER_USER: '0' })).toThrow(
+      /GATEWAY_MAX_SOCKETS_PER_USER/,
+    );
   });
 });

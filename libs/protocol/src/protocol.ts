@@ -160,7 +160,16 @@ export type ServerFrame =
   /** Resume finished: everything missed was sent; live frames follow. */
   | { type: 'synced'; conversations: number; items: number }
   | { type: 'result'; id: string; result: unknown }
-  | { type: 'error'; id?: string; code: string; message: string }
+  /** These users' presence may no longer be seen (no conversation in common any more). */
+  | { type: 'presence.revoked'; userIds: string[] }
+  | {
+      type: 'error';
+      id?: string;
+      code: string;
+      message: string;
+      /** With `rate-limited`: how long until the frame would be taken. */
+      retryAfterMs?: number;
+    }
   /** The server is draining: reconnect now (another instance will take you). */
   | { type: 'reconnect'; reason: string };
 

@@ -9,6 +9,7 @@ export * from './digest/view-digest';
 export * from './projection-positions';
 export * from './presence/presence-keys';
 export * from './presence/presence-store';
+export * from './presence/presence-audience';
 export * from './queries/view-error';
 export * from './queries/reader-versions';
 export * from './queries/chat-queries';

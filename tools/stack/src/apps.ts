@@ -28,6 +28,12 @@ export async function appReady(port: number): Promise<boolean> {
   }
 }
 
+/**
+ * What the local stack sets for its apps on top of the caller's environment: local tokens can be
+ * minted (POST /v1/dev/tokens), which nothing else turns on.
+ */
+export const LOCAL_APP_ENV = { CHAT_DEV_TOKENS: 'on' };
+
 /** Builds the apps and starts each that is not running; waits for /health/ready. */
 export async function startApps(config: Config, paths: StackPaths): Promise<void> {
   console.log('building the apps (npm run build)');
@@ -40,6 +46,7 @@ export async function startApps(config: Config, paths: StackPaths): Promise<void
         command: process.execPath,
         args: ['--enable-source-maps', join(REPO_ROOT, 'dist', 'apps', app.name, 'src', 'main.js')],
         cwd: REPO_ROOT,
+        env: LOCAL_APP_ENV,
         logFile: paths.log(app.name),
         pidFile,
       });

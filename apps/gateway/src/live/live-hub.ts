@@ -2,11 +2,11 @@ import type { Redis } from 'ioredis';
 import type { Logger } from '@chat/observability';
 import {
   LIVE_CHANNELS,
-  type ChatQueries,
   type PresenceTouched,
   type ProjectedBatch,
   type TypingSignal,
 } from '@chat/views';
+import type { PresenceWatches } from '../presence/presence-watches';
 import type { Session } from '../sessions/session';
 
 /**
@@ -16,13 +16,12 @@ import type { Session } from '../sessions/session';
  */
 export class LiveHub {
   private readonly sessions = new Map<string, Set<Session>>();
-  private readonly watchers = new Map<string, Set<Session>>();
   private refresher: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly subscriber: Redis,
     private readonly publisher: Redis,
-    private readonly queries: ChatQueries,
+    private readonly watches: PresenceWatches,
     private readonly logger: Logger,
     private readonly presenceRefreshMs: number,
   ) {}
@@ -32,9 +31,9 @@ export class LiveHub {
       this.dispatch(channel, message),
     );
     await this.subscriber.subscribe(...Object.values(LIVE_CHANNELS));
-    // Expiry has no event: watched users are read again now and then.
+    // Expiry has no event: watched users are read (and their watches checked) now and then.
     this.refresher = setInterval(
-      () => void this.refreshPresence([...this.watchers.keys()]),
+      () => void this.watches.refresh(this.watches.targets()),
       this.presenceRefreshMs,
     );
   }
@@ -59,10 +58,7 @@ export class LiveHub {
   remove(session: Session): void {
     this.sessions.get(session.userId)?.delete(session);
     if (this.sessions.get(session.userId)?.size === 0) this.sessions.delete(session.userId);
-    for (const [userId, set] of this.watchers) {
-      set.delete(session);
-      if (set.size === 0) this.watchers.delete(userId);
-    }
+    this.watches.removeSession(session);
   }
 
   all(): Session[] {
@@ -70,18 +66,11 @@ export class LiveHub {
   }
 
   watch(session: Session, userIds: string[]): void {
-    for (const userId of userIds) {
-      const set = this.watchers.get(userId) ?? new Set();
-      set.add(session);
-      this.watchers.set(userId, set);
-    }
+    this.watches.watch(session, userIds);
   }
 
   unwatch(session: Session, userIds: string[]): void {
-    for (const userId of userIds) {
-      this.watchers.get(userId)?.delete(session);
-      if (this.watchers.get(userId)?.size === 0) this.watchers.delete(userId);
-    }
+    this.watches.unwatch(session, userIds);
   }
 
   async publishTyping(signal: TypingSignal): Promise<void> {
@@ -94,8 +83,10 @@ export class LiveHub {
       if (channel === LIVE_CHANNELS.projected) this.deliverProjected(payload as ProjectedBatch);
       else if (channel === LIVE_CHANNELS.typing) this.deliverTyping(payload as TypingSignal);
       else if (channel === LIVE_CHANNELS.presence) {
-        const users = (payload as PresenceTouched).userIds.filter((id) => this.watchers.has(id));
-        if (users.length > 0) void this.refreshPresence(users);
+        const users = (payload as PresenceTouched).userIds.filter((id) =>
+          this.watches.isWatched(id),
+        );
+        if (users.length > 0) void this.watches.refresh(users);
       }
     } catch (error) {
       this.logger.warn({ err: error, channel }, 'unreadable live message dropped');
@@ -103,6 +94,13 @@ export class LiveHub {
   }
 
   private deliverProjected(batch: ProjectedBatch): void {
+    // Who sees whose presence follows membership: re-check the watches of everyone involved.
+    const membershipChanged = batch.segments.some((segment) =>
+      segment.changes.some((c) => c.kind === 'item' && c.item.itemKind === 'NOTICE'),
+    );
+    if (membershipChanged) {
+      void this.watches.membershipChanged(batch.segments.flatMap((s) => s.recipients));
+    }
     for (const segment of batch.segments) {
       for (const userId of segment.recipients) {
         const sessions = this.sessions.get(userId);
@@ -121,20 +119,6 @@ export class LiveHub {
           session.typing(signal.conversationId, signal.userId);
         }
       }
-    }
-  }
-
-  private async refreshPresence(userIds: string[]): Promise<void> {
-    if (userIds.length === 0) return;
-    try {
-      const facts = await this.queries.presenceFactsOf(userIds);
-      for (const userId of userIds) {
-        for (const session of this.watchers.get(userId) ?? []) {
-          session.presence(this.queries.presenceSeenBy(session.userId, userId, facts.get(userId)!));
-        }
-      }
-    } catch (error) {
-      this.logger.warn({ err: error }, 'presence refresh failed; next one retries');
     }
   }
 }

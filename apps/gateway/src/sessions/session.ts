@@ -6,12 +6,15 @@ import {
   CLOSE_CODES,
   PROTOCOL_VERSION,
   type ClientFrame,
+  type ClientFrameType,
   type PresenceState,
   type ServerFrame,
   type WireItem,
 } from '@chat/protocol';
 import { ViewError, type ChatQueries, type LiveChange } from '@chat/views';
 import { CommandRefused, type CommandClient } from '../commands/command-client';
+import { KeyedSerialQueue } from '../limits/keyed-serial-queue';
+import type { RateRefusal } from '../limits/read-limits';
 import type { Transport } from '../transport/transport';
 
 /** What a session needs from its gateway. */
@@ -19,13 +22,10 @@ export interface SessionDeps {
   queries: ChatQueries;
   commands: CommandClient;
   logger: Logger;
-  /** Tells the members' gateways that this user is typing. */
-  publishTyping(
-    conversationId: string,
-    userId: string,
-    connectionId: string,
-    recipients: string[],
-  ): Promise<void>;
+  /** Tells the members who may see this user that they are typing (throttled per user). */
+  relayTyping(conversationId: string, userId: string, connectionId: string): Promise<void>;
+  /** Why this user's frame is not taken now (a rate limit), or null. */
+  refusal(userId: string, type: ClientFrameType): RateRefusal | null;
   watchPresence(session: Session, userIds: string[]): void;
   unwatchPresence(session: Session, userIds: string[]): void;
 }
@@ -33,8 +33,6 @@ export interface SessionDeps {
 /** Bad frames tolerated in BAD_FRAME_WINDOW_MS before the connection is closed as abusive. */
 const BAD_FRAME_LIMIT = 20;
 const BAD_FRAME_WINDOW_MS = 10_000;
-/** One typing signal per conversation per this long; more are dropped. */
-const TYPING_THROTTLE_MS = 2000;
 /** Items per conversation sent on resume; past this the client pages with `sync`. */
 const RESUME_LIMIT = 1000;
 /** Queued deliveries before a session is closed as a slow consumer. */
@@ -54,7 +52,8 @@ export class Session {
   private queue: Promise<void> = Promise.resolve();
   private queued = 0;
   private badFrames: number[] = [];
-  private readonly lastTyping = new Map<string, number>();
+  /** Sends to one conversation are relayed one after the other, in the order they came. */
+  private readonly sends = new KeyedSerialQueue();
   private readonly presenceShown = new Map<string, string>();
 
   constructor(
@@ -104,6 +103,11 @@ export class Session {
       this.close(CLOSE_CODES.noHello, 'the first frame must be hello');
       return;
     }
+    const refusal = this.deps.refusal(this.userId, frame.type);
+    if (refusal) {
+      this.send({ type: 'error', ...(frame.id ? { id: frame.id } : {}), ...refusal });
+      return;
+    }
     try {
       await this.handle(frame);
     } catch (error) {
@@ -113,6 +117,7 @@ export class Session {
 
   /** Starts a session without a hello frame (Server-Sent Events: the cursors come in the URL). */
   async start(cursors: Record<string, number>): Promise<void> {
+    if (this.state === 'closed') return;
     await this.handle({ type: 'hello', v: PROTOCOL_VERSION, cursors });
   }
 
@@ -140,6 +145,12 @@ export class Session {
     if (this.presenceShown.get(state.userId) === shown) return;
     this.presenceShown.set(state.userId, shown);
     this.send({ type: 'presence', presence: state });
+  }
+
+  /** These users' presence may no longer be seen: their watches are gone. */
+  presenceRevoked(userIds: string[]): void {
+    for (const userId of userIds) this.presenceShown.delete(userId);
+    if (this.state === 'open') this.send({ type: 'presence.revoked', userIds });
   }
 
   /** The gateway is going away: tell the client to reconnect (elsewhere), then close. */
@@ -186,7 +197,10 @@ export class Session {
       case 'send': {
         const { conversationId, clientMessageId, body, replyTo, ciphertext, media } = frame;
         const command = { clientMessageId, body, replyTo, ciphertext, media };
-        return this.reply(frame.id, await commands.send(this.token, conversationId, command));
+        const sent = this.sends.run(conversationId, () =>
+          commands.send(this.token, conversationId, command),
+        );
+        return this.reply(frame.id, await sent);
       }
       case 'ack':
         return this.reply(
@@ -203,19 +217,8 @@ export class Session {
           frame.id,
           await commands.read(this.token, frame.conversationId, frame.upToSeq),
         );
-      case 'typing': {
-        const now = Date.now();
-        if (now - (this.lastTyping.get(frame.conversationId) ?? 0) < TYPING_THROTTLE_MS) return;
-        this.lastTyping.set(frame.conversationId, now);
-        const members = await queries.members(me, frame.conversationId);
-        await this.deps.publishTyping(
-          frame.conversationId,
-          me,
-          this.connectionId,
-          members.map((m) => m.userId).filter((id) => id !== me),
-        );
-        return;
-      }
+      case 'typing':
+        return this.deps.relayTyping(frame.conversationId, me, this.connectionId);
       case 'presence.subscribe': {
         const states = await queries.presence(me, frame.userIds);
         this.deps.watchPresence(this, frame.userIds);

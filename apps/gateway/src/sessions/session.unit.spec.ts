@@ -32,7 +32,8 @@ const deps: SessionDeps = {
   queries: emptyViews,
   commands: {} as CommandClient,
   logger: { warn: () => undefined, error: () => undefined } as unknown as SessionDeps['logger'],
-  publishTyping: async () => undefined,
+  relayTyping: async () => undefined,
+  refusal: () => null,
   watchPresence: () => undefined,
   unwatchPresence: () => undefined,
 };

@@ -1,7 +1,7 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { AuthError, type Principal, type TokenVerifier } from '@chat/auth';
+import { AuthError, type TokenVerifier, type VerifiedPrincipal } from '@chat/auth';
 import type { Config } from '@chat/config';
 import type { Logger } from '@chat/observability';
 import { CLOSE_CODES } from '@chat/protocol';
@@ -10,7 +10,7 @@ import type { Transport } from './transport';
 export const WS_PATH = '/v1/ws';
 
 export interface AcceptedSocket {
-  principal: Principal;
+  principal: VerifiedPrincipal;
   token: string;
   transport: Transport;
   /** Text frames from the client. */
@@ -92,7 +92,7 @@ export class WsEndpoint {
     );
   };
 
-  private accept(ws: WebSocket, principal: Principal, token: string): void {
+  private accept(ws: WebSocket, principal: VerifiedPrincipal, token: string): void {
     this.lastPong.set(ws, Date.now());
     const { maxBufferedBytes } = this.config;
     const transport: Transport = {

@@ -11,6 +11,19 @@ export interface MembershipRow {
   /** At least this much: the writer keeps the larger of this and what is stored. */
   readSeq: number;
   deliveredSeq: number;
+  /** What this membership took part in (see MembershipFacts); merged with what is stored. */
+  facts: MembershipFacts;
+}
+
+/**
+ * Who a member is to the others, from events in the conversation alone (so a rebuild writes
+ * the same): `engaged` once they created it or sent in it; `addedBy` the member who added them
+ * to a group. Presence and typing are shown by these facts (see PresenceAudience in @chat/views).
+ * A membership that starts again (re-added) starts with new facts.
+ */
+export interface MembershipFacts {
+  engaged: boolean;
+  addedBy: string | null;
 }
 
 export interface DeviceDelivery {
@@ -56,6 +69,13 @@ export function inboxChanges(
   const touched = new Set<string>();
   const cursors = new Map<string, { readSeq: number; deliveredSeq: number }>();
   const deliveries = new Map<string, DeviceDelivery>();
+  const facts = new Map<string, MembershipFacts>();
+  const factsOf = (conversationId: string, userId: string) => {
+    const key = memberKey(conversationId, userId);
+    const found = facts.get(key) ?? { engaged: false, addedBy: null };
+    facts.set(key, found);
+    return found;
+  };
   const changes: InboxChanges = {
     conversations: [],
     memberships: [],
@@ -111,14 +131,23 @@ export function inboxChanges(
 
     switch (event.type) {
       case 'ConversationCreated':
-        for (const userId of event.members) advance(id, userId, seq!, seq!);
+        for (const userId of event.members) {
+          advance(id, userId, seq!, seq!);
+          const group = event.kind === 'GROUP' && userId !== event.creatorId;
+          facts.set(memberKey(id, userId), {
+            engaged: userId === event.creatorId,
+            addedBy: group ? event.creatorId : null,
+          });
+        }
         break;
       case 'MemberAdded':
         // A member joins with everything before them read; a re-added member starts over.
         cursors.set(memberKey(id, event.userId), { readSeq: seq!, deliveredSeq: seq! });
+        facts.set(memberKey(id, event.userId), { engaged: false, addedBy: event.addedBy });
         break;
       case 'MessageSent':
         changes.sentMessages.push({ event, seq: seq! });
+        factsOf(id, event.senderId).engaged = true;
         break;
       case 'MessageEdited':
         if (row.lastMessageId === event.messageId) row.lastMessagePreview = previewOf(event);
@@ -177,6 +206,7 @@ export function inboxChanges(
       joinedSeq: member.joinedSeq,
       readSeq: Math.max(cursor.readSeq, member.joinedSeq),
       deliveredSeq: Math.max(cursor.deliveredSeq, member.joinedSeq),
+      facts: facts.get(key) ?? { engaged: false, addedBy: null },
     });
   }
   changes.deliveries = [...deliveries.values()];

@@ -52,18 +52,24 @@ export async function writeInboxChanges(
 
   const m = changes.memberships;
   if (m.length > 0) {
-    // A member re-added since the stored row (another joined_seq) starts from the new cursors.
+    // A member re-added since the stored row (another joined_seq) starts from the new cursors
+    // and facts; otherwise facts only accumulate (engaged stays, the adder is kept).
     await db.query(
       `INSERT INTO ${schema}.memberships AS t
-         (conversation_id, user_id, role, joined_seq, read_seq, delivered_seq)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::bigint[], $6::bigint[])
+         (conversation_id, user_id, role, joined_seq, read_seq, delivered_seq, engaged, added_by)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::bigint[], $6::bigint[],
+         $7::boolean[], $8::text[])
        ON CONFLICT (conversation_id, user_id) DO UPDATE SET
          role = EXCLUDED.role,
          joined_seq = EXCLUDED.joined_seq,
          read_seq = CASE WHEN t.joined_seq = EXCLUDED.joined_seq
            THEN GREATEST(t.read_seq, EXCLUDED.read_seq) ELSE EXCLUDED.read_seq END,
          delivered_seq = CASE WHEN t.joined_seq = EXCLUDED.joined_seq
-           THEN GREATEST(t.delivered_seq, EXCLUDED.delivered_seq) ELSE EXCLUDED.delivered_seq END`,
+           THEN GREATEST(t.delivered_seq, EXCLUDED.delivered_seq) ELSE EXCLUDED.delivered_seq END,
+         engaged = CASE WHEN t.joined_seq = EXCLUDED.joined_seq
+           THEN t.engaged OR EXCLUDED.engaged ELSE EXCLUDED.engaged END,
+         added_by = CASE WHEN t.joined_seq = EXCLUDED.joined_seq
+           THEN COALESCE(t.added_by, EXCLUDED.added_by) ELSE EXCLUDED.added_by END`,
       [
         m.map((x) => x.conversationId),
         m.map((x) => x.userId),
@@ -71,6 +77,8 @@ export async function writeInboxChanges(
         m.map((x) => x.joinedSeq),
         m.map((x) => x.readSeq),
         m.map((x) => x.deliveredSeq),
+        m.map((x) => x.facts.engaged),
+        m.map((x) => x.facts.addedBy),
       ],
     );
   }

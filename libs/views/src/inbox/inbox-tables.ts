@@ -1,4 +1,5 @@
 import type { Pool } from 'pg';
+import type { Queryable } from './inbox-store';
 import { PROJECTIONS, versionKey } from '../projection-names';
 import {
   readerVersion,
@@ -39,9 +40,22 @@ function ddl(schema: string): string[] {
       joined_seq bigint NOT NULL,
       read_seq bigint NOT NULL,
       delivered_seq bigint NOT NULL,
+      engaged boolean NOT NULL DEFAULT false,
+      added_by text,
       PRIMARY KEY (conversation_id, user_id)
     )`,
     `CREATE INDEX IF NOT EXISTS memberships_by_user ON ${schema}.memberships (user_id)`,
+    // engaged / added_by: what the member took part in, for presence and typing
+    // (PresenceAudience). Added to versions made before these columns, only when missing: an
+    // ALTER takes the table's strongest lock, which a running projector of the version holds
+    // against. Rebuild such a version to fill them (until then nobody counts as engaged).
+    `DO $$ BEGIN
+       IF NOT EXISTS (SELECT 1 FROM information_schema.columns WHERE table_schema = '${schema}'
+                        AND table_name = 'memberships' AND column_name = 'engaged') THEN
+         ALTER TABLE ${schema}.memberships
+           ADD COLUMN engaged boolean NOT NULL DEFAULT false, ADD COLUMN added_by text;
+       END IF;
+     END $$`,
     `CREATE TABLE IF NOT EXISTS ${schema}.device_deliveries (
       conversation_id text NOT NULL,
       user_id text NOT NULL,
@@ -93,16 +107,21 @@ export async function ensureInboxVersion(pool: Pool, version: number): Promise<v
  * transaction, so every query sees either the old version or the new one, never a mix.
  */
 export async function activateInboxVersion(pool: Pool, version: number): Promise<void> {
-  const schema = inboxSchemaOf(version);
   await withVersionLock(pool, async (client) => {
-    await client.query(`CREATE SCHEMA IF NOT EXISTS ${INBOX_READER_SCHEMA}`);
-    for (const table of TABLES) {
-      await client.query(
-        `CREATE OR REPLACE VIEW ${INBOX_READER_SCHEMA}.${table} AS SELECT * FROM ${schema}.${table}`,
-      );
-    }
+    await pointReaderViews(client, version);
     await setReaderVersion(client, PROJECTIONS.inbox, version);
   });
+}
+
+/** (Re)creates the reader views over a version's tables, taking in columns added since. */
+async function pointReaderViews(client: Queryable, version: number): Promise<void> {
+  const schema = inboxSchemaOf(version);
+  await client.query(`CREATE SCHEMA IF NOT EXISTS ${INBOX_READER_SCHEMA}`);
+  for (const table of TABLES) {
+    await client.query(
+      `CREATE OR REPLACE VIEW ${INBOX_READER_SCHEMA}.${table} AS SELECT * FROM ${schema}.${table}`,
+    );
+  }
 }
 
 /** First start: version 1 exists and readers use it. Later starts change nothing. */
@@ -110,6 +129,14 @@ export async function ensureInboxReadable(pool: Pool): Promise<number> {
   const current = await readerVersion(pool, PROJECTIONS.inbox);
   if (current !== undefined) {
     await ensureInboxVersion(pool, current);
+    // Views made before columns were added do not show them: point them again, once.
+    const { rows } = await pool.query(
+      `SELECT 1 FROM information_schema.columns
+        WHERE table_schema = $1 AND table_name = 'memberships' AND column_name = 'engaged'`,
+      [INBOX_READER_SCHEMA],
+    );
+    if (rows.length === 0)
+      await withVersionLock(pool, (client) => pointReaderViews(client, current));
     return current;
   }
   await ensureInboxVersion(pool, 1);

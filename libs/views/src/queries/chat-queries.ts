@@ -5,6 +5,7 @@ import type { ConversationKind, MemberRole } from '@chat/events';
 import { presenceFor, PRESENCE_TTL_MS, type Presence, type PresenceFacts } from '@chat/domain';
 import { INBOX_READER_SCHEMA } from '../inbox/inbox-tables';
 import { PROJECTIONS } from '../projection-names';
+import { PresenceAudience } from '../presence/presence-audience';
 import { presenceKeysOf } from '../presence/presence-keys';
 import { PresenceStore } from '../presence/presence-store';
 import { timelineTablesOf } from '../timeline/timeline-tables';
@@ -245,22 +246,17 @@ export class ChatQueries {
     return { kind: 'GROUP', messageId, seq, recipients, delivered, read };
   }
 
-  /** Presence of users who share a conversation with the viewer (and the viewer's own). */
+  /** Presence of users the viewer may see (PresenceAudience), and the viewer's own. */
   async presence(viewerId: string, userIds: readonly string[]): Promise<Presence[]> {
     const wanted = [...new Set(userIds)];
     if (wanted.length === 0) return [];
     if (wanted.length > MAX_PAGE) {
       throw new ViewError('bad-page', `at most ${MAX_PAGE} users at a time`);
     }
-    const { rows } = await this.deps.pool.query<{ user_id: string }>(
-      `SELECT DISTINCT other.user_id
-         FROM ${this.inbox}.memberships mine
-         JOIN ${this.inbox}.memberships other USING (conversation_id)
-        WHERE mine.user_id = $1 AND other.user_id = ANY($2)`,
-      [viewerId, wanted],
+    const visible = await new PresenceAudience(this.deps.pool).visible(
+      wanted.map((id) => [viewerId, id] as const),
     );
-    const shared = new Set(rows.map((row) => row.user_id).concat(viewerId));
-    const strangers = wanted.filter((id) => !shared.has(id));
+    const strangers = wanted.filter((id) => !visible.has(viewerId, id));
     if (strangers.length > 0) {
       throw new ViewError(
         'no-shared-conversation',
