@@ -1,8 +1,9 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { eventLogFixture } from '@chat/events/testing';
+import { eventLogFixture, waitFor } from '@chat/events/testing';
 import { ensurePythonTool } from '../../../../tools/stack/src/installers';
 import { stackPaths } from '../../../../tools/stack/src/stack-paths';
 import { startCommandApi, type CommandApi } from '../../../../test/harness/command-api';
@@ -14,10 +15,13 @@ import { startInboxProjector } from '../../../../test/harness/inbox-projector';
  * declares for that operation, with that content type and schema.
  */
 const { config, logger, kafka } = eventLogFixture('command-api-contract');
-/** Per operation; with 2 workers the run takes about a minute on two cores. */
+/** Examples per operation and round of the fuzzing phase. */
 const MAX_EXAMPLES = 30;
-/** The run's own budget, and the deadline after which it is killed and the test fails. */
-const MAX_SECONDS = 150;
+/**
+ * The fuzzing budget: schemathesis repeats rounds until it is spent (about 2,500 requests on
+ * two cores). A run that outlives it by 60 s is killed and fails the test.
+ */
+const MAX_SECONDS = 60;
 
 let api: CommandApi;
 let projector: Awaited<ReturnType<typeof startInboxProjector>>;
@@ -43,6 +47,51 @@ afterAll(async () => {
   rmSync(reports, { recursive: true, force: true });
 });
 
+const FUZZER = `schemathesis-${randomUUID().slice(0, 8)}`;
+
+/**
+ * Most generated ids name nothing and end at a 404. A group the fuzzer is in and a message in
+ * it, offered for the path parameters half of the time, let requests reach the decisions
+ * and the log (a receipt up to a seq no store holds, a member's removal, an edit).
+ */
+async function realTargets(token: string): Promise<string> {
+  const post = (path: string, body: unknown) => api.request('POST', path, { token, body });
+  const peer = `${FUZZER}-peer`;
+  const group = await post('/v1/conversations/groups', { title: 'fuzzed', members: [peer] });
+  expect(group.status).toBe(202);
+  const conversationId: string = group.body.conversationId;
+  await waitFor('the group in the inbox view', async () => {
+    const { rows } = await projector.pool.query(
+      'SELECT 1 FROM inbox.conversations WHERE conversation_id = $1',
+      [conversationId],
+    );
+    return rows.length > 0 || undefined;
+  });
+  const sent = await post(`/v1/conversations/${conversationId}/messages`, {
+    clientMessageId: 'first',
+    body: 'hello',
+  });
+  expect(sent.status).toBe(202);
+  const offered = (name: string, values: string[]) =>
+    `[dictionaries.${name}]\nvalues = ${JSON.stringify(values)}\n`;
+  return [
+    offered('conversations', [conversationId]),
+    offered('messages', [sent.body.messageId]),
+    offered('users', [FUZZER, peer]),
+    '[parameters]',
+    '"path.conversationId" = { dictionary = "conversations", probability = 0.5 }',
+    '"path.messageId" = { dictionary = "messages", probability = 0.5 }',
+    '"path.userId" = { dictionary = "users", probability = 0.5 }',
+    '',
+  ].join('\n');
+}
+
+/** The part of schemathesis's JSON report the test reads. */
+interface RunReport {
+  operations: { tested: number };
+  test_cases: { generated: number; with_failures: number; errored: number };
+}
+
 interface Run {
   code: number | null;
   output: string;
@@ -52,13 +101,15 @@ interface Run {
 function runSchemathesis(args: string[]): Promise<Run> {
   return new Promise((resolve, reject) => {
     const child = spawn(schemathesis, args, {
-      env: { ...process.env, SCHEMATHESIS_HOOKS: '', NO_COLOR: '1' },
+      // Its cache and reports stay out of the work tree.
+      cwd: reports,
+      env: { ...process.env, NO_COLOR: '1' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const deadline = setTimeout(() => child.kill('SIGKILL'), (MAX_SECONDS + 30) * 1000);
+    const deadline = setTimeout(() => child.kill('SIGKILL'), (MAX_SECONDS + 60) * 1000);
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(deadline);
@@ -72,10 +123,14 @@ describe('the OpenAPI contract', () => {
     'holds under schemathesis: no 5xx and every response as documented',
     async () => {
       const minted = await api.request('POST', '/v1/dev/tokens', {
-        body: { userId: 'schemathesis', deviceId: 'fuzzer' },
+        body: { userId: FUZZER, deviceId: 'fuzzer' },
       });
       expect(minted.status).toBe(201);
+      const config = join(reports, 'schemathesis.toml');
+      writeFileSync(config, await realTargets(minted.body.token));
       const run = await runSchemathesis([
+        '--config-file',
+        config,
         'run',
         `${api.baseUrl}/openapi.json`,
         '--url',
@@ -102,10 +157,25 @@ describe('the OpenAPI contract', () => {
         '--report-json-path',
         join(reports, 'run.json'),
       ]);
-      require('node:fs').writeFileSync('/tmp/st-out.txt', run.output);
-      require('node:fs').copyFileSync(join(reports, 'run.json'), '/tmp/st-run.json');
-      expect(run.code).toBe(0);
+      const report = JSON.parse(readFileSync(join(reports, 'run.json'), 'utf8')) as RunReport;
+      const figures = {
+        operations: report.operations.tested,
+        examples: report.test_cases.generated,
+        failures: report.test_cases.with_failures,
+        errors: report.test_cases.errored,
+      };
+      // The figures and, on failure, the fuzzer's own account of each failure.
+      console.log(`schemathesis: ${JSON.stringify(figures)}`);
+      expect({ ...figures, exitCode: run.code, output: run.code === 0 ? '' : run.output }).toEqual({
+        operations: 18,
+        examples: expect.any(Number),
+        failures: 0,
+        errors: 0,
+        exitCode: 0,
+        output: '',
+      });
+      expect(figures.examples).toBeGreaterThan(500);
     },
-    (MAX_SECONDS + 60) * 1000,
+    (MAX_SECONDS + 120) * 1000,
   );
 });

@@ -9,14 +9,15 @@ import { validate } from './validate';
 
 /** The JSON schema of a request or response, derived from the zod schema that validates it. */
 export const jsonSchemaOf = (schema: ZodTypeAny): SchemaObject => {
-  const json = (
-    zodToJsonSchema as (schema: unknown, options: object) => Record<string, unknown>
-  )(schema, {
-    target: 'openApi3',
-    $refStrategy: 'none',
-    postProcess: (part: object | undefined, def: ZodTypeDef) =>
-      part && { ...part, ...documentedKeywords(def) },
-  });
+  const json = (zodToJsonSchema as (schema: unknown, options: object) => Record<string, unknown>)(
+    schema,
+    {
+      target: 'openApi3',
+      $refStrategy: 'none',
+      postProcess: (part: object | undefined, def: ZodTypeDef) =>
+        part && { ...part, ...documentedKeywords(def) },
+    },
+  );
   // The dialect is the document's (OpenAPI 3.0), not a JSON Schema draft.
   delete json.$schema;
   return json as SchemaObject;
