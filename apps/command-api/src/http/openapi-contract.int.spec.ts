@@ -18,8 +18,8 @@ const { config, logger, kafka } = eventLogFixture('command-api-contract');
 /** Examples per operation and round of the fuzzing phase. */
 const MAX_EXAMPLES = 30;
 /**
- * The fuzzing budget: schemathesis repeats rounds until it is spent (about 2,500 requests on
- * two cores). A run that outlives it by 60 s is killed and fails the test.
+ * The fuzzing budget: schemathesis repeats rounds until it is spent (1,000 to 2,000 requests
+ * on two cores). A run that outlives it by 60 s is killed and fails the test.
  */
 const MAX_SECONDS = 60;
 
