@@ -7,3 +7,4 @@ export * from './conversation/commands';
 export * from './conversation/decide';
 export * from './envelope';
 export * from './presence/presence';
+export * from './limits';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_SEQ } from '@chat/domain';
 
 /**
  * The gateway protocol, version 1: JSON text frames over a WebSocket (or Server-Sent Events
@@ -11,7 +12,7 @@ export const PROTOCOL_VERSION = 1;
 export * from './close-codes';
 
 const id = z.string().regex(/^[A-Za-z0-9._:@-]{1,128}$/, 'an id: 1 to 128 of A-Za-z0-9._:@-');
-const seq = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+const seq = z.number().int().min(0).max(MAX_SEQ);
 const requestId = z.string().max(64).optional();
 
 /** What a client may send. Strict: unknown fields are errors, as in the HTTP API. */

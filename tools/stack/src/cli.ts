@@ -3,6 +3,7 @@ import { ConfigError, loadConfig } from '@chat/config';
 import { appReady, startApps, APPS } from './apps';
 import { rssMb, runningPid } from './processes';
 import { bootstrap } from './bootstrap';
+import { ensurePythonTool } from './installers';
 import { tailFile } from './log-tail';
 import { SERVICES, StackError, down, selectServices, status, up } from './stack';
 import { stackPaths } from './stack-paths';
@@ -19,7 +20,11 @@ async function upCommand(options: { apps?: boolean; only?: string }) {
   const began = Date.now();
   const services = selectServices(options.only?.split(','));
   await up(services, config, paths);
-  if (!options.only) await bootstrap(config);
+  if (!options.only) {
+    await bootstrap(config);
+    // The command API's contract test fuzzes it with schemathesis (PyPI, pinned).
+    ensurePythonTool(paths.root);
+  }
   if (options.apps) await startApps(config, paths);
   console.log(`stack up in ${((Date.now() - began) / 1000).toFixed(1)} s`);
   await printStatus();

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { REPO_ROOT } from './stack-paths';
 
 /** Installs Debian packages that are missing (apt-get update once, only when needed). */
@@ -53,4 +53,36 @@ export function ensureMavenArchive(artifact: string, into: string): void {
   );
   if (readdirSync(into).length === 0) throw new Error(`${artifact} unpacked to nothing`);
   writeFileSync(marker, new Date().toISOString());
+}
+
+/** Schemathesis, the OpenAPI fuzzer the command API's contract test runs, pinned. */
+export const SCHEMATHESIS = { package: 'schemathesis', version: '4.32.5' } as const;
+
+/**
+ * Installs a pinned Python tool from PyPI into its own virtual environment in the stack dir
+ * (`<stack>/python/<package>`), so nothing is installed by hand or system-wide. The version
+ * recorded in a marker file makes the second run instant and a changed pin reinstall.
+ * Returns the path of the tool's executable.
+ */
+export function ensurePythonTool(
+  stackRoot: string,
+  tool: { package: string; version: string } = SCHEMATHESIS,
+): string {
+  const venv = join(stackRoot, 'python', tool.package);
+  const executable = join(venv, 'bin', tool.package);
+  const marker = join(venv, '.installed');
+  const pin = `${tool.package}==${tool.version}`;
+  if (existsSync(marker) && readFileSync(marker, 'utf8') === pin && existsSync(executable)) {
+    return executable;
+  }
+  console.log(`installing ${pin} from PyPI into ${venv} (first run only)`);
+  mkdirSync(dirname(venv), { recursive: true });
+  execFileSync('python3', ['-m', 'venv', '--clear', venv], { stdio: 'inherit' });
+  execFileSync(
+    join(venv, 'bin', 'pip'),
+    ['install', '--quiet', '--disable-pip-version-check', pin],
+    { stdio: 'inherit' },
+  );
+  writeFileSync(marker, pin);
+  return executable;
 }

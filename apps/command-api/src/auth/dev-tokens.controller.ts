@@ -1,9 +1,8 @@
-import { Body, Controller, Inject, Post } from '@nestjs/common';
+import { Controller, Inject, Post } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { mintToken } from '@chat/auth';
 import type { Config } from '@chat/config';
-import { ApiCommand } from '../http/openapi';
-import { validate } from '../http/validate';
+import { ApiCommand, JsonBody } from '../http/openapi';
 import { devTokenBody } from '../conversations/request-schemas';
 import { z } from 'zod';
 import { Public } from './auth.guard';
@@ -20,13 +19,12 @@ export class DevTokensController {
   @Post()
   @ApiCommand({
     summary: 'Mint a token for a user (local development only; absent in production)',
-    body: devTokenBody,
-    response: z.object({ token: z.string(), expiresAt: z.string() }),
-    status: 201,
+    response: z.object({ token: z.string(), expiresAt: z.string().datetime() }).strict(),
+    statuses: [201],
     refusals: [],
+    public: true,
   })
-  mint(@Body() body: unknown) {
-    const { userId, deviceId, ttlSeconds } = validate(devTokenBody, body);
+  mint(@JsonBody(devTokenBody) { userId, deviceId, ttlSeconds }: z.infer<typeof devTokenBody>) {
     return mintToken(this.config.auth, { userId, deviceId }, ttlSeconds);
   }
 }

@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Param, Post, Put, Res, Inject } from '@nestjs/common';
+import { Controller, Delete, Post, Put, Res, Inject } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
@@ -7,8 +7,7 @@ import { z } from 'zod';
 import type { Principal } from '@chat/auth';
 import { directConversationId } from '@chat/domain';
 import { Actor } from '../auth/auth.guard';
-import { ApiCommand } from '../http/openapi';
-import { validate } from '../http/validate';
+import { ApiCommand, JsonBody, PathParams } from '../http/openapi';
 import { accepted } from './accepted';
 import { ExecuteConversationCommand } from './conversation-commands';
 import {
@@ -30,16 +29,15 @@ export class ConversationsController {
   @Post('direct')
   @ApiCommand({
     summary: 'Open the direct conversation with a user (200 with created=false if it exists)',
-    body: createDirectBody,
     response: acceptedResponse.extend({ created: z.boolean() }),
+    statuses: [200, 202],
     refusals: [],
   })
   async createDirect(
     @Actor() actor: Principal,
-    @Body() body: unknown,
+    @JsonBody(createDirectBody) { peerId }: z.infer<typeof createDirectBody>,
     @Res({ passthrough: true }) response: Response,
   ) {
-    const { peerId } = validate(createDirectBody, body);
     const conversationId = directConversationId(actor.userId, peerId);
     const events = await this.commands.execute(
       new ExecuteConversationCommand(actor, {
@@ -55,12 +53,13 @@ export class ConversationsController {
   @Post('groups')
   @ApiCommand({
     summary: 'Create a group; the creator is its first admin',
-    body: createGroupBody,
     response: acceptedResponse,
     refusals: [422],
   })
-  async createGroup(@Actor() actor: Principal, @Body() body: unknown) {
-    const { title, members } = validate(createGroupBody, body);
+  async createGroup(
+    @Actor() actor: Principal,
+    @JsonBody(createGroupBody) { title, members }: z.infer<typeof createGroupBody>,
+  ) {
     const conversationId = `group-${randomUUID()}`;
     const events = await this.commands.execute(
       new ExecuteConversationCommand(actor, {
@@ -76,13 +75,14 @@ export class ConversationsController {
   @Post(':conversationId/members')
   @ApiCommand({
     summary: 'Add a member (group admins)',
-    body: addMemberBody,
     response: acceptedResponse,
     refusals: [403, 404, 409, 422],
   })
-  async addMember(@Actor() actor: Principal, @Param() params: unknown, @Body() body: unknown) {
-    const { conversationId } = validate(conversationParams, params, 'path');
-    const { userId, role } = validate(addMemberBody, body);
+  async addMember(
+    @Actor() actor: Principal,
+    @PathParams(conversationParams) { conversationId }: z.infer<typeof conversationParams>,
+    @JsonBody(addMemberBody) { userId, role }: z.infer<typeof addMemberBody>,
+  ) {
     return this.run(actor, { type: 'AddMember', conversationId, userId, role });
   }
 
@@ -92,21 +92,24 @@ export class ConversationsController {
     response: acceptedResponse,
     refusals: [403, 404],
   })
-  async removeMember(@Actor() actor: Principal, @Param() params: unknown) {
-    const { conversationId, userId } = validate(memberParams, params, 'path');
+  async removeMember(
+    @Actor() actor: Principal,
+    @PathParams(memberParams) { conversationId, userId }: z.infer<typeof memberParams>,
+  ) {
     return this.run(actor, { type: 'RemoveMember', conversationId, userId });
   }
 
   @Put(':conversationId/members/:userId/role')
   @ApiCommand({
     summary: "Change a member's role (group admins)",
-    body: changeRoleBody,
     response: acceptedResponse,
     refusals: [403, 404, 409],
   })
-  async changeRole(@Actor() actor: Principal, @Param() params: unknown, @Body() body: unknown) {
-    const { conversationId, userId } = validate(memberParams, params, 'path');
-    const { role } = validate(changeRoleBody, body);
+  async changeRole(
+    @Actor() actor: Principal,
+    @PathParams(memberParams) { conversationId, userId }: z.infer<typeof memberParams>,
+    @JsonBody(changeRoleBody) { role }: z.infer<typeof changeRoleBody>,
+  ) {
     return this.run(actor, { type: 'ChangeRole', conversationId, userId, role });
   }
 
@@ -116,8 +119,10 @@ export class ConversationsController {
     response: acceptedResponse,
     refusals: [403, 404],
   })
-  async leave(@Actor() actor: Principal, @Param() params: unknown) {
-    const { conversationId } = validate(conversationParams, params, 'path');
+  async leave(
+    @Actor() actor: Principal,
+    @PathParams(conversationParams) { conversationId }: z.infer<typeof conversationParams>,
+  ) {
     return this.run(actor, { type: 'LeaveConversation', conversationId });
   }
 

@@ -1,12 +1,12 @@
-import { Body, Controller, Delete, Param, Patch, Post, Put, Res, Inject } from '@nestjs/common';
+import { Controller, Delete, Patch, Post, Put, Res, Inject } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
+import type { z } from 'zod';
 import type { Principal } from '@chat/auth';
 import { messageIdFor } from '@chat/domain';
 import { Actor } from '../auth/auth.guard';
-import { ApiCommand } from '../http/openapi';
-import { validate } from '../http/validate';
+import { ApiCommand, JsonBody, PathParams } from '../http/openapi';
 import { accepted } from './accepted';
 import { ExecuteConversationCommand, SendMessageCommand } from './conversation-commands';
 import {
@@ -21,6 +21,8 @@ import {
 const bytesOf = (ciphertext: { algorithm: string; data: string } | null) =>
   ciphertext && { algorithm: ciphertext.algorithm, data: Buffer.from(ciphertext.data, 'base64') };
 
+type ReactionParams = z.infer<typeof reactionParams>;
+
 /** Sending, editing, deleting and reacting to messages. */
 @ApiTags('messages')
 @Controller('v1/conversations/:conversationId/messages')
@@ -30,18 +32,15 @@ export class MessagesController {
   @Post()
   @ApiCommand({
     summary: 'Send a message; a retry with the same clientMessageId returns the first result',
-    body: sendMessageBody,
     response: acceptedResponse,
     refusals: [403, 404, 409],
   })
   async send(
     @Actor() actor: Principal,
-    @Param() params: unknown,
-    @Body() body: unknown,
+    @PathParams(conversationParams) { conversationId }: z.infer<typeof conversationParams>,
+    @JsonBody(sendMessageBody) message: z.infer<typeof sendMessageBody>,
     @Res({ passthrough: true }) response: Response,
   ) {
-    const { conversationId } = validate(conversationParams, params, 'path');
-    const message = validate(sendMessageBody, body);
     const messageId = messageIdFor(actor.userId, message.clientMessageId);
     const { replayed } = await this.commands.execute(
       new SendMessageCommand(actor, {
@@ -59,13 +58,14 @@ export class MessagesController {
   @Patch(':messageId')
   @ApiCommand({
     summary: 'Edit your message',
-    body: editMessageBody,
     response: acceptedResponse,
     refusals: [403, 404, 409],
   })
-  async edit(@Actor() actor: Principal, @Param() params: unknown, @Body() body: unknown) {
-    const { conversationId, messageId } = validate(messageParams, params, 'path');
-    const edit = validate(editMessageBody, body);
+  async edit(
+    @Actor() actor: Principal,
+    @PathParams(messageParams) { conversationId, messageId }: z.infer<typeof messageParams>,
+    @JsonBody(editMessageBody) edit: z.infer<typeof editMessageBody>,
+  ) {
     return this.run(actor, {
       type: 'EditMessage',
       conversationId,
@@ -81,8 +81,10 @@ export class MessagesController {
     response: acceptedResponse,
     refusals: [403, 404, 409],
   })
-  async delete(@Actor() actor: Principal, @Param() params: unknown) {
-    const { conversationId, messageId } = validate(messageParams, params, 'path');
+  async delete(
+    @Actor() actor: Principal,
+    @PathParams(messageParams) { conversationId, messageId }: z.infer<typeof messageParams>,
+  ) {
     return this.run(actor, { type: 'DeleteMessage', conversationId, messageId });
   }
 
@@ -92,8 +94,10 @@ export class MessagesController {
     response: acceptedResponse,
     refusals: [403, 404, 409],
   })
-  async react(@Actor() actor: Principal, @Param() params: unknown) {
-    const { conversationId, messageId, emoji } = validate(reactionParams, params, 'path');
+  async react(
+    @Actor() actor: Principal,
+    @PathParams(reactionParams) { conversationId, messageId, emoji }: ReactionParams,
+  ) {
     return this.run(actor, { type: 'AddReaction', conversationId, messageId, emoji });
   }
 
@@ -103,8 +107,10 @@ export class MessagesController {
     response: acceptedResponse,
     refusals: [403, 404, 409],
   })
-  async unreact(@Actor() actor: Principal, @Param() params: unknown) {
-    const { conversationId, messageId, emoji } = validate(reactionParams, params, 'path');
+  async unreact(
+    @Actor() actor: Principal,
+    @PathParams(reactionParams) { conversationId, messageId, emoji }: ReactionParams,
+  ) {
     return this.run(actor, { type: 'RemoveReaction', conversationId, messageId, emoji });
   }
 

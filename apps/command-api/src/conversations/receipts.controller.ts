@@ -1,10 +1,10 @@
-import { Body, Controller, Param, Post, Inject } from '@nestjs/common';
+import { Controller, Post, Inject } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiTags } from '@nestjs/swagger';
+import type { z } from 'zod';
 import type { Principal } from '@chat/auth';
 import { Actor } from '../auth/auth.guard';
-import { ApiCommand } from '../http/openapi';
-import { validate } from '../http/validate';
+import { ApiCommand, JsonBody, PathParams } from '../http/openapi';
 import { accepted } from './accepted';
 import { ExecuteConversationCommand } from './conversation-commands';
 import { acceptedResponse, conversationParams, deliveredBody, readBody } from './request-schemas';
@@ -18,13 +18,14 @@ export class ReceiptsController {
   @Post('delivered')
   @ApiCommand({
     summary: 'Acknowledge delivery up to a seq, for one device',
-    body: deliveredBody,
     response: acceptedResponse,
     refusals: [403, 404],
   })
-  async delivered(@Actor() actor: Principal, @Param() params: unknown, @Body() body: unknown) {
-    const { conversationId } = validate(conversationParams, params, 'path');
-    const { upToSeq, deviceId } = validate(deliveredBody, body);
+  async delivered(
+    @Actor() actor: Principal,
+    @PathParams(conversationParams) { conversationId }: z.infer<typeof conversationParams>,
+    @JsonBody(deliveredBody) { upToSeq, deviceId }: z.infer<typeof deliveredBody>,
+  ) {
     const command = {
       type: 'AcknowledgeDelivered' as const,
       conversationId,
@@ -40,13 +41,14 @@ export class ReceiptsController {
   @Post('read')
   @ApiCommand({
     summary: 'Mark read up to a seq',
-    body: readBody,
     response: acceptedResponse,
     refusals: [403, 404],
   })
-  async read(@Actor() actor: Principal, @Param() params: unknown, @Body() body: unknown) {
-    const { conversationId } = validate(conversationParams, params, 'path');
-    const { upToSeq } = validate(readBody, body);
+  async read(
+    @Actor() actor: Principal,
+    @PathParams(conversationParams) { conversationId }: z.infer<typeof conversationParams>,
+    @JsonBody(readBody) { upToSeq }: z.infer<typeof readBody>,
+  ) {
     const command = { type: 'MarkRead' as const, conversationId, upToSeq };
     return accepted(
       conversationId,

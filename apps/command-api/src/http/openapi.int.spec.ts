@@ -1,4 +1,109 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ZodTypeAny } from 'zod';
 import { startCommandApi } from '../../../../test/harness/command-api';
+import {
+  conversationParams,
+  memberParams,
+  messageParams,
+  reactionParams,
+} from '../conversations/request-schemas';
+import { jsonSchemaOf } from './openapi';
+import { problemDocument } from './problem';
+
+type Operation = {
+  parameters?: Array<{ name: string; in: string; required?: boolean; schema: unknown }>;
+  requestBody?: { content: Record<string, { schema: unknown }> };
+  responses: Record<string, { content?: Record<string, { schema: unknown }> }>;
+};
+
+/** Every operation of the served document, as `METHOD /path` with its object. */
+function operationsOf(document: { paths: Record<string, Record<string, Operation>> }) {
+  return Object.entries(document.paths).flatMap(([path, methods]) =>
+    Object.entries(methods).map(([method, operation]) => ({ path, method, operation })),
+  );
+}
+
+/** Validates a document against the OpenAPI 3 specification's own schema. */
+function validateOpenApi(document: unknown): { valid: boolean; errors?: unknown } {
+  const dir = mkdtempSync(join(tmpdir(), 'openapi-'));
+  try {
+    const file = join(dir, 'openapi.json');
+    writeFileSync(file, JSON.stringify(document));
+    const cli = join(__dirname, '../../../../node_modules/.bin/validate-api');
+    return JSON.parse(execFileSync(cli, [file], { encoding: 'utf8' }));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const COMMAND_PATHS = /^\/v1\//;
+
+describe('the OpenAPI document, generated from the validators', () => {
+  let document: { paths: Record<string, Record<string, Operation>> };
+  beforeAll(async () => {
+    const api = await startCommandApi();
+    try {
+      document = (await api.request('GET', '/openapi.json')).body;
+    } finally {
+      await api.close();
+    }
+  });
+
+  it('is valid OpenAPI 3', () => {
+    expect(validateOpenApi(document)).toEqual({ valid: true });
+  });
+
+  it('declares every path parameter of every operation, required, with its validator', () => {
+    const byName: Record<string, ZodTypeAny> = {
+      ...conversationParams.shape,
+      ...memberParams.shape,
+      ...messageParams.shape,
+      ...reactionParams.shape,
+    };
+    const undeclared = operationsOf(document).flatMap(({ path, method, operation }) => {
+      const templated = [...path.matchAll(/\{(\w+)\}/g)].map((match) => match[1]!);
+      const declared = (operation.parameters ?? []).filter((p) => p.in === 'path');
+      return [
+        ...templated
+          .filter((name) => !declared.some((p) => p.name === name && p.required))
+          .map((name) => `${method.toUpperCase()} ${path}: {${name}} not declared`),
+        ...declared
+          .filter((p) => !templated.includes(p.name))
+          .map((p) => `${method.toUpperCase()} ${path}: ${p.name} is not in the path`),
+        ...declared
+          .filter((p) => JSON.stringify(p.schema) !== JSON.stringify(jsonSchemaOf(byName[p.name]!)))
+          .map((p) => `${method.toUpperCase()} ${path}: ${p.name} differs from its validator`),
+      ];
+    });
+    expect(undeclared).toEqual([]);
+    const react =
+      document.paths['/v1/conversations/{conversationId}/messages/{messageId}/reactions/{emoji}']!
+        .put!;
+    expect(react.parameters!.map((p) => p.name)).toEqual(['conversationId', 'messageId', 'emoji']);
+  });
+
+  it('gives every command response a schema, and every refusal the problem schema', () => {
+    const problem = jsonSchemaOf(problemDocument);
+    const missing = operationsOf(document)
+      .filter(({ path }) => COMMAND_PATHS.test(path))
+      .flatMap(({ path, method, operation }) =>
+        Object.entries(operation.responses).flatMap(([status, response]) => {
+          const where = `${method.toUpperCase()} ${path} ${status}`;
+          if (Number(status) < 400) {
+            return response.content?.['application/json']?.schema ? [] : [`${where}: no schema`];
+          }
+          const schema = response.content?.['application/problem+json']?.schema;
+          return JSON.stringify(schema) === JSON.stringify(problem)
+            ? []
+            : [`${where}: not a problem`];
+        }),
+      );
+    expect(missing).toEqual([]);
+  });
+});
 
 describe('the OpenAPI document', () => {
   it('is generated from the code and lists every command with its body schema', async () => {

@@ -1,17 +1,25 @@
+import { z } from 'zod';
 import type { Response } from 'express';
 
 /**
  * The error body of every refusal (RFC 9457 problem details, plus a stable `code`): clients
- * branch on `code`, people read `detail`.
+ * branch on `code`, people read `detail`. The OpenAPI document declares it from this schema.
  */
-export interface Problem {
-  status: number;
-  code: string;
-  title: string;
-  detail: string;
-  /** Field-level issues of an invalid request. */
-  errors?: Array<{ path: string; message: string }>;
-}
+export const problemDocument = z
+  .object({
+    status: z.number().int().min(400).max(599),
+    code: z.string(),
+    title: z.string(),
+    detail: z.string(),
+    /** Field-level issues of an invalid request. */
+    errors: z
+      .array(z.object({ path: z.string(), message: z.string() }).strict())
+      .optional()
+      .describe('Field-level issues of an invalid request'),
+  })
+  .strict();
+
+export type Problem = z.infer<typeof problemDocument>;
 
 export class ProblemException extends Error {
   constructor(

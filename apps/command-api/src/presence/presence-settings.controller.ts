@@ -1,12 +1,11 @@
-import { Body, Controller, Inject, Put } from '@nestjs/common';
+import { Controller, Inject, Put } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { Principal } from '@chat/auth';
 import { changePresenceSettings } from '@chat/domain';
 import { Actor } from '../auth/auth.guard';
-import { ApiCommand } from '../http/openapi';
-import { validate } from '../http/validate';
+import { ApiCommand, JsonBody } from '../http/openapi';
 import { EVENT_LOG, type EventLog } from '../log/event-log';
 
 export const presenceSettingsBody = z
@@ -17,7 +16,7 @@ export const presenceSettingsBody = z
   })
   .strict();
 
-const presenceSettingsAccepted = z.object({ eventIds: z.array(z.string()) });
+const presenceSettingsAccepted = z.object({ eventIds: z.array(z.string()) }).strict();
 
 /**
  * The user's own presence settings. Online and last seen themselves come from the gateway's
@@ -31,12 +30,13 @@ export class PresenceSettingsController {
   @Put('presence-settings')
   @ApiCommand({
     summary: 'Show or hide your last seen time',
-    body: presenceSettingsBody,
     response: presenceSettingsAccepted,
     refusals: [],
   })
-  async change(@Actor() actor: Principal, @Body() body: unknown) {
-    const { lastSeenVisible } = validate(presenceSettingsBody, body);
+  async change(
+    @Actor() actor: Principal,
+    @JsonBody(presenceSettingsBody) { lastSeenVisible }: z.infer<typeof presenceSettingsBody>,
+  ) {
     const event = changePresenceSettings(lastSeenVisible, {
       actor,
       now: Date.now(),
