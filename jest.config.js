@@ -16,6 +16,7 @@ const moduleNameMapper = {
   '^@chat/events$': '<rootDir>/libs/events/src',
   '^@chat/events/testing$': '<rootDir>/libs/events/src/testing',
   '^@chat/domain/testing$': '<rootDir>/libs/domain/src/testing',
+  '^@chat/domain/limits$': '<rootDir>/libs/domain/src/limits',
   '^@chat/storage$': '<rootDir>/libs/storage/src',
   '^@chat/observability$': '<rootDir>/libs/observability/src',
   '^@chat/platform$': '<rootDir>/libs/platform/src',

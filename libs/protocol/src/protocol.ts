@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { MAX_SEQ } from '@chat/domain';
+// The bounds alone, not the domain's index: the protocol is loaded by browsers too.
+import { MAX_SEQ } from '@chat/domain/limits';
 
 /**
  * The gateway protocol, version 1: JSON text frames over a WebSocket (or Server-Sent Events
