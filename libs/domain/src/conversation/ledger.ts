@@ -1,5 +1,5 @@
 import type { ConversationEvent } from '@chat/events';
-import { evolve, takesSeq, type ConversationState, type MessageFacts } from './conversation-state';
+import { evolve, takesCs, takesSeq, type ConversationState, type MessageFacts } from './conversation-state';
 import { judge, type EventFacts, type Verdict } from './rules';
 
 /** What one event did: its verdict, the seq it got, and the conversation's state after it. */
@@ -8,6 +8,11 @@ export interface Outcome {
   verdict: Verdict;
   /** The timeline seq of an accepted message or membership change; undefined otherwise. */
   seq?: number;
+  /**
+   * The change sequence number of an accepted event that clients see as a change (see
+   * `takesCs`): gapless per conversation, in log order. Undefined otherwise.
+   */
+  cs?: number;
   /** State after the event (before it, when ignored). */
   state: ConversationState | null;
   /** For an accepted edit, delete or reaction: the message it changes. */
@@ -76,6 +81,7 @@ export class ConversationLedger {
     const state = evolve(before, event);
     this.conversations.set(event.conversationId, state);
     const seq = takesSeq(event) ? state!.lastSeq : undefined;
+    const cs = takesCs(state!.kind, event) ? state!.lastCs : undefined;
     if (event.type === 'MessageSent') {
       this.remember({
         messageId: event.messageId,
@@ -87,7 +93,7 @@ export class ConversationLedger {
       });
     }
     if (event.type === 'MessageDeleted') this.remember({ ...facts.target!, deleted: true });
-    return { event, verdict, seq, state, target: facts.target ?? undefined };
+    return { event, verdict, seq, cs, state, target: facts.target ?? undefined };
   }
 
   /** Conversations as they stand after everything applied so far. */
