@@ -1,9 +1,11 @@
 import {
   CLOSE_CODES,
   PROTOCOL_VERSION,
+  type ChangeFrame,
   type ClientFrame,
   type PresenceState,
   type ServerFrame,
+  type SyncResult,
   type WireItem,
 } from '@chat/protocol';
 
@@ -26,7 +28,7 @@ export interface ChatClientOptions {
   token: string | (() => string | Promise<string>);
   /** The WebSocket implementation: the global one in browsers, `ws` in Node. */
   WebSocket?: WebSocketFactory;
-  /** Cursors saved from an earlier session: the last seq seen per conversation. */
+  /** Cursors saved from an earlier session: the last change (cs) seen per conversation. */
   cursors?: Record<string, number>;
   /** Reconnect delays: exponential from `initialMs` up to `maxMs`, with jitter. */
   backoff?: { initialMs?: number; maxMs?: number };
@@ -41,12 +43,12 @@ type Events = {
   receipt: Extract<ServerFrame, { type: 'receipt' }>;
   presence: PresenceState;
   typing: { conversationId: string; userId: string };
-  synced: { conversations: number; items: number };
+  synced: { conversations: number; changes: number };
   error: { code: string; message: string };
   connected: { connectionId: string };
   disconnected: { code: number; reason: string };
-  /** A gap was seen in a conversation's seqs and repaired by fetching. */
-  gap: { conversationId: string; afterSeq: number; upToSeq: number };
+  /** A gap was seen in a conversation's changes (cs) and repaired by fetching. */
+  gap: { conversationId: string; afterCs: number; upToCs: number };
 };
 type Listener<T> = (payload: T) => void;
 
@@ -74,7 +76,7 @@ const FINAL_CLOSES = new Set<number>([CLOSE_CODES.unauthorized, CLOSE_CODES.unsu
 
 /**
  * A chat connection that survives the network: reconnects with exponential backoff and
- * jitter, resumes with its cursors, drops duplicates (by seq and message id), repairs gaps by
+ * jitter, resumes with its cursors, drops duplicates (by cs and message id), repairs gaps by
  * fetching what lies between, and retries requests after a reconnect (sends are safe to
  * retry: each carries its client message id). Works in Node and in browsers.
  */
@@ -142,7 +144,7 @@ export class ChatClient {
     void this.open();
   }
 
-  /** The last seq seen per conversation: save these to resume later without gaps. */
+  /** The last change (cs) seen per conversation: save these to resume later without gaps. */
   cursors(): Record<string, number> {
     return Object.fromEntries(this.cursorOf);
   }
@@ -259,11 +261,16 @@ export class ChatClient {
         return;
       case 'synced':
         this.attempt = 0;
-        this.emit('synced', { conversations: frame.conversations, items: frame.items });
+        this.emit('synced', { conversations: frame.conversations, changes: frame.changes });
         return;
       case 'message':
       case 'membership':
-        return this.receiveItem(frame.item);
+      case 'edit':
+      case 'delete':
+      case 'reaction':
+      case 'receipt':
+      case 'skip':
+        return this.receiveChange(frame);
       case 'result': {
         const request = this.pending.get(frame.id);
         this.pending.delete(frame.id);
@@ -286,37 +293,58 @@ export class ChatClient {
         return this.emit('typing', { conversationId: frame.conversationId, userId: frame.userId });
       case 'reconnect':
         return;
+    }
+  }
+
+  private async receiveChange(frame: ChangeFrame): Promise<void> {
+    const cursor = frame.cs === undefined ? undefined : this.cursorOf.get(frame.conversationId);
+    if (cursor !== undefined && frame.cs! > cursor + 1) {
+      // A gap: fetch what lies between before going on.
+      let after = cursor;
+      for (;;) {
+        const page = (await this.request({
+          type: 'sync',
+          conversationId: frame.conversationId,
+          afterCs: after,
+          limit: 200,
+        })) as SyncResult;
+        for (const missed of page.changes) if (missed.cs! < frame.cs!) this.accept(missed);
+        after = Math.max(this.cursorOf.get(frame.conversationId) ?? after, page.throughCs);
+        if (!page.more || after >= frame.cs! - 1) break;
+      }
+      this.emit('gap', {
+        conversationId: frame.conversationId,
+        afterCs: cursor,
+        upToCs: frame.cs! - 1,
+      });
+    }
+    this.accept(frame);
+  }
+
+  /** Applies a change in cs order: dropped when already had, else the cursor moves to it. */
+  private accept(frame: ChangeFrame): void {
+    if (frame.cs !== undefined) {
+      const cursor = this.cursorOf.get(frame.conversationId);
+      if (cursor !== undefined && frame.cs <= cursor) return;
+      this.cursorOf.set(frame.conversationId, frame.cs);
+    }
+    switch (frame.type) {
+      case 'message':
+      case 'membership':
+        return this.receiveItem(frame.item);
+      case 'skip':
+        return;
       default:
         return this.emit(frame.type, frame as never);
     }
   }
 
-  private async receiveItem(item: WireItem): Promise<void> {
-    const cursor = this.cursorOf.get(item.conversationId);
-    if (cursor !== undefined && item.seq <= cursor) return;
-    if (cursor !== undefined && item.seq > cursor + 1) {
-      // A gap: fetch what lies between before going on.
-      const page = (await this.request({
-        type: 'sync',
-        conversationId: item.conversationId,
-        afterSeq: cursor,
-        limit: Math.min(200, item.seq - cursor - 1),
-      })) as { items: WireItem[] };
-      this.emit('gap', {
-        conversationId: item.conversationId,
-        afterSeq: cursor,
-        upToSeq: item.seq - 1,
-      });
-      for (const missed of page.items) await this.receiveItem(missed);
-      if ((this.cursorOf.get(item.conversationId) ?? 0) < item.seq - 1)
-        return this.receiveItem(item);
-    }
-    this.cursorOf.set(item.conversationId, item.seq);
+  private receiveItem(item: WireItem): void {
     if (item.messageId) {
       const key = `${item.conversationId}/${item.messageId}`;
       if (this.seenMessages.has(key)) return;
       this.seenMessages.add(key);
-      // Bounded: seqs already make old duplicates impossible; ids guard the recent ones.
+      // Bounded: cs already make old duplicates impossible; ids guard the recent ones.
       if (this.seenMessages.size > SEEN_MESSAGES) {
         this.seenMessages.delete(this.seenMessages.values().next().value!);
       }

@@ -1,5 +1,11 @@
 import type { ConversationEvent } from '@chat/events';
-import { evolve, takesCs, takesSeq, type ConversationState, type MessageFacts } from './conversation-state';
+import {
+  evolve,
+  takesCs,
+  takesSeq,
+  type ConversationState,
+  type MessageFacts,
+} from './conversation-state';
 import { judge, type EventFacts, type Verdict } from './rules';
 
 /** What one event did: its verdict, the seq it got, and the conversation's state after it. */
@@ -13,6 +19,8 @@ export interface Outcome {
    * `takesCs`): gapless per conversation, in log order. Undefined otherwise.
    */
   cs?: number;
+  /** State before the event. */
+  before: ConversationState | null;
   /** State after the event (before it, when ignored). */
   state: ConversationState | null;
   /** For an accepted edit, delete or reaction: the message it changes. */
@@ -76,7 +84,7 @@ export class ConversationLedger {
     const before = this.conversations.get(event.conversationId) ?? null;
     const facts = this.factsFor(event);
     const verdict = judge(before, event, facts);
-    if (!verdict.accepted) return { event, verdict, state: before };
+    if (!verdict.accepted) return { event, verdict, before, state: before };
 
     const state = evolve(before, event);
     this.conversations.set(event.conversationId, state);
@@ -93,7 +101,7 @@ export class ConversationLedger {
       });
     }
     if (event.type === 'MessageDeleted') this.remember({ ...facts.target!, deleted: true });
-    return { event, verdict, seq, cs, state, target: facts.target ?? undefined };
+    return { event, verdict, seq, cs, before, state, target: facts.target ?? undefined };
   }
 
   /** Conversations as they stand after everything applied so far. */

@@ -208,6 +208,17 @@ export class TimelineStore {
     return row ? toItem(row) : null;
   }
 
+  /** The cs of the change that made an item; null when there is no such item. */
+  async csOfItem(conversationId: string, seq: number): Promise<number | null> {
+    const result = await this.cassandra.execute(
+      `SELECT cs FROM ${this.tables.items} WHERE conversation_id = ? AND bucket = ? AND seq = ?`,
+      [conversationId, bucketOf(seq), toLong(seq)],
+      PREPARED,
+    );
+    const cs = result.first()?.cs as types.Long | null | undefined;
+    return cs === null || cs === undefined ? null : Number(cs.toString());
+  }
+
   async message(conversationId: string, messageId: string): Promise<TimelineItem | null> {
     const result = await this.cassandra.execute(
       `SELECT seq, alias_of FROM ${this.tables.messages} WHERE conversation_id = ? AND message_id = ?`,
