@@ -3,8 +3,10 @@ import type { ChangeFrame } from '@chat/protocol';
 import type { LiveChange, MemberSpan, ProjectedBatch, StoredChange } from '@chat/views';
 import { addToBatch } from './projected-batches';
 
+/** A frame as a live change: the batch names the conversation. */
 const liveChangeOf = (frame: ChangeFrame): LiveChange => {
-  const { conversationId: _conversation, ...change } = frame;
+  const change: Partial<ChangeFrame> = { ...frame };
+  delete change.conversationId;
   return change as LiveChange;
 };
 
