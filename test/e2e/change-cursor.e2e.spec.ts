@@ -1,3 +1,4 @@
+import { waitFor } from '@chat/events/testing';
 import { rawSocket, type Frame } from '../harness/raw-socket';
 import { usePipeline, type Pipeline } from './fixture';
 
@@ -168,12 +169,19 @@ it('visits every conversation on resume, past 200, even one that gets a message 
           members: [lee],
         });
         const id = created.body.conversationId as string;
-        // A client message id is the sender's, across conversations: one per message.
-        const sent = await kimHttp.post(`/v1/conversations/${id}/messages`, {
-          clientMessageId: `first-${i + j}`,
-          body: 'first',
-        });
-        expect(sent.status).toBe(202);
+        // A client message id is the sender's, across conversations: one per message. The
+        // command API may not know the group for a moment (its view lags the log).
+        await waitFor(
+          'the first message accepted',
+          async () => {
+            const sent = await kimHttp.post(`/v1/conversations/${id}/messages`, {
+              clientMessageId: `first-${i + j}`,
+              body: 'first',
+            });
+            return sent.status === 202 ? true : undefined;
+          },
+          { timeoutMs: 30000, intervalMs: 100 },
+        );
         return id;
       }),
     );
