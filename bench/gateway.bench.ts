@@ -4,6 +4,7 @@ import WebSocket from 'ws';
 import { mintToken } from '@chat/auth';
 import { ChatClient, type WebSocketFactory } from '@chat/client';
 import { loadConfig, type Config } from '@chat/config';
+import { PROTOCOL_VERSION } from '@chat/protocol';
 import { buildApps, startAppProcess } from './lib/app-process';
 import { openLoop } from './lib/open-loop';
 import { percentiles, round } from './lib/stats';
@@ -192,7 +193,7 @@ async function idleConnections(
           new Promise<void>((resolve, reject) => {
             const ws = new WebSocket(`${wsUrl}?access_token=${token}`);
             ws.on('open', () => {
-              ws.send(JSON.stringify({ type: 'hello', v: 1, cursors: {} }));
+              ws.send(JSON.stringify({ type: 'hello', v: PROTOCOL_VERSION, cursors: {} }));
               sockets.push(ws);
             });
             ws.on('message', (data) => {

@@ -464,7 +464,7 @@ export class ChatClient {
       case 'synced':
         this.attempt = 0;
         this.synced = true;
-        return this.emit('synced', { conversations: frame.conversations, items: frame.items });
+        return this.emit('synced', { conversations: frame.conversations, changes: frame.changes });
       case 'result':
         return this.settle(frame.id, (request) => request.resolve(frame.result));
       case 'error':

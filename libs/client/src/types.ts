@@ -103,7 +103,7 @@ export interface ChatClientEvents {
   /** The socket closed; `action` says what the client does about it. */
   disconnected: { code: number; reason: string; action: CloseAction | 'client' };
   /** Resume finished: everything missed was received; live changes follow. */
-  synced: { conversations: number; items: number };
+  synced: { conversations: number; changes: number };
   message: MessageEvent;
   membership: MembershipEvent;
   edit: EditFrame;

@@ -1,101 +1,32 @@
-import type { PresenceState, WireItem } from '@chat/protocol';
+import {
+  CHANGE_FRAME_TYPES,
+  PROTOCOL_VERSION,
+  type ChangeFrame,
+  type ServerFrame,
+} from '@chat/protocol';
 
 /**
- * The frames of protocol version 2 as this client reads and writes them (docs/protocol.md):
- * every change a client can see carries its conversation's change sequence `cs`, gapless per
- * member from the change that added them to the change that removed them.
+ * The frames as this client reads and writes them (docs/protocol.md): the server's frames are
+ * the protocol's own types; every change a client can see carries its conversation's change
+ * sequence `cs`, gapless per member from the change that added them to the change that
+ * removed them.
  */
-export const CLIENT_PROTOCOL_VERSION = 2;
+export const CLIENT_PROTOCOL_VERSION = PROTOCOL_VERSION;
+
+export type { ChangeFrame, SyncResult } from '@chat/protocol';
+export type ServerFrameV2 = ServerFrame;
+type FrameOf<T extends ServerFrame['type']> = Extract<ServerFrame, { type: T }>;
+export type MessageFrame = FrameOf<'message'>;
+export type MembershipFrame = FrameOf<'membership'>;
+export type EditFrame = FrameOf<'edit'>;
+export type DeleteFrame = FrameOf<'delete'>;
+export type ReactionFrame = FrameOf<'reaction'>;
+/** Direct conversations' receipts carry a cs; a group's own-device receipts carry none. */
+export type ReceiptFrame = FrameOf<'receipt'>;
+/** A change this member may not see (it targets an item from before they joined). */
+export type SkipFrame = FrameOf<'skip'>;
 
 type Ciphertext = { algorithm: string; data: string };
-
-export interface MessageFrame {
-  type: 'message';
-  conversationId: string;
-  cs: number;
-  seq: number;
-  item: WireItem;
-}
-export interface MembershipFrame {
-  type: 'membership';
-  conversationId: string;
-  cs: number;
-  seq: number;
-  item: WireItem;
-}
-export interface EditFrame {
-  type: 'edit';
-  conversationId: string;
-  cs: number;
-  seq: number;
-  messageId: string;
-  body: string | null;
-  ciphertext: Ciphertext | null;
-  editedAt: string;
-}
-export interface DeleteFrame {
-  type: 'delete';
-  conversationId: string;
-  cs: number;
-  seq: number;
-  messageId: string;
-  deletedBy: string;
-}
-export interface ReactionFrame {
-  type: 'reaction';
-  conversationId: string;
-  cs: number;
-  seq: number;
-  messageId: string;
-  emoji: string;
-  userId: string;
-  present: boolean;
-}
-/** Direct conversations' receipts carry a cs; a group's own-device receipts carry none. */
-export interface ReceiptFrame {
-  type: 'receipt';
-  conversationId: string;
-  cs?: number;
-  userId: string;
-  receipt: 'delivered' | 'read';
-  upToSeq: number;
-  deviceId: string | null;
-}
-/** A change this member may not see (it targets an item from before they joined). */
-export interface SkipFrame {
-  type: 'skip';
-  conversationId: string;
-  cs: number;
-}
-
-/** A change of a conversation, in cs order. */
-export type ChangeFrame =
-  | MessageFrame
-  | MembershipFrame
-  | EditFrame
-  | DeleteFrame
-  | ReactionFrame
-  | ReceiptFrame
-  | SkipFrame;
-
-export type ServerFrameV2 =
-  | ChangeFrame
-  | { type: 'welcome'; v: number; userId: string; deviceId: string | null; connectionId: string }
-  | { type: 'presence'; presence: PresenceState }
-  /** These users' presence may no longer be seen (no conversation in common any more). */
-  | { type: 'presence.revoked'; userIds: string[] }
-  | { type: 'typing'; conversationId: string; userId: string }
-  | { type: 'synced'; conversations: number; items: number }
-  | { type: 'result'; id: string; result: unknown }
-  | { type: 'error'; id?: string; code: string; message: string; retryAfterMs?: number }
-  | { type: 'reconnect'; reason: string };
-
-/** The answer to `sync`: every change after `afterCs`, complete through `throughCs`. */
-export interface SyncResult {
-  changes: ChangeFrame[];
-  throughCs: number;
-  more: boolean;
-}
 
 export interface SendContent {
   body?: string | null;
@@ -119,15 +50,7 @@ export type HelloFrame = { type: 'hello'; v: number; cursors: Record<string, num
 export type ClientFrameV2 = HelloFrame | (RequestFrame & { id: string }) | TypingFrame;
 export type TypingFrame = { type: 'typing'; conversationId: string };
 
-const CHANGE_TYPES = new Set<string>([
-  'message',
-  'membership',
-  'edit',
-  'delete',
-  'reaction',
-  'receipt',
-  'skip',
-]);
+const CHANGE_TYPES = new Set<string>(CHANGE_FRAME_TYPES);
 
 export function isChangeFrame(frame: { type: string }): frame is ChangeFrame {
   return CHANGE_TYPES.has(frame.type);

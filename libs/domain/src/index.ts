@@ -3,6 +3,7 @@ export * from './ids';
 export * from './conversation/conversation-state';
 export * from './conversation/rules';
 export * from './conversation/ledger';
+export * from './conversation/visibility';
 export * from './conversation/commands';
 export * from './conversation/decide';
 export * from './envelope';

@@ -3,11 +3,11 @@ import { z } from 'zod';
 import { MAX_SEQ } from '@chat/domain/limits';
 
 /**
- * The gateway protocol, version 1: JSON text frames over a WebSocket (or Server-Sent Events
+ * The gateway protocol, version 2: JSON text frames over a WebSocket (or Server-Sent Events
  * for receiving). Documented in docs/protocol.md. Every frame has a `type`; a client frame may
  * carry an `id`, which the server's `result` or `error` for it repeats.
  */
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 
 /** Close codes and what a client does after each: in ./close-codes, re-exported here. */
 export * from './close-codes';
@@ -23,7 +23,10 @@ export const clientFrame = z.discriminatedUnion('type', [
       type: z.literal('hello'),
       id: requestId,
       v: z.number().int(),
-      /** The last seq the client has per conversation; what came after is sent first. */
+      /**
+       * The last change (cs) the device has per conversation; every visible change after it is
+       * sent first. A conversation without one resumes after the user's read position.
+       */
       cursors: z.record(id, seq).default({}),
     })
     .strict(),
@@ -73,13 +76,13 @@ export const clientFrame = z.discriminatedUnion('type', [
       limit: z.number().int().min(1).max(200).optional(),
     })
     .strict(),
-  /** What came after a seq, oldest first: how a client repairs a gap it detected. */
+  /** The changes after a cs, oldest first: how a client repairs a gap it detected. */
   z
     .object({
       type: z.literal('sync'),
       id: requestId,
       conversationId: id,
-      afterSeq: seq,
+      afterCs: seq,
       limit: z.number().int().min(1).max(200).optional(),
     })
     .strict(),
@@ -123,44 +126,66 @@ export interface PresenceState {
   lastSeenAt: number | null;
 }
 
-/** What the server sends. Frames with a `seq` belong to the conversation's one order. */
+/**
+ * What the server sends. Frames with a `cs` are changes: each conversation's changes are
+ * numbered 1, 2, 3... (the change sequence), so a device sees a gap from the numbers alone and
+ * repairs it with `sync`. A member gets every cs from the change that added them to the one
+ * that removed them: a change they may not see (one to a message from before they joined)
+ * comes as a `skip` with its cs.
+ */
 export type ServerFrame =
   | { type: 'welcome'; v: number; userId: string; deviceId: string | null; connectionId: string }
-  /** A new message, in seq order. */
-  | { type: 'message'; conversationId: string; seq: number; item: WireItem }
-  /** A membership change (created, added, removed, role changed): also a seq of its own. */
-  | { type: 'membership'; conversationId: string; seq: number; item: WireItem }
+  /** A new message: a timeline item with its seq, and the change that made it. */
+  | { type: 'message'; conversationId: string; cs: number; seq: number; item: WireItem }
+  /** A membership change (created, added, removed, role changed): also an item. */
+  | { type: 'membership'; conversationId: string; cs: number; seq: number; item: WireItem }
   | {
       type: 'edit';
       conversationId: string;
+      cs: number;
       seq: number;
       messageId: string;
       body: string | null;
       ciphertext: { algorithm: string; data: string } | null;
       editedAt: string;
     }
-  | { type: 'delete'; conversationId: string; seq: number; messageId: string; deletedBy: string }
+  | {
+      type: 'delete';
+      conversationId: string;
+      cs: number;
+      seq: number;
+      messageId: string;
+      deletedBy: string;
+    }
   | {
       type: 'reaction';
       conversationId: string;
+      cs: number;
       seq: number;
       messageId: string;
       emoji: string;
       userId: string;
       present: boolean;
     }
+  /**
+   * A receipt. In a direct conversation a change with its cs; in a group only the reader's
+   * own devices get it, live, without a cs (its durable state is the inbox's read seq).
+   */
   | {
       type: 'receipt';
       conversationId: string;
+      cs?: number;
       userId: string;
       receipt: 'delivered' | 'read';
       upToSeq: number;
       deviceId: string | null;
     }
+  /** A change this member may not see: only its cs, so the numbers stay gapless. */
+  | { type: 'skip'; conversationId: string; cs: number }
   | { type: 'presence'; presence: PresenceState }
   | { type: 'typing'; conversationId: string; userId: string }
   /** Resume finished: everything missed was sent; live frames follow. */
-  | { type: 'synced'; conversations: number; items: number }
+  | { type: 'synced'; conversations: number; changes: number }
   | { type: 'result'; id: string; result: unknown }
   /** These users' presence may no longer be seen (no conversation in common any more). */
   | { type: 'presence.revoked'; userIds: string[] }
@@ -176,3 +201,25 @@ export type ServerFrame =
   | { type: 'reconnect'; reason: string };
 
 export type ServerFrameType = ServerFrame['type'];
+
+/** The frames that are changes of a conversation (those that carry, or may carry, a cs). */
+export const CHANGE_FRAME_TYPES = [
+  'message',
+  'membership',
+  'edit',
+  'delete',
+  'reaction',
+  'receipt',
+  'skip',
+] as const;
+
+export type ChangeFrame = Extract<ServerFrame, { type: (typeof CHANGE_FRAME_TYPES)[number] }>;
+
+/** What `sync` answers: the changes after `afterCs`, and how far the device is now complete. */
+export interface SyncResult {
+  changes: ChangeFrame[];
+  /** The cs the device has everything through (past invisible changes): its new cursor. */
+  throughCs: number;
+  /** True when there is more after `throughCs`: ask again from it. */
+  more: boolean;
+}

@@ -42,7 +42,15 @@ export async function dropProjectionVersion(
     await pool.query('DELETE FROM projection_positions WHERE projection = $1', [key]);
   } else if (projection === PROJECTIONS.timeline) {
     const tables = timelineTablesOf(keyspace, version);
-    for (const table of [tables.items, tables.messages, tables.conversations, tables.ignored]) {
+    for (const table of [
+      tables.items,
+      tables.messages,
+      tables.conversations,
+      tables.ignored,
+      tables.changes,
+      tables.memberSpans,
+      tables.userSpans,
+    ]) {
       await cassandra.execute(`DROP TABLE IF EXISTS ${table}`);
     }
     await cassandra.execute(

@@ -16,3 +16,5 @@ export * from './queries/chat-queries';
 export * from './timeline/timeline-item';
 export * from './live/live-feed';
 export * from './drop-version';
+export * from './timeline/stored-change';
+export * from './timeline/change-log';

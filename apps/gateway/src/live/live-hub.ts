@@ -96,7 +96,7 @@ export class LiveHub {
   private deliverProjected(batch: ProjectedBatch): void {
     // Who sees whose presence follows membership: re-check the watches of everyone involved.
     const membershipChanged = batch.segments.some((segment) =>
-      segment.changes.some((c) => c.kind === 'item' && c.item.itemKind === 'NOTICE'),
+      segment.changes.some((c) => c.type === 'membership'),
     );
     if (membershipChanged) {
       void this.watches.membershipChanged(batch.segments.flatMap((s) => s.recipients));

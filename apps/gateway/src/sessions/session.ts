@@ -5,11 +5,11 @@ import {
   clientFrame,
   CLOSE_CODES,
   PROTOCOL_VERSION,
+  type ChangeFrame,
   type ClientFrame,
   type ClientFrameType,
   type PresenceState,
   type ServerFrame,
-  type WireItem,
 } from '@chat/protocol';
 import { ViewError, type ChatQueries, type LiveChange } from '@chat/views';
 import { CommandRefused, type CommandClient } from '../commands/command-client';
@@ -33,22 +33,25 @@ export interface SessionDeps {
 /** Bad frames tolerated in BAD_FRAME_WINDOW_MS before the connection is closed as abusive. */
 const BAD_FRAME_LIMIT = 20;
 const BAD_FRAME_WINDOW_MS = 10_000;
-/** Items per conversation sent on resume; past this the client pages with `sync`. */
+/** Changes per conversation sent on resume; past this the client pages with `sync`. */
 const RESUME_LIMIT = 1000;
+/** Conversations per page of the walk over the user's conversations on resume. */
+const RESUME_PAGE = 200;
 /** Queued deliveries before a session is closed as a slow consumer. */
 const MAX_QUEUED = 10_000;
 
 /**
- * One client connection, whatever the transport. On `hello` it sends what the client missed
- * (per conversation, after the client's cursor, or after its read seq where it has none),
- * then live changes: those arriving meanwhile wait in the queue, and any item at or below the
- * seq already sent is dropped, so the seam has neither gap nor duplicate. A live item that
- * skips seqs (a missed publication) is preceded by the missing ones, read from the views.
+ * One client connection, whatever the transport. On `hello` it sends every change the client
+ * missed (per conversation, after the client's cs cursor, or after its read position where it
+ * has none), walking the user's conversations by id so that none is passed over, then live
+ * changes: those arriving meanwhile wait in the queue, and any change at or below the cs
+ * already sent is dropped, so the seam has neither gap nor duplicate. A live change that
+ * skips a cs (a missed publication) is preceded by the missing ones, read from the timeline.
  */
 export class Session {
   readonly connectionId = randomUUID();
   private state: 'new' | 'open' | 'closed' = 'new';
-  private readonly sentSeq = new Map<string, number>();
+  private readonly sentCs = new Map<string, number>();
   private queue: Promise<void> = Promise.resolve();
   private queued = 0;
   private badFrames: number[] = [];
@@ -240,7 +243,9 @@ export class Session {
       case 'sync':
         return this.reply(
           frame.id,
-          await queries.since(me, frame.conversationId, frame.afterSeq, { limit: frame.limit }),
+          await queries.changesAfter(me, frame.conversationId, frame.afterCs, {
+            limit: frame.limit,
+          }),
         );
       case 'inbox':
         return this.reply(
@@ -254,83 +259,83 @@ export class Session {
   private async resume(cursors: Record<string, number>): Promise<void> {
     const { queries } = this.deps;
     let conversations = 0;
-    let items = 0;
+    let changes = 0;
     let after: string | undefined;
-    // What the client has is never sent again, even where the inbox does not list it yet.
-    for (const [conversationId, seq] of Object.entries(cursors))
-      this.sentSeq.set(conversationId, seq);
+    // What the client has is never sent again, even where the walk does not reach it.
+    for (const [conversationId, cs] of Object.entries(cursors)) this.sentCs.set(conversationId, cs);
     do {
-      const page = await queries.inboxOf(this.userId, { limit: 200, after });
-      for (const entry of page.items) {
+      const page = await queries.conversationsOf(this.userId, { limit: RESUME_PAGE, after });
+      const starts = await queries.resumeStarts(
+        this.userId,
+        page.conversationIds.filter((id) => cursors[id] === undefined),
+      );
+      for (const conversationId of page.conversationIds) {
         if (this.state === 'closed') return;
-        const from = cursors[entry.conversationId] ?? entry.readSeq;
-        this.sentSeq.set(
-          entry.conversationId,
-          Math.max(from, this.sentSeq.get(entry.conversationId) ?? 0),
-        );
-        const sent = await this.sendMissed(
-          entry.conversationId,
-          Number.MAX_SAFE_INTEGER,
-          RESUME_LIMIT,
-        );
+        const from = cursors[conversationId] ?? starts.get(conversationId);
+        // No cursor and no longer a member: nothing to tell this device.
+        if (from === undefined || from === null) continue;
+        if (!this.sentCs.has(conversationId)) this.sentCs.set(conversationId, from);
+        const sent = await this.sendMissed(conversationId, Number.MAX_SAFE_INTEGER, RESUME_LIMIT);
         if (sent > 0) conversations++;
-        items += sent;
+        changes += sent;
       }
       after = page.next ?? undefined;
     } while (after);
-    this.send({ type: 'synced', conversations, items });
+    this.send({ type: 'synced', conversations, changes });
   }
 
-  /** Sends items after what was sent, up to `toSeq`; returns how many. */
-  private async sendMissed(conversationId: string, toSeq: number, max: number): Promise<number> {
+  /** Sends the changes after what was sent, up to cs `toCs`; returns how many frames. */
+  private async sendMissed(conversationId: string, toCs: number, max: number): Promise<number> {
     let sent = 0;
     while (sent < max && this.state === 'open') {
-      const afterSeq = this.sentSeq.get(conversationId) ?? 0;
-      if (afterSeq >= toSeq) break;
-      const page = await this.deps.queries.since(this.userId, conversationId, afterSeq, {
-        limit: Math.min(200, max - sent, toSeq - afterSeq),
-      });
-      if (page.items.length === 0) break;
-      for (const item of page.items) this.sendItem(item);
-      sent += page.items.length;
-      if (page.items.at(-1)!.seq >= page.lastSeq) break;
+      const afterCs = this.sentCs.get(conversationId) ?? 0;
+      if (afterCs >= toCs) break;
+      let page;
+      try {
+        page = await this.deps.queries.changesAfter(this.userId, conversationId, afterCs, {
+          limit: Math.min(200, max - sent),
+        });
+      } catch (error) {
+        // A removal at the cursor: the device has everything it may see.
+        if (error instanceof ViewError && error.code === 'not-a-member') break;
+        throw error;
+      }
+      for (const frame of page.changes) {
+        if (frame.cs! > toCs) break;
+        this.sendChangeFrame(frame);
+        sent++;
+      }
+      const through = Math.min(page.throughCs, toCs);
+      if (through > (this.sentCs.get(conversationId) ?? 0))
+        this.sentCs.set(conversationId, through);
+      if (!page.more) break;
     }
     return sent;
   }
 
   private async sendChange(conversationId: string, change: LiveChange): Promise<void> {
     if (this.state !== 'open') return;
-    switch (change.kind) {
-      case 'item': {
-        // Duplicates are dropped by sendItem; here only a gap needs work first.
-        const sent = this.sentSeq.get(conversationId);
-        if (sent !== undefined && change.item.seq > sent + 1) {
-          // A publication was missed: what lies between is in the views already.
-          await this.sendMissed(conversationId, change.item.seq - 1, Number.MAX_SAFE_INTEGER).catch(
-            (error: unknown) =>
-              this.deps.logger.warn({ err: error }, 'gap repair failed; the client will sync'),
-          );
-        }
-        this.sendItem(change.item);
-        return;
-      }
-      case 'edit':
-      case 'delete':
-      case 'reaction':
-      case 'receipt': {
-        const { kind, ...rest } = change;
-        this.send({ type: kind, conversationId, ...rest } as ServerFrame);
-        return;
-      }
+    const frame = { ...change, conversationId } as ChangeFrame;
+    // Group receipts have no cs: own-device signals, neither ordered nor repaired.
+    if (frame.cs === undefined) return this.send(frame);
+    const sent = this.sentCs.get(conversationId);
+    if (sent !== undefined && frame.cs > sent + 1) {
+      // A publication was missed: what lies between is in the timeline already.
+      await this.sendMissed(conversationId, frame.cs - 1, Number.MAX_SAFE_INTEGER).catch(
+        (error: unknown) =>
+          this.deps.logger.warn({ err: error }, 'gap repair failed; the client will sync'),
+      );
     }
+    this.sendChangeFrame(frame);
   }
 
-  private sendItem(item: WireItem): void {
-    const sent = this.sentSeq.get(item.conversationId);
-    if (sent !== undefined && item.seq <= sent) return;
-    this.sentSeq.set(item.conversationId, item.seq);
-    const type = item.itemKind === 'MESSAGE' ? 'message' : 'membership';
-    this.send({ type, conversationId: item.conversationId, seq: item.seq, item });
+  /** The one place a change frame goes out: at most once per cs, in cs order. */
+  private sendChangeFrame(frame: ChangeFrame): void {
+    const sent = this.sentCs.get(frame.conversationId);
+    if (frame.cs === undefined) return this.send(frame);
+    if (sent !== undefined && frame.cs <= sent) return;
+    this.sentCs.set(frame.conversationId, frame.cs);
+    this.send(frame);
   }
 
   private enqueue(task: () => Promise<void>): void {

@@ -1,5 +1,5 @@
 import type { ChatQueries, LiveChange } from '@chat/views';
-import { CLOSE_CODES } from '@chat/protocol';
+import { CLOSE_CODES, PROTOCOL_VERSION, type ChangeFrame, type SyncResult } from '@chat/protocol';
 import type { CommandClient } from '../commands/command-client';
 import { Session, type SessionDeps } from './session';
 
@@ -24,8 +24,9 @@ function fakeTransport(room: number) {
 }
 
 const emptyViews = {
-  inboxOf: async () => ({ items: [], next: null }),
-  since: async () => ({ items: [], lastSeq: 0 }),
+  conversationsOf: async () => ({ conversationIds: [], next: null }),
+  resumeStarts: async () => new Map(),
+  changesAfter: async (): Promise<SyncResult> => ({ changes: [], throughCs: 0, more: false }),
 } as unknown as ChatQueries;
 
 const deps: SessionDeps = {
@@ -38,8 +39,10 @@ const deps: SessionDeps = {
   unwatchPresence: () => undefined,
 };
 
-const item = (seq: number): LiveChange => ({
-  kind: 'item',
+const item = (seq: number, cs = seq): LiveChange => ({
+  type: 'message',
+  cs,
+  seq,
   item: {
     conversationId: 'g-1',
     seq,
@@ -64,20 +67,75 @@ const item = (seq: number): LiveChange => ({
 const settle = () => new Promise((resolve) => setTimeout(resolve, 10));
 
 describe('a session', () => {
-  it('sends each seq once, in order, whatever the live feed repeats', async () => {
+  it('sends each cs once, in order, whatever the live feed repeats', async () => {
     const { transport, sent } = fakeTransport(100);
     const session = new Session({ userId: 'bob', deviceId: 'phone' }, 'token', transport, deps);
-    await session.receive(JSON.stringify({ type: 'hello', v: 1, cursors: { 'g-1': 1 } }));
+    await session.receive(
+      JSON.stringify({ type: 'hello', v: PROTOCOL_VERSION, cursors: { 'g-1': 1 } }),
+    );
     for (const seq of [1, 2, 2, 3, 3, 3]) session.deliver('g-1', item(seq));
     await settle();
-    const seqs = sent.filter((f) => f.type === 'message').map((f) => f.seq);
+    const seqs = sent.filter((f) => f.type === 'message').map((f) => f.cs);
     expect(seqs).toEqual([2, 3]);
+  });
+
+  it('fills a gap in the live cs from the timeline before the change that shows it', async () => {
+    const { transport, sent } = fakeTransport(100);
+    const asked: number[] = [];
+    const session = new Session({ userId: 'bob', deviceId: 'phone' }, 'token', transport, {
+      ...deps,
+      queries: {
+        ...emptyViews,
+        changesAfter: async (_u: string, conversationId: string, afterCs: number) => {
+          asked.push(afterCs);
+          const changes: ChangeFrame[] = [
+            { type: 'skip', conversationId, cs: 2 },
+            { type: 'delete', conversationId, cs: 3, seq: 1, messageId: 'm-1', deletedBy: 'al' },
+          ];
+          return { changes, throughCs: 3, more: false };
+        },
+      } as unknown as ChatQueries,
+    });
+    await session.receive(
+      JSON.stringify({ type: 'hello', v: PROTOCOL_VERSION, cursors: { 'g-1': 1 } }),
+    );
+    session.deliver('g-1', item(2, 4));
+    session.deliver('g-1', item(3, 5));
+    await settle();
+    expect(asked).toEqual([1]);
+    const changes = sent.filter((f) => 'cs' in f).map((f) => [f.type, f.cs]);
+    expect(changes).toEqual([
+      ['skip', 2],
+      ['delete', 3],
+      ['message', 4],
+      ['message', 5],
+    ]);
+  });
+
+  it('passes group receipts, which have no cs, straight through', async () => {
+    const { transport, sent } = fakeTransport(100);
+    const session = new Session({ userId: 'bob', deviceId: 'phone' }, 'token', transport, deps);
+    await session.receive(
+      JSON.stringify({ type: 'hello', v: PROTOCOL_VERSION, cursors: { 'g-1': 9 } }),
+    );
+    const receipt = { type: 'receipt', userId: 'bob', receipt: 'read', upToSeq: 3, deviceId: null };
+    session.deliver('g-1', receipt as LiveChange);
+    session.deliver('g-1', receipt as LiveChange);
+    await settle();
+    expect(sent.filter((f) => f.type === 'receipt')).toHaveLength(2);
+  });
+
+  it('closes a version 1 hello with 4002', async () => {
+    const { transport, closes } = fakeTransport(100);
+    const session = new Session({ userId: 'bob', deviceId: 'phone' }, 'token', transport, deps);
+    await session.receive(JSON.stringify({ type: 'hello', v: 1, cursors: {} }));
+    expect(closes.map(([code]) => code)).toEqual([CLOSE_CODES.unsupportedVersion]);
   });
 
   it('closes a slow consumer with 4008 once its transport is over the bound', async () => {
     const { transport, closes } = fakeTransport(3);
     const session = new Session({ userId: 'bob', deviceId: 'phone' }, 'token', transport, deps);
-    await session.receive(JSON.stringify({ type: 'hello', v: 1, cursors: {} }));
+    await session.receive(JSON.stringify({ type: 'hello', v: PROTOCOL_VERSION, cursors: {} }));
     for (let seq = 1; seq <= 10; seq++) session.deliver('g-1', item(seq));
     await settle();
     expect(closes).toEqual([[CLOSE_CODES.slowConsumer, 'too far behind: reconnect and resume']]);

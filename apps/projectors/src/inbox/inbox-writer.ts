@@ -15,15 +15,16 @@ export async function writeInboxChanges(
   if (c.length > 0) {
     await db.query(
       `INSERT INTO ${schema}.conversations AS t (conversation_id, kind, title, creator_id, created_at,
-         last_seq, last_message_id, last_message_sender_id, last_message_preview, last_activity_at)
+         last_seq, last_message_id, last_message_sender_id, last_message_preview, last_activity_at,
+         last_cs)
        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[],
-         $6::bigint[], $7::text[], $8::text[], $9::text[], $10::timestamptz[])
+         $6::bigint[], $7::text[], $8::text[], $9::text[], $10::timestamptz[], $11::bigint[])
        ON CONFLICT (conversation_id) DO UPDATE SET
-         last_seq = EXCLUDED.last_seq, last_message_id = EXCLUDED.last_message_id,
+         last_seq = EXCLUDED.last_seq, last_cs = EXCLUDED.last_cs, last_message_id = EXCLUDED.last_message_id,
          last_message_sender_id = EXCLUDED.last_message_sender_id,
          last_message_preview = EXCLUDED.last_message_preview,
          last_activity_at = EXCLUDED.last_activity_at
-       WHERE t.last_seq <= EXCLUDED.last_seq`,
+       WHERE t.last_seq <= EXCLUDED.last_seq AND t.last_cs <= EXCLUDED.last_cs`,
       [
         c.map((x) => x.state.conversationId),
         c.map((x) => x.state.kind),
@@ -35,6 +36,7 @@ export async function writeInboxChanges(
         c.map((x) => x.lastMessageSenderId),
         c.map((x) => x.lastMessagePreview),
         c.map((x) => x.lastActivityAt),
+        c.map((x) => x.state.lastCs),
       ],
     );
   }

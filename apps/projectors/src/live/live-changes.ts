@@ -1,41 +1,37 @@
-import type { ConversationState } from '@chat/domain';
+import { sightOf, type ConversationState, type Member } from '@chat/domain';
 import { timelineItemOf, wireCiphertext, type LiveChange, type ProjectedBatch } from '@chat/views';
 import type { PositionedOutcome } from '../runtime/conversation-events';
+import { addToBatch } from './projected-batches';
 
 /**
- * Who sees a change: the members after it, and for a removal the removed user too (they learn
- * they were removed, then nothing more). Receipts in a group reach only the reader's own
- * devices (to sync their unread state): a thousand members acknowledging would otherwise
- * send a million frames; senders ask for group receipts when they want them.
+ * Who hears of a change, and with which membership: the members after it, and for a removal
+ * the removed user too (they learn they were removed, then nothing more).
  */
-function recipientsOf(outcome: PositionedOutcome, state: ConversationState): string[] {
+function audienceOf(outcome: PositionedOutcome, state: ConversationState): Map<string, Member> {
+  const audience = new Map(state.members);
   const { event } = outcome;
-  if (
-    (event.type === 'MessagesDelivered' || event.type === 'MessagesRead') &&
-    state.kind === 'GROUP'
-  ) {
-    return [event.userId];
-  }
-  const members = [...state.members.keys()];
   if (event.type === 'MemberRemoved' && !state.members.has(event.userId)) {
-    members.push(event.userId);
+    const removed = outcome.before?.members.get(event.userId);
+    if (removed) audience.set(event.userId, removed);
   }
-  return members.sort();
+  return audience;
 }
 
-function changeOf(outcome: PositionedOutcome): LiveChange | null {
+function changeOf(outcome: PositionedOutcome): LiveChange {
   const { event, seq, target } = outcome;
+  const cs = outcome.cs!;
   switch (event.type) {
     case 'MessageSent':
-      return { kind: 'item', item: timelineItemOf(event, seq!, 'MESSAGE') };
+      return { type: 'message', cs, seq: seq!, item: timelineItemOf(event, seq!, 'MESSAGE') };
     case 'ConversationCreated':
     case 'MemberAdded':
     case 'MemberRemoved':
     case 'MemberRoleChanged':
-      return { kind: 'item', item: timelineItemOf(event, seq!, 'NOTICE') };
+      return { type: 'membership', cs, seq: seq!, item: timelineItemOf(event, seq!, 'NOTICE') };
     case 'MessageEdited':
       return {
-        kind: 'edit',
+        type: 'edit',
+        cs,
         seq: target!.seq,
         messageId: event.messageId,
         body: event.body,
@@ -44,7 +40,8 @@ function changeOf(outcome: PositionedOutcome): LiveChange | null {
       };
     case 'MessageDeleted':
       return {
-        kind: 'delete',
+        type: 'delete',
+        cs,
         seq: target!.seq,
         messageId: event.messageId,
         deletedBy: event.deletedBy,
@@ -52,7 +49,8 @@ function changeOf(outcome: PositionedOutcome): LiveChange | null {
     case 'ReactionAdded':
     case 'ReactionRemoved':
       return {
-        kind: 'reaction',
+        type: 'reaction',
+        cs,
         seq: target!.seq,
         messageId: event.messageId,
         emoji: event.emoji,
@@ -62,7 +60,8 @@ function changeOf(outcome: PositionedOutcome): LiveChange | null {
     case 'MessagesDelivered':
     case 'MessagesRead':
       return {
-        kind: 'receipt',
+        type: 'receipt',
+        ...(outcome.cs === undefined ? {} : { cs }),
         userId: event.userId,
         receipt: event.type === 'MessagesRead' ? 'read' : 'delivered',
         upToSeq: event.upToSeq,
@@ -73,24 +72,32 @@ function changeOf(outcome: PositionedOutcome): LiveChange | null {
 
 /**
  * What a projected batch shows clients, per conversation: accepted events only (an ignored
- * event never reaches anyone), cut into segments wherever the recipients change.
+ * event never reaches anyone), each change with its cs to those who may see it and as a
+ * `skip` to members who may not (a change to an item from before they joined), cut into
+ * segments wherever the recipients change. Receipts in a group have no cs and reach only the
+ * reader's own devices (to sync their unread state): a thousand members acknowledging would
+ * otherwise send a million frames; senders ask for group receipts when they want them.
  */
 export function liveChanges(outcomes: readonly PositionedOutcome[]): ProjectedBatch[] {
   const batches = new Map<string, ProjectedBatch>();
   for (const outcome of outcomes) {
     if (!outcome.verdict.accepted || !outcome.state) continue;
+    const { event } = outcome;
     const change = changeOf(outcome);
-    if (!change) continue;
-    const conversationId = outcome.event.conversationId;
-    const batch = batches.get(conversationId) ?? { conversationId, segments: [] };
-    batches.set(conversationId, batch);
-    const recipients = recipientsOf(outcome, outcome.state);
-    const last = batch.segments.at(-1);
-    if (last && sameUsers(last.recipients, recipients)) last.changes.push(change);
-    else batch.segments.push({ recipients, changes: [change] });
+    if (outcome.cs === undefined) {
+      addToBatch(batches, event.conversationId, [(event as { userId: string }).userId], change);
+      continue;
+    }
+    const sees: string[] = [];
+    const skips: string[] = [];
+    const targetSeq = outcome.target?.seq ?? null;
+    for (const [userId, member] of audienceOf(outcome, outcome.state)) {
+      const sight = sightOf(member, { eventType: event.type, targetSeq });
+      if (sight === 'change') sees.push(userId);
+      else if (sight === 'skip') skips.push(userId);
+    }
+    addToBatch(batches, event.conversationId, sees, change);
+    addToBatch(batches, event.conversationId, skips, { type: 'skip', cs: outcome.cs });
   }
   return [...batches.values()];
 }
-
-const sameUsers = (a: string[], b: string[]) =>
-  a.length === b.length && a.every((user, i) => user === b[i]);

@@ -1,5 +1,8 @@
+import fc from 'fast-check';
 import {
   directCreated,
+  messageDeleted,
+  messageEdited,
   groupCreated,
   memberAdded,
   memberRemoved,
@@ -18,7 +21,9 @@ const summary = (batches: ReturnType<typeof projected>) =>
     conversationId: batch.conversationId,
     segments: batch.segments.map((segment) => ({
       recipients: segment.recipients,
-      changes: segment.changes.map((c) => (c.kind === 'item' ? `item ${c.item.seq}` : c.kind)),
+      changes: segment.changes.map((c) =>
+        c.type === 'message' || c.type === 'membership' ? `item ${c.item.seq}` : c.type,
+      ),
     })),
   }));
 
@@ -38,11 +43,12 @@ describe('what clients are told after a batch is projected', () => {
         conversationId: 'group-1',
         segments: [
           { recipients: ['alice', 'bob'], changes: ['item 1', 'item 2'] },
+          { recipients: ['alice', 'bob', 'carol'], changes: ['item 3', 'item 4'] },
+          // A reaction to m1 (seq 2): carol joined at seq 3 and gets only its cs.
+          { recipients: ['alice', 'bob'], changes: ['reaction'] },
+          { recipients: ['carol'], changes: ['skip'] },
           // Bob still hears that he was removed (item 5), then nothing more.
-          {
-            recipients: ['alice', 'bob', 'carol'],
-            changes: ['item 3', 'item 4', 'reaction', 'item 5'],
-          },
+          { recipients: ['alice', 'bob', 'carol'], changes: ['item 5'] },
           { recipients: ['alice', 'carol'], changes: ['item 6'] },
         ],
       },
@@ -56,7 +62,7 @@ describe('what clients are told after a batch is projected', () => {
       messageSent('bob', 'too-late'),
     ]);
     const items = batches.flatMap((b) => b.segments.flatMap((s) => s.changes));
-    expect(items.map((c) => c.kind === 'item' && c.item.eventType)).toEqual([
+    expect(items.map((c) => c.type === 'membership' && c.item.eventType)).toEqual([
       'ConversationCreated',
       'MemberRemoved',
     ]);
@@ -66,9 +72,108 @@ describe('what clients are told after a batch is projected', () => {
     const group = projected([groupCreated('alice', ['bob']), messagesRead('bob', 1)]);
     expect(group[0]!.segments.at(-1)).toMatchObject({
       recipients: ['bob'],
-      changes: [{ kind: 'receipt', userId: 'bob', receipt: 'read', upToSeq: 1 }],
+      changes: [{ type: 'receipt', userId: 'bob', receipt: 'read', upToSeq: 1 }],
     });
+    expect(group[0]!.segments.at(-1)!.changes[0]).not.toHaveProperty('cs');
     const direct = projected([directCreated('alice', 'bob'), messagesRead('bob', 1, 'direct-1')]);
     expect(direct[0]!.segments.at(-1)!.recipients).toEqual(['alice', 'bob']);
+    expect(direct[0]!.segments.at(-1)!.changes.at(-1)).toMatchObject({ type: 'receipt', cs: 2 });
+  });
+});
+
+/** What each user receives from a history: [frame type, cs] in order. */
+function received(events: ConversationEvent[]) {
+  const byUser = new Map<string, Array<[string, number | undefined]>>();
+  for (const batch of projected(events)) {
+    for (const segment of batch.segments) {
+      for (const userId of segment.recipients) {
+        const list = byUser.get(userId) ?? [];
+        for (const change of segment.changes) list.push([change.type, change.cs]);
+        byUser.set(userId, list);
+      }
+    }
+  }
+  return byUser;
+}
+
+describe('the change cursor of live changes', () => {
+  it('does not push a change to a message from before a member joined, only its cs', () => {
+    const got = received([
+      groupCreated('alice', ['bob']), // cs 1, seq 1
+      messageSent('alice', 'm1'), // cs 2, seq 2
+      memberAdded('carol', 'alice'), // cs 3, seq 3
+      messageEdited('m1', 'alice', 'edited'), // cs 4
+      reaction(true, 'm1', 'bob', '👍'), // cs 5
+      messageDeleted('m1', 'alice'), // cs 6
+      messageSent('bob', 'm2'), // cs 7, seq 4
+      reaction(true, 'm2', 'carol', '🎉'), // cs 8
+    ]);
+    expect(got.get('carol')).toEqual([
+      ['membership', 3],
+      ['skip', 4],
+      ['skip', 5],
+      ['skip', 6],
+      ['message', 7],
+      ['reaction', 8],
+    ]);
+    expect(got.get('bob')!.map(([type]) => type)).toEqual([
+      'membership',
+      'message',
+      'membership',
+      'edit',
+      'reaction',
+      'delete',
+      'message',
+      'reaction',
+    ]);
+  });
+
+  it('tells a removed member of their removal, with its cs, and nothing after', () => {
+    const got = received([
+      groupCreated('alice', ['bob']),
+      memberRemoved('bob', 'alice'),
+      messageSent('alice', 'm1'),
+    ]);
+    expect(got.get('bob')).toEqual([
+      ['membership', 1],
+      ['membership', 2],
+    ]);
+  });
+
+  it('gives each member every cs from the change that added them to the one that removed them', () => {
+    const user = fc.constantFrom('alice', 'bob', 'carol', 'dave');
+    const messageId = fc.constantFrom('m1', 'm2', 'm3');
+    const history = fc.array(
+      fc.oneof(
+        fc.tuple(user, user).map(([a, b]) => groupCreated(a, a === b ? [] : [b])),
+        fc.tuple(user, user).map(([u, by]) => memberAdded(u, by)),
+        fc.tuple(user, user).map(([u, by]) => memberRemoved(u, by)),
+        fc.tuple(user, messageId).map(([u, m]) => messageSent(u, m)),
+        fc.tuple(messageId, user).map(([m, u]) => messageEdited(m, u, 'again')),
+        fc.tuple(messageId, user).map(([m, u]) => messageDeleted(m, u)),
+        fc.tuple(fc.boolean(), messageId, user).map(([a, m, u]) => reaction(a, m, u, '👍')),
+        fc.tuple(user, fc.nat(9)).map(([u, seq]) => messagesRead(u, seq)),
+      ),
+      { maxLength: 50 },
+    );
+    fc.assert(
+      fc.property(history, (events) => {
+        const expected = new Map<string, number[]>();
+        for (const o of foldHistory(events)) {
+          if (o.cs === undefined) continue;
+          for (const userId of ['alice', 'bob', 'carol', 'dave']) {
+            const removedNow = o.event.type === 'MemberRemoved' && o.event.userId === userId;
+            if (o.state!.members.has(userId) || removedNow) {
+              expected.set(userId, [...(expected.get(userId) ?? []), o.cs]);
+            }
+          }
+        }
+        const got = received(events);
+        for (const [userId, cs] of expected) {
+          const withCs = got.get(userId)!.flatMap(([, c]) => (c === undefined ? [] : [c]));
+          expect(withCs).toEqual(cs);
+        }
+      }),
+    );
   });
 });

@@ -23,9 +23,10 @@ export interface LivePublisher {
 }
 
 /**
- * Publishing never fails a batch: the views are already written, and a gateway that misses a
- * message has clients that notice the gap in seqs and fetch. A rebuild's version stays quiet
- * until readers switch to it, so clients do not get every event twice.
+ * A failed publication (Redis, or Postgres asking which version readers use) fails the batch:
+ * the position has not moved, so the batch is retried and its changes published from the
+ * change log (see timelineProjection). A rebuild's version stays quiet until readers switch to
+ * it, so clients do not get every event twice.
  */
 export function createLivePublisher(redis: Redis, pool: Pool, logger: Logger): LivePublisher {
   const readers = new ReaderVersions(pool);
@@ -39,11 +40,14 @@ export function createLivePublisher(redis: Redis, pool: Pool, logger: Logger): L
     try {
       const pipeline = redis.pipeline();
       for (const message of messages) pipeline.publish(channel, JSON.stringify(message));
-      await pipeline.exec();
+      // A pipeline resolves even when its commands fail: each result says.
+      const failed = (await pipeline.exec())?.find(([error]) => error)?.[0];
+      if (failed) throw failed;
       published.inc({ channel, outcome: 'sent' }, messages.length);
     } catch (error) {
       published.inc({ channel, outcome: 'failed' }, messages.length);
-      logger.warn({ err: error, channel }, 'could not publish to gateways; clients will repair');
+      logger.warn({ err: error, channel }, 'could not publish to gateways; the batch is retried');
+      throw error;
     }
   }
 

@@ -2,12 +2,15 @@ import type { Client } from 'cassandra-driver';
 import { ConversationLedger, referencesOf, type MessageFacts } from '@chat/domain';
 import { TOPICS } from '@chat/events';
 import {
+  ChangeLog,
   PROJECTIONS,
   TimelineStore,
+  type ProjectedBatch,
   type StoredConversation,
   type TimelineTables,
 } from '@chat/views';
 import { liveChanges } from '../live/live-changes';
+import { replayedChanges } from '../live/replayed-changes';
 import type { LivePublisher } from '../live/live-publisher';
 import type { CassandraProjection } from '../runtime/cassandra-projection-runner';
 import { conversationEventsOf, foldInLogOrder } from '../runtime/conversation-events';
@@ -17,9 +20,14 @@ import { WrittenSinceJoin } from './written-since-join';
 
 /**
  * Timelines: every conversation's items numbered by the gapless seq, with edits, deletes and
- * reactions applied. Each conversation's state row says up to which offset it is applied, so
- * after a crash the events below it are skipped per conversation, and message facts written
- * beyond it (by the batch that crashed) are not taken for the past.
+ * reactions applied, and its change log by cs. Each conversation's state row says up to which
+ * offset it is applied, so after a crash the events below it are skipped per conversation, and
+ * message facts written beyond it (by the batch that crashed) are not taken for the past.
+ *
+ * Live publication happens after the rows and states are written and before the runner moves
+ * the position; a failed publication fails the batch. Events read again that the state says
+ * are applied (a crash, or a failed publication, between writing and publishing) are
+ * published again from the stored change log: gateways and clients drop what they have by cs.
  */
 export function timelineProjection(
   cassandra: Client,
@@ -28,6 +36,7 @@ export function timelineProjection(
   live?: LivePublisher,
 ): CassandraProjection {
   const store = new TimelineStore(cassandra, tables);
+  const changeLog = new ChangeLog(cassandra, tables);
   const memory = new WrittenSinceJoin();
 
   /** The states a batch needs: from memory where it can answer, else from the store. */
@@ -71,6 +80,34 @@ export function timelineProjection(
     return [...known, ...read];
   }
 
+  /** What events already applied published: their changes, read back from the change log. */
+  async function republished(
+    stale: ReturnType<typeof conversationEventsOf>,
+    states: Map<string, StoredConversation | null>,
+  ): Promise<ProjectedBatch[]> {
+    const firstOffset = new Map<string, bigint>();
+    const lastOffset = new Map<string, bigint>();
+    for (const { event, offset } of stale) {
+      const id = event.conversationId;
+      const at = BigInt(offset);
+      if (!firstOffset.has(id) || at < firstOffset.get(id)!) firstOffset.set(id, at);
+      if (!lastOffset.has(id) || at > lastOffset.get(id)!) lastOffset.set(id, at);
+    }
+    const batches: ProjectedBatch[] = [];
+    for (const [id, from] of firstOffset) {
+      const stored = states.get(id);
+      if (!stored) continue;
+      const changes = (await changeLog.changesFromOffset(id, stored.state.lastCs, from)).filter(
+        (change) => change.offset <= lastOffset.get(id)!,
+      );
+      if (changes.length === 0) continue;
+      const spans = await changeLog.spans(id);
+      const frames = await changeLog.framesOf(id, changes);
+      batches.push(...replayedChanges(id, changes, spans, frames));
+    }
+    return batches;
+  }
+
   return {
     name: PROJECTIONS.timeline,
     version,
@@ -81,9 +118,10 @@ export function timelineProjection(
       const ids = [...new Set(positioned.map((c) => c.event.conversationId))];
       const states = await statesOf(ids);
       const appliedThrough = (id: string) => states.get(id)?.appliedThrough ?? 0n;
-      const fresh = positioned.filter(
-        (c) => BigInt(c.offset) >= appliedThrough(c.event.conversationId),
-      );
+      const isFresh = (c: (typeof positioned)[number]) =>
+        BigInt(c.offset) >= appliedThrough(c.event.conversationId);
+      const fresh = positioned.filter(isFresh);
+      const stale = positioned.filter((c) => !isFresh(c));
       const refs = referencesOf(fresh.map((c) => c.event));
       const ledger = new ConversationLedger({
         conversations: [...states.values()].flatMap((stored) => stored?.state ?? []),
@@ -92,7 +130,11 @@ export function timelineProjection(
       const outcomes = foldInLogOrder(ledger, fresh);
       const writes = timelineWrites(outcomes);
       await writeTimeline(cassandra, tables, writes);
-      await live?.projected(version, liveChanges(outcomes));
+      if (live) {
+        // Stale events of a conversation all precede its fresh ones: republished first.
+        const again = stale.length > 0 ? await republished(stale, states) : [];
+        await live.projected(version, [...again, ...liveChanges(outcomes)]);
+      }
 
       for (const { conversationId, state, appliedThrough: through } of writes.states) {
         memory.stored(conversationId, { state, appliedThrough: through });

@@ -2,6 +2,7 @@ import type { Client } from 'cassandra-driver';
 import { messageIdFor } from '@chat/domain';
 import {
   bucketOf,
+  changeBucketOf,
   ciphertextBytes,
   timelineItemOf,
   reactionElement,
@@ -36,8 +37,8 @@ function statementOf(t: TimelineTables, write: TimelineWrite): Statement[] {
           partition: itemPartition(write),
           query: `INSERT INTO ${t.items} (conversation_id, bucket, seq, item_kind, event_type,
                     message_id, actor_id, kind, body, ciphertext_algorithm, ciphertext, media,
-                    reply_to, notice, occurred_at, deleted)
-                  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, false) USING TIMESTAMP ?`,
+                    reply_to, notice, occurred_at, deleted, cs)
+                  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, false, ?) USING TIMESTAMP ?`,
           params: [
             item.conversationId,
             bucketOf(item.seq),
@@ -54,6 +55,7 @@ function statementOf(t: TimelineTables, write: TimelineWrite): Statement[] {
             item.replyTo,
             item.notice ? JSON.stringify(item.notice) : null,
             new Date(item.occurredAt),
+            toLong(write.cs),
             at,
           ],
         },
@@ -140,6 +142,88 @@ function statementOf(t: TimelineTables, write: TimelineWrite): Statement[] {
         ? [facts(write.messageId, null)]
         : [facts(write.messageId, null), facts(derivedId, write.messageId)];
     }
+    case 'change': {
+      const c = write.change;
+      return [
+        {
+          partition: `${t.changes}/${c.conversationId}/${changeBucketOf(c.cs)}`,
+          query: `INSERT INTO ${t.changes} (conversation_id, bucket, cs, offset, kind, event_type,
+                    seq, user_id, emoji, present, receipt, up_to_seq, device_id)
+                  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) USING TIMESTAMP ?`,
+          params: [
+            c.conversationId,
+            changeBucketOf(c.cs),
+            toLong(c.cs),
+            toLong(c.offset),
+            c.kind,
+            c.eventType,
+            c.seq === null ? null : toLong(c.seq),
+            c.userId,
+            c.emoji,
+            c.present,
+            c.receipt,
+            c.upToSeq === null ? null : toLong(c.upToSeq),
+            c.deviceId,
+            at,
+          ],
+        },
+      ];
+    }
+    case 'join':
+      // Per conversation and per user: the user's copy is the keyset resume walks.
+      return [
+        {
+          partition: `${t.memberSpans}/${write.conversationId}`,
+          query: `INSERT INTO ${t.memberSpans} (conversation_id, user_id, joined_seq, joined_cs)
+                  VALUES (?, ?, ?, ?) USING TIMESTAMP ?`,
+          params: [
+            write.conversationId,
+            write.userId,
+            toLong(write.joinedSeq),
+            toLong(write.joinedCs),
+            at,
+          ],
+        },
+        {
+          partition: `${t.userSpans}/${write.userId}`,
+          query: `INSERT INTO ${t.userSpans} (user_id, conversation_id, joined_seq, joined_cs)
+                  VALUES (?, ?, ?, ?) USING TIMESTAMP ?`,
+          params: [
+            write.userId,
+            write.conversationId,
+            toLong(write.joinedSeq),
+            toLong(write.joinedCs),
+            at,
+          ],
+        },
+      ];
+    case 'leave':
+      return [
+        {
+          partition: `${t.memberSpans}/${write.conversationId}`,
+          query: `UPDATE ${t.memberSpans} USING TIMESTAMP ? SET left_cs = ?
+                  WHERE conversation_id = ? AND user_id = ? AND joined_seq = ?`,
+          params: [
+            at,
+            toLong(write.leftCs),
+            write.conversationId,
+            write.userId,
+            toLong(write.joinedSeq),
+          ],
+        },
+        {
+          partition: `${t.userSpans}/${write.userId}`,
+          query: `UPDATE ${t.userSpans} USING TIMESTAMP ? SET left_cs = ?
+                  WHERE user_id = ? AND conversation_id = ? AND joined_seq = ?`,
+          params: [
+            at,
+            toLong(write.leftCs),
+            write.userId,
+            write.conversationId,
+            toLong(write.joinedSeq),
+          ],
+        },
+      ];
     case 'ignored':
       return [
         {

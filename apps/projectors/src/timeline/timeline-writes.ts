@@ -1,5 +1,6 @@
 import type { ConversationState } from '@chat/domain';
 import type { ConversationEvent } from '@chat/events';
+import { CHANGE_KINDS, type StoredChange } from '@chat/views';
 import type { PositionedOutcome } from '../runtime/conversation-events';
 
 /**
@@ -13,6 +14,7 @@ export type TimelineWrite =
       at: bigint;
       conversationId: string;
       seq: number;
+      cs: number;
       itemKind: 'MESSAGE' | 'NOTICE';
       event: ConversationEvent;
     }
@@ -49,6 +51,25 @@ export type TimelineWrite =
       senderId: string;
       clientMessageId: string;
     }
+  | { op: 'change'; at: bigint; change: StoredChange }
+  | {
+      /** A membership span starts: the user joined at this change. */
+      op: 'join';
+      at: bigint;
+      conversationId: string;
+      userId: string;
+      joinedSeq: number;
+      joinedCs: number;
+    }
+  | {
+      /** The span that started at `joinedSeq` ends with this change. */
+      op: 'leave';
+      at: bigint;
+      conversationId: string;
+      userId: string;
+      joinedSeq: number;
+      leftCs: number;
+    }
   | {
       op: 'ignored';
       at: bigint;
@@ -66,9 +87,100 @@ export interface StateWrite {
   appliedThrough: bigint;
 }
 
+/** The change log row of an accepted change with a cs. */
+function storedChangeOf(outcome: PositionedOutcome): StoredChange {
+  const { event, seq, target } = outcome;
+  const change: StoredChange = {
+    conversationId: event.conversationId,
+    cs: outcome.cs!,
+    offset: BigInt(outcome.offset),
+    kind: CHANGE_KINDS.message,
+    eventType: event.type,
+    seq: seq ?? target?.seq ?? null,
+    userId: null,
+    emoji: null,
+    present: null,
+    receipt: null,
+    upToSeq: null,
+    deviceId: null,
+  };
+  switch (event.type) {
+    case 'MessageSent':
+      return change;
+    case 'ConversationCreated':
+      return { ...change, kind: CHANGE_KINDS.membership };
+    case 'MemberAdded':
+    case 'MemberRemoved':
+    case 'MemberRoleChanged':
+      return { ...change, kind: CHANGE_KINDS.membership, userId: event.userId };
+    case 'MessageEdited':
+      return { ...change, kind: CHANGE_KINDS.edit, userId: event.editorId };
+    case 'MessageDeleted':
+      return { ...change, kind: CHANGE_KINDS.delete, userId: event.deletedBy };
+    case 'ReactionAdded':
+    case 'ReactionRemoved':
+      return {
+        ...change,
+        kind: CHANGE_KINDS.reaction,
+        userId: event.userId,
+        emoji: event.emoji,
+        present: event.type === 'ReactionAdded',
+      };
+    case 'MessagesDelivered':
+    case 'MessagesRead':
+      return {
+        ...change,
+        kind: CHANGE_KINDS.receipt,
+        userId: event.userId,
+        receipt: event.type === 'MessagesRead' ? 'read' : 'delivered',
+        upToSeq: event.upToSeq,
+        deviceId: event.type === 'MessagesDelivered' ? event.deviceId : null,
+      };
+  }
+}
+
+/** The membership spans an accepted change starts or ends. */
+function spanWrites(outcome: PositionedOutcome, at: bigint): TimelineWrite[] {
+  const { event, seq } = outcome;
+  const conversationId = event.conversationId;
+  const cs = outcome.cs!;
+  const join = (userId: string): TimelineWrite => ({
+    op: 'join',
+    at,
+    conversationId,
+    userId,
+    joinedSeq: seq!,
+    joinedCs: cs,
+  });
+  switch (event.type) {
+    case 'ConversationCreated':
+      return [...new Set(event.members)].map(join);
+    case 'MemberAdded':
+      return [join(event.userId)];
+    case 'MemberRemoved': {
+      const member = outcome.before?.members.get(event.userId);
+      return member
+        ? [
+            {
+              op: 'leave',
+              at,
+              conversationId,
+              userId: event.userId,
+              joinedSeq: member.joinedSeq,
+              leftCs: cs,
+            },
+          ]
+        : [];
+    }
+    default:
+      return [];
+  }
+}
+
 /**
- * The timeline projection as a pure function of the ledger's outcomes: item rows and message
- * facts first, and then, once those are stored, one state row per conversation touched.
+ * The timeline projection as a pure function of the ledger's outcomes: item rows, message
+ * facts, the change log and membership spans first, and then, once those are stored, one
+ * state row per conversation touched.
  */
 export function timelineWrites(outcomes: PositionedOutcome[]): {
   rows: TimelineWrite[];
@@ -86,9 +198,14 @@ export function timelineWrites(outcomes: PositionedOutcome[]): {
       continue;
     }
     states.set(conversationId, { conversationId, state: state!, appliedThrough: at + 1n });
+    if (outcome.cs !== undefined) {
+      rows.push({ op: 'change', at, change: storedChangeOf(outcome) });
+      rows.push(...spanWrites(outcome, at));
+    }
+    const cs = outcome.cs!;
     switch (event.type) {
       case 'MessageSent':
-        rows.push({ op: 'item', at, conversationId, seq: seq!, itemKind: 'MESSAGE', event });
+        rows.push({ op: 'item', at, conversationId, seq: seq!, cs, itemKind: 'MESSAGE', event });
         rows.push({
           op: 'message',
           at,
@@ -103,7 +220,7 @@ export function timelineWrites(outcomes: PositionedOutcome[]): {
       case 'MemberAdded':
       case 'MemberRemoved':
       case 'MemberRoleChanged':
-        rows.push({ op: 'item', at, conversationId, seq: seq!, itemKind: 'NOTICE', event });
+        rows.push({ op: 'item', at, conversationId, seq: seq!, cs, itemKind: 'NOTICE', event });
         break;
       case 'MessageEdited':
         rows.push({ op: 'edit', at, conversationId, seq: target!.seq, event });

@@ -1,5 +1,7 @@
 import {
+  directCreated,
   groupCreated,
+  memberAdded,
   memberRemoved,
   messageDeleted,
   messageEdited,
@@ -24,7 +26,8 @@ describe('timeline writes', () => {
       reaction(true, 'm1', 'alice', '👍'),
       messageDeleted('m1', 'alice'),
     ]);
-    expect(rows.map((row) => [row.op, 'seq' in row ? row.seq : null, row.at])).toEqual([
+    const content = rows.filter((row) => row.op !== 'change' && row.op !== 'join');
+    expect(content.map((row) => [row.op, 'seq' in row ? row.seq : null, row.at])).toEqual([
       ['item', 1, 100n],
       ['item', 2, 101n],
       ['message', 2, 101n],
@@ -65,5 +68,60 @@ describe('timeline writes', () => {
         ['g-2', 1, 102n],
       ],
     );
+  });
+
+  it('logs every change by cs with its offset, target seq and the user it is about', () => {
+    const { rows } = writesFor([
+      groupCreated('alice', ['bob']),
+      messageSent('bob', 'm1'),
+      messageEdited('m1', 'bob', 'edited'),
+      memberAdded('carol', 'alice'),
+      reaction(true, 'm1', 'carol', '👍'),
+      messageDeleted('m1', 'alice'),
+      messagesRead('bob', 2),
+      memberRemoved('bob', 'alice'),
+    ]);
+    const changes = rows.flatMap((row) => (row.op === 'change' ? [row.change] : []));
+    expect(changes.map((c) => [c.cs, c.offset, c.kind, c.seq, c.userId])).toEqual([
+      [1, 100n, 'membership', 1, null],
+      [2, 101n, 'message', 2, null],
+      [3, 102n, 'edit', 2, 'bob'],
+      [4, 103n, 'membership', 3, 'carol'],
+      [5, 104n, 'reaction', 2, 'carol'],
+      [6, 105n, 'delete', 2, 'alice'],
+      // The group receipt at 106 has no cs; the removal is the next change.
+      [7, 107n, 'membership', 4, 'bob'],
+    ]);
+    expect(rows.filter((row) => row.op === 'item').map((row) => 'cs' in row && row.cs)).toEqual([
+      1, 2, 4, 7,
+    ]);
+  });
+
+  it('opens a membership span at a join and closes it at the removal', () => {
+    const { rows } = writesFor([
+      groupCreated('alice', ['bob']),
+      messageSent('bob', 'm1'),
+      memberRemoved('bob', 'alice'),
+      memberAdded('bob', 'alice'),
+    ]);
+    const spans = rows.flatMap((row) =>
+      row.op === 'join'
+        ? [['join', row.userId, row.joinedSeq, row.joinedCs]]
+        : row.op === 'leave'
+          ? [['leave', row.userId, row.joinedSeq, row.leftCs]]
+          : [],
+    );
+    expect(spans).toEqual([
+      ['join', 'alice', 1, 1],
+      ['join', 'bob', 1, 1],
+      ['leave', 'bob', 1, 3],
+      ['join', 'bob', 4, 4],
+    ]);
+  });
+
+  it('logs direct receipts as changes', () => {
+    const { rows } = writesFor([directCreated('alice', 'bob'), messagesRead('bob', 1, 'direct-1')]);
+    const changes = rows.flatMap((row) => (row.op === 'change' ? [row.change] : []));
+    expect(changes.at(-1)).toMatchObject({ cs: 2, kind: 'receipt', userId: 'bob', upToSeq: 1 });
   });
 });

@@ -3,7 +3,14 @@ import type { StoredConversation } from '@chat/views';
 import { WrittenSinceJoin } from './written-since-join';
 
 const stored = (conversationId: string, lastSeq: number): StoredConversation => ({
-  state: { conversationId, kind: 'GROUP', title: 'Team', members: new Map(), lastSeq },
+  state: {
+    conversationId,
+    kind: 'GROUP',
+    title: 'Team',
+    members: new Map(),
+    lastSeq,
+    lastCs: lastSeq,
+  },
   appliedThrough: 10n,
 });
 const facts = (conversationId: string, messageId: string): MessageFacts => ({

@@ -207,7 +207,7 @@ export class FakeGateway {
         for (const change of missed) this.send(change);
       }
     }
-    this.send({ type: 'synced', conversations, items });
+    this.send({ type: 'synced', conversations, changes: items });
   }
 
   private answer(request: FakeRequest): void {

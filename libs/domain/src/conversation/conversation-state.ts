@@ -18,6 +18,8 @@ export interface ConversationState {
   members: ReadonlyMap<string, Member>;
   /** The seq of the last timeline item; 0 before any. */
   lastSeq: number;
+  /** The cs of the last change clients see (see `takesCs`); 0 before any. */
+  lastCs: number;
 }
 
 /** What decisions need to know about one message: its author, seq and whether it is deleted. */
@@ -47,6 +49,20 @@ export function takesSeq(event: ConversationEvent): boolean {
   return TIMELINE_ITEMS.has(event.type);
 }
 
+/**
+ * Whether an accepted event is a change with a cursor: the per-conversation change sequence
+ * `cs` numbers everything a client must learn after being offline (items, edits, deletes,
+ * reactions, membership, direct receipts). Receipts in a group are the exception: a thousand
+ * members acknowledging would be a thousand changes for everyone; they stay own-device live
+ * signals and their durable state is the inbox's read and delivered seqs.
+ */
+export function takesCs(kind: ConversationKind, event: ConversationEvent): boolean {
+  if (event.type === 'MessagesDelivered' || event.type === 'MessagesRead') {
+    return kind === 'DIRECT';
+  }
+  return true;
+}
+
 export function isAdmin(state: ConversationState, userId: string): boolean {
   return state.members.get(userId)?.role === 'ADMIN';
 }
@@ -65,6 +81,7 @@ export function evolve(
 ): ConversationState | null {
   const seq = (state?.lastSeq ?? 0) + (takesSeq(event) ? 1 : 0);
   if (event.type === 'ConversationCreated') {
+    const cs = (state?.lastCs ?? 0) + 1;
     return {
       conversationId: event.conversationId,
       kind: event.kind,
@@ -79,30 +96,32 @@ export function evolve(
         ]),
       ),
       lastSeq: seq,
+      lastCs: cs,
     };
   }
   if (!state) return state;
+  const cs = state.lastCs + (takesCs(state.kind, event) ? 1 : 0);
   switch (event.type) {
     case 'MemberAdded':
-      return withMembers(state, seq, (members) =>
+      return withMembers(state, seq, cs, (members) =>
         members.set(event.userId, { role: event.role, joinedSeq: seq }),
       );
     case 'MemberRemoved':
-      return withMembers(state, seq, (members) => members.delete(event.userId));
+      return withMembers(state, seq, cs, (members) => members.delete(event.userId));
     case 'MemberRoleChanged':
-      return withMembers(state, seq, (members) => {
+      return withMembers(state, seq, cs, (members) => {
         const member = members.get(event.userId);
         if (member) members.set(event.userId, { ...member, role: event.role });
       });
     case 'MessageSent':
-      return { ...state, lastSeq: seq };
+      return { ...state, lastSeq: seq, lastCs: cs };
     case 'MessageEdited':
     case 'MessageDeleted':
     case 'ReactionAdded':
     case 'ReactionRemoved':
     case 'MessagesDelivered':
     case 'MessagesRead':
-      return state;
+      return cs === state.lastCs ? state : { ...state, lastCs: cs };
     default:
       return exhaustive(event);
   }
@@ -111,11 +130,12 @@ export function evolve(
 function withMembers(
   state: ConversationState,
   seq: number,
+  cs: number,
   change: (members: Map<string, Member>) => unknown,
 ): ConversationState {
   const members = new Map(state.members);
   change(members);
-  return { ...state, members, lastSeq: seq };
+  return { ...state, members, lastSeq: seq, lastCs: cs };
 }
 
 export function exhaustive(value: never): never {

@@ -1,5 +1,11 @@
 import type { ConversationEvent } from '@chat/events';
-import { evolve, takesSeq, type ConversationState, type MessageFacts } from './conversation-state';
+import {
+  evolve,
+  takesCs,
+  takesSeq,
+  type ConversationState,
+  type MessageFacts,
+} from './conversation-state';
 import { judge, type EventFacts, type Verdict } from './rules';
 
 /** What one event did: its verdict, the seq it got, and the conversation's state after it. */
@@ -8,6 +14,13 @@ export interface Outcome {
   verdict: Verdict;
   /** The timeline seq of an accepted message or membership change; undefined otherwise. */
   seq?: number;
+  /**
+   * The change sequence number of an accepted event that clients see as a change (see
+   * `takesCs`): gapless per conversation, in log order. Undefined otherwise.
+   */
+  cs?: number;
+  /** State before the event. */
+  before: ConversationState | null;
   /** State after the event (before it, when ignored). */
   state: ConversationState | null;
   /** For an accepted edit, delete or reaction: the message it changes. */
@@ -71,11 +84,12 @@ export class ConversationLedger {
     const before = this.conversations.get(event.conversationId) ?? null;
     const facts = this.factsFor(event);
     const verdict = judge(before, event, facts);
-    if (!verdict.accepted) return { event, verdict, state: before };
+    if (!verdict.accepted) return { event, verdict, before, state: before };
 
     const state = evolve(before, event);
     this.conversations.set(event.conversationId, state);
     const seq = takesSeq(event) ? state!.lastSeq : undefined;
+    const cs = takesCs(state!.kind, event) ? state!.lastCs : undefined;
     if (event.type === 'MessageSent') {
       this.remember({
         messageId: event.messageId,
@@ -87,7 +101,7 @@ export class ConversationLedger {
       });
     }
     if (event.type === 'MessageDeleted') this.remember({ ...facts.target!, deleted: true });
-    return { event, verdict, seq, state, target: facts.target ?? undefined };
+    return { event, verdict, seq, cs, before, state, target: facts.target ?? undefined };
   }
 
   /** Conversations as they stand after everything applied so far. */

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Client } from 'cassandra-driver';
 import type { Pool } from 'pg';
 import { inboxSchemaOf } from '../inbox/inbox-tables';
-import { bucketOf, timelineTablesOf } from '../timeline/timeline-tables';
+import { bucketOf, changeBucketOf, timelineTablesOf } from '../timeline/timeline-tables';
 
 /**
  * A deterministic fingerprint of a view: one digest per conversation over every row the view
@@ -84,7 +84,10 @@ export async function digestInbox(
   return combine(new Map([...grouped].map(([id, parts]) => [id, sha256(parts)])));
 }
 
-/** The timeline of one version: each conversation's state, every item, and ignored events. */
+/**
+ * The timeline of one version: each conversation's state, every item, its change log and
+ * membership spans, and ignored events. (The per-user spans mirror the per-conversation ones.)
+ */
 export async function digestTimeline(
   cassandra: Client,
   keyspace: string,
@@ -119,7 +122,9 @@ export async function digestTimeline(
     ).first();
     // applied_through is an offset: equal for equal logs, so it stays in.
     const state = stateRow ? canonical({ ...stateRow }) : null;
-    const lastSeq = stateRow ? (JSON.parse(stateRow.state) as { lastSeq: number }).lastSeq : 0;
+    const { lastSeq = 0, lastCs = 0 } = stateRow
+      ? (JSON.parse(stateRow.state) as { lastSeq: number; lastCs: number })
+      : {};
     const items: unknown[] = [];
     for (let bucket = 0; bucket <= bucketOf(lastSeq); bucket++) {
       const result = await cassandra.execute(
@@ -129,12 +134,25 @@ export async function digestTimeline(
       );
       for (const row of result.rows) items.push(canonical({ ...row }));
     }
-    const ignored = (
-      await cassandra.execute(`SELECT * FROM ${tables.ignored} WHERE conversation_id = ?`, [id], {
-        prepare: true,
-      })
-    ).rows.map((row) => canonical({ ...row }));
-    perConversation.set(id, sha256({ state, items, ignored }));
+    const changes: unknown[] = [];
+    for (let bucket = 0; bucket <= changeBucketOf(lastCs); bucket++) {
+      const result = await cassandra.execute(
+        `SELECT * FROM ${tables.changes} WHERE conversation_id = ? AND bucket = ? ORDER BY cs ASC`,
+        [id, bucket],
+        { prepare: true, fetchSize: 5000 },
+      );
+      for (const row of result.rows) changes.push(canonical({ ...row }));
+    }
+    const rowsOf = async (table: string) =>
+      (
+        await cassandra.execute(`SELECT * FROM ${table} WHERE conversation_id = ?`, [id], {
+          prepare: true,
+          fetchSize: 5000,
+        })
+      ).rows.map((row) => canonical({ ...row }));
+    const ignored = await rowsOf(tables.ignored);
+    const spans = await rowsOf(tables.memberSpans);
+    perConversation.set(id, sha256({ state, items, changes, spans, ignored }));
   }
   return combine(perConversation);
 }

@@ -22,6 +22,7 @@ interface ConversationRow {
   creator_id: string;
   created_at: Date;
   last_seq: string;
+  last_cs: string;
   last_message_id: string | null;
   last_message_sender_id: string | null;
   last_message_preview: string | null;
@@ -90,6 +91,7 @@ export class InboxStore {
         title: row.title,
         members: membersOf.get(row.conversation_id) ?? new Map(),
         lastSeq: Number(row.last_seq),
+        lastCs: Number(row.last_cs),
       },
       creatorId: row.creator_id,
       createdAt: row.created_at,
@@ -187,6 +189,7 @@ export class InboxStore {
         ]),
       ),
       lastSeq: Number(row.conversation.last_seq),
+      lastCs: Number(row.conversation.last_cs),
     };
     return {
       conversation,

@@ -27,11 +27,15 @@ function ddl(schema: string): string[] {
       creator_id text NOT NULL,
       created_at timestamptz NOT NULL,
       last_seq bigint NOT NULL,
+      last_cs bigint NOT NULL DEFAULT 0,
       last_message_id text,
       last_message_sender_id text,
       last_message_preview text,
       last_activity_at timestamptz NOT NULL
     )`,
+    // The ledger's change sequence, so every projection folds from the same state; added to
+    // versions created before it existed.
+    `ALTER TABLE ${schema}.conversations ADD COLUMN IF NOT EXISTS last_cs bigint NOT NULL DEFAULT 0`,
     // Current members. Cursors are cumulative: read and delivered only move forward.
     `CREATE TABLE IF NOT EXISTS ${schema}.memberships (
       conversation_id text NOT NULL,

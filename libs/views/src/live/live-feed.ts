@@ -1,10 +1,10 @@
-import type { ServerFrame, ServerFrameType } from '@chat/protocol';
-import type { TimelineItem } from '../timeline/timeline-store';
+import type { ChangeFrame } from '@chat/protocol';
 
 /**
  * What the projectors tell the gateways once something is projected, over Redis pub/sub.
- * Fire and forget: a gateway that misses a message has clients that see a gap in the seqs and
- * fetch what they missed from the views, which already hold it.
+ * Published before the projector's position moves (a failed publish fails the batch, and the
+ * replay publishes again from the stored change log), so nothing written goes unsent; a
+ * gateway that still misses one has clients that see the gap in the cs and `sync`.
  */
 export const LIVE_CHANNELS = {
   /** ProjectedBatch JSON: a conversation's changes from one projected batch. */
@@ -15,24 +15,15 @@ export const LIVE_CHANNELS = {
   typing: 'chat:live:typing',
 } as const;
 
-/** The fields of a server frame beyond its type and conversation: what a change carries. */
-type FrameFields<T extends ServerFrameType> = Omit<
-  Extract<ServerFrame, { type: T }>,
-  'type' | 'conversationId'
->;
+type WithoutConversation<T> = T extends unknown ? Omit<T, 'conversationId'> : never;
 
 /**
- * A change clients see, in log order within its conversation: a new timeline item (message or
- * membership notice, with its seq), or a change to one, shaped as the frame that carries it.
+ * A change clients see, in cs order within its conversation: exactly the frame that carries
+ * it, less the conversation (the batch names it). Group receipts are the one kind without cs.
  */
-export type LiveChange =
-  | { kind: 'item'; item: TimelineItem }
-  | ({ kind: 'edit' } & FrameFields<'edit'>)
-  | ({ kind: 'delete' } & FrameFields<'delete'>)
-  | ({ kind: 'reaction' } & FrameFields<'reaction'>)
-  | ({ kind: 'receipt' } & FrameFields<'receipt'>);
+export type LiveChange = WithoutConversation<ChangeFrame>;
 
-/** Changes and who may see them: the members at that point in the log. */
+/** Changes and who gets them: the members at that point of the log (or skips, see sightOf). */
 export interface LiveSegment {
   recipients: string[];
   changes: LiveChange[];

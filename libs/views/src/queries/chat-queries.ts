@@ -8,6 +8,8 @@ import { PROJECTIONS } from '../projection-names';
 import { PresenceAudience } from '../presence/presence-audience';
 import { presenceKeysOf } from '../presence/presence-keys';
 import { PresenceStore } from '../presence/presence-store';
+import type { SyncResult } from '@chat/protocol';
+import { ChangeLog } from '../timeline/change-log';
 import { timelineTablesOf } from '../timeline/timeline-tables';
 import { TimelineStore, type TimelineItem } from '../timeline/timeline-store';
 import { ReaderVersions } from './reader-versions';
@@ -166,29 +168,57 @@ export class ChatQueries {
   }
 
   /**
-   * What a client missed: items after `afterSeq`, oldest first, at most `limit`. With the
-   * conversation's last seq, so the client knows whether to ask again.
+   * What a device missed after its cursor `afterCs`: the changes it may see, oldest first, at
+   * most `limit`, with the cs it is then complete through. Authorized and read at one position
+   * of the timeline (its membership spans and change log), never by the inbox, which may lag
+   * behind it: a removed member gets the change that removed them and nothing after it.
    */
-  async since(
+  async changesAfter(
     userId: string,
     conversationId: string,
-    afterSeq: number,
+    afterCs: number,
     options: { limit?: number } = {},
-  ): Promise<{ items: TimelineItem[]; lastSeq: number }> {
-    if (!Number.isSafeInteger(afterSeq) || afterSeq < 0) {
-      throw new ViewError('bad-page', 'afterSeq must be a whole number from 0');
+  ): Promise<SyncResult> {
+    if (!Number.isSafeInteger(afterCs) || afterCs < 0) {
+      throw new ViewError('bad-page', 'afterCs must be a whole number from 0');
     }
-    const member = await this.membership(userId, conversationId);
     const limit = pageSize(options.limit, MAX_PAGE);
-    const timeline = await this.timeline();
-    // The timeline may be ahead of the inbox (they are separate projections): its own last
-    // seq says how far items go.
-    const stored = (await timeline.conversations([conversationId])).get(conversationId);
-    const lastSeq = Math.max(member.lastSeq, stored?.state.lastSeq ?? 0);
-    const from = Math.max(afterSeq + 1, member.joinedSeq);
-    const to = Math.min(lastSeq, from + limit - 1);
-    if (from > to) return { items: [], lastSeq };
-    return { items: await timeline.range(conversationId, from, to), lastSeq };
+    const found = await (await this.changeLog()).after(userId, conversationId, afterCs, limit);
+    if (!found) throw new ViewError('not-a-member', `you are not a member of ${conversationId}`);
+    return found;
+  }
+
+  /**
+   * The conversations a user is or was a member of, by id: a keyset resume walks, which a
+   * message arriving meanwhile cannot reorder (the inbox's order by activity would).
+   */
+  async conversationsOf(userId: string, options: { after?: string; limit?: number } = {}) {
+    const limit = pageSize(options.limit, MAX_PAGE);
+    return (await this.changeLog()).conversationsOf(userId, { after: options.after, limit });
+  }
+
+  /**
+   * Where a device without a cursor resumes each conversation: after the user's read position
+   * (the inbox's read seq, mapped to the cs of the first unread item), or `null` for a
+   * conversation the user is no longer a member of.
+   */
+  async resumeStarts(
+    userId: string,
+    conversationIds: readonly string[],
+  ): Promise<Map<string, number | null>> {
+    const starts = new Map<string, number | null>();
+    if (conversationIds.length === 0) return starts;
+    const { rows } = await this.deps.pool.query<{ conversation_id: string; read_seq: string }>(
+      `SELECT conversation_id, read_seq FROM ${this.inbox}.memberships
+        WHERE user_id = $1 AND conversation_id = ANY($2)`,
+      [userId, conversationIds],
+    );
+    const readSeqs = new Map(rows.map((row) => [row.conversation_id, Number(row.read_seq)]));
+    const log = await this.changeLog();
+    for (const id of conversationIds) {
+      starts.set(id, await log.resumeStart(userId, id, readSeqs.get(id)));
+    }
+    return starts;
   }
 
   async members(userId: string, conversationId: string): Promise<MemberEntry[]> {
@@ -315,6 +345,11 @@ export class ChatQueries {
       readSeq: Number(row.read_seq),
       deliveredSeq: Number(row.delivered_seq),
     };
+  }
+
+  private async changeLog(): Promise<ChangeLog> {
+    const version = await this.versions.of(PROJECTIONS.timeline);
+    return new ChangeLog(this.deps.cassandra, timelineTablesOf(this.deps.keyspace, version));
   }
 
   private async timeline(): Promise<TimelineStore> {

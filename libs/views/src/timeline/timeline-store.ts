@@ -28,6 +28,7 @@ interface SerializedState {
   kind: ConversationKind;
   title: string | null;
   lastSeq: number;
+  lastCs: number;
   members: Array<[string, MemberRole, number]>;
 }
 
@@ -36,6 +37,7 @@ export function serializeState(state: ConversationState): string {
     kind: state.kind,
     title: state.title,
     lastSeq: state.lastSeq,
+    lastCs: state.lastCs,
     members: [...state.members].map(([userId, m]) => [userId, m.role, m.joinedSeq]),
   };
   return JSON.stringify(stored);
@@ -48,6 +50,7 @@ function parseState(conversationId: string, text: string): ConversationState {
     kind: stored.kind,
     title: stored.title,
     lastSeq: stored.lastSeq,
+    lastCs: stored.lastCs,
     members: new Map(
       stored.members.map(([userId, role, joinedSeq]) => [userId, { role, joinedSeq }]),
     ),
@@ -203,6 +206,17 @@ export class TimelineStore {
     );
     const row = result.first();
     return row ? toItem(row) : null;
+  }
+
+  /** The cs of the change that made an item; null when there is no such item. */
+  async csOfItem(conversationId: string, seq: number): Promise<number | null> {
+    const result = await this.cassandra.execute(
+      `SELECT cs FROM ${this.tables.items} WHERE conversation_id = ? AND bucket = ? AND seq = ?`,
+      [conversationId, bucketOf(seq), toLong(seq)],
+      PREPARED,
+    );
+    const cs = result.first()?.cs as types.Long | null | undefined;
+    return cs === null || cs === undefined ? null : Number(cs.toString());
   }
 
   async message(conversationId: string, messageId: string): Promise<TimelineItem | null> {

@@ -13,6 +13,11 @@ export const TIMELINE_BUCKET_SIZE = 1000;
 
 export const bucketOf = (seq: number) => Math.floor(seq / TIMELINE_BUCKET_SIZE);
 
+/** Changes per Cassandra partition of a change log, bounded like the items. */
+export const CHANGE_BUCKET_SIZE = 1000;
+
+export const changeBucketOf = (cs: number) => Math.floor(cs / CHANGE_BUCKET_SIZE);
+
 /** Fully qualified names of one timeline version's tables. */
 export interface TimelineTables {
   keyspace: string;
@@ -29,6 +34,20 @@ export interface TimelineTables {
   conversations: string;
   /** Events the rules forbade at their position, with the reason. */
   ignored: string;
+  /**
+   * Every change clients see, by its cs, partitioned by (conversation, bucket of cs): what it
+   * is, the offset of its event, the item it makes or changes, and the user it is about. The
+   * content is never copied here: it is read from the item, so a delete leaves no trace of it.
+   */
+  changes: string;
+  /**
+   * Membership spans per conversation: each time a user was a member, from the change that
+   * added them (its cs and seq) to the change that removed them. What resume and sync
+   * authorize by, at the same position they read the changes at.
+   */
+  memberSpans: string;
+  /** The same spans per user, clustered by conversation id: a stable keyset to walk. */
+  userSpans: string;
 }
 
 export function timelineTablesOf(keyspace: string, version: number): TimelineTables {
@@ -40,6 +59,9 @@ export function timelineTablesOf(keyspace: string, version: number): TimelineTab
     messages: table('messages'),
     conversations: table('conversations'),
     ignored: table('ignored'),
+    changes: table('changes'),
+    memberSpans: table('member_spans'),
+    userSpans: table('user_spans'),
   };
 }
 
@@ -75,6 +97,8 @@ function ddl(t: TimelineTables): string[] {
       reactions set<text>,
       PRIMARY KEY ((conversation_id, bucket), seq)
     ) WITH CLUSTERING ORDER BY (seq DESC)`,
+    // The cs of the change that made the item: where a device without a cursor resumes.
+    `ALTER TABLE ${t.items} ADD IF NOT EXISTS cs bigint`,
     `CREATE TABLE IF NOT EXISTS ${t.messages} (
       conversation_id text,
       message_id text,
@@ -100,6 +124,38 @@ function ddl(t: TimelineTables): string[] {
       reason text,
       detail text,
       PRIMARY KEY ((conversation_id), partition, offset)
+    )`,
+    `CREATE TABLE IF NOT EXISTS ${t.changes} (
+      conversation_id text,
+      bucket int,
+      cs bigint,
+      offset bigint,
+      kind text,
+      event_type text,
+      seq bigint,
+      user_id text,
+      emoji text,
+      present boolean,
+      receipt text,
+      up_to_seq bigint,
+      device_id text,
+      PRIMARY KEY ((conversation_id, bucket), cs)
+    ) WITH CLUSTERING ORDER BY (cs ASC)`,
+    `CREATE TABLE IF NOT EXISTS ${t.memberSpans} (
+      conversation_id text,
+      user_id text,
+      joined_seq bigint,
+      joined_cs bigint,
+      left_cs bigint,
+      PRIMARY KEY ((conversation_id), user_id, joined_seq)
+    )`,
+    `CREATE TABLE IF NOT EXISTS ${t.userSpans} (
+      user_id text,
+      conversation_id text,
+      joined_seq bigint,
+      joined_cs bigint,
+      left_cs bigint,
+      PRIMARY KEY ((user_id), conversation_id, joined_seq)
     )`,
   ];
 }
