@@ -15,3 +15,4 @@ export * from './queries/chat-queries';
 export * from './timeline/timeline-item';
 export * from './live/live-feed';
 export * from './drop-version';
+export * from './parked-conversations';
