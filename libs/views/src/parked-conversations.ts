@@ -53,7 +53,10 @@ export const resumeDue = (parked: ParkedConversation): boolean =>
   (parked.attemptedAt === null || parked.attemptedAt < parked.resumeRequestedAt);
 
 /** Parked conversations, of one version or of all, oldest first. */
-export async function listParked(db: Queryable, projection?: string): Promise<ParkedConversation[]> {
+export async function listParked(
+  db: Queryable,
+  projection?: string,
+): Promise<ParkedConversation[]> {
   const { rows } = await db.query<Row>(
     `SELECT * FROM projection_parked WHERE $1::text IS NULL OR projection = $1
      ORDER BY projection, parked_at, conversation_id`,

@@ -57,8 +57,7 @@ const runner = (v: number, text?: (t: string) => string) =>
   });
 
 const lastSeq = async (v: number, conversationId: string) =>
-  (await new InboxStore(pool, inboxSchemaOf(v)).conversations([conversationId]))[0]?.state
-    .lastSeq;
+  (await new InboxStore(pool, inboxSchemaOf(v)).conversations([conversationId]))[0]?.state.lastSeq;
 const untilSeq = (v: number, conversationId: string, seq: number) =>
   waitFor(
     `${conversationId} at seq ${seq} in v${v}`,
@@ -130,7 +129,10 @@ describe('a projection whose store refuses one conversation', () => {
         const row = await parkedGroup();
         return row?.attemptedAt ? row : undefined;
       });
-      expect(again).toMatchObject({ conversationId: group, firstHeldOffset: parked!.firstHeldOffset });
+      expect(again).toMatchObject({
+        conversationId: group,
+        firstHeldOffset: parked!.firstHeldOffset,
+      });
       expect(await lastSeq(version, group)).toBeUndefined();
     } finally {
       await refusing.stop();

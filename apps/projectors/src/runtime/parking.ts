@@ -124,12 +124,15 @@ export function createParking(options: {
       reason,
     };
     await park(pool, row);
-    parked.set(conversationId, (await parkedConversation(pool, key, conversationId)) ?? {
-      ...row,
-      parkedAt: new Date(),
-      resumeRequestedAt: null,
-      attemptedAt: null,
-    });
+    parked.set(
+      conversationId,
+      (await parkedConversation(pool, key, conversationId)) ?? {
+        ...row,
+        parkedAt: new Date(),
+        resumeRequestedAt: null,
+        attemptedAt: null,
+      },
+    );
     projectionMetrics.parked.set({ projection: key }, parked.size);
     logger.warn(
       { err: error, conversationId, partition: consumed.partition, offset: consumed.offset },
@@ -206,7 +209,10 @@ export function createParking(options: {
       if (!isStoreRefusal(error)) throw error;
       await resumeRefused(pool, key, conversationId, (error as Error).message);
       parked.set(conversationId, { ...row, reason: (error as Error).message });
-      logger.warn({ err: error, conversationId }, 'resume refused again: conversation stays parked');
+      logger.warn(
+        { err: error, conversationId },
+        'resume refused again: conversation stays parked',
+      );
     } finally {
       projectionMetrics.parked.set({ projection: key }, parked.size);
     }
@@ -234,7 +240,9 @@ export function createParking(options: {
   const loop = () => {
     timer = setTimeout(() => {
       resumeRequested()
-        .catch((error: unknown) => logger.warn({ err: error }, 'could not read parked conversations'))
+        .catch((error: unknown) =>
+          logger.warn({ err: error }, 'could not read parked conversations'),
+        )
         .finally(() => {
           if (!stopped) loop();
         });
