@@ -187,14 +187,20 @@ export function createEventConsumer(options: EventConsumerOptions): EventConsume
             if (consumed) events.push(consumed);
           }
           const lastOffset = batch.messages[batch.messages.length - 1]!.offset;
-          await options.handleBatch({
-            topic: batch.topic,
-            partition: batch.partition,
-            events,
-            lastOffset,
-            highWatermark: batch.highWatermark,
-            heartbeat,
-          });
+          try {
+            await options.handleBatch({
+              topic: batch.topic,
+              partition: batch.partition,
+              events,
+              lastOffset,
+              highWatermark: batch.highWatermark,
+              heartbeat,
+            });
+          } catch (error) {
+            // kafkajs gives up for good on a TypeError or RangeError (the consumer stops and
+            // never restarts): whatever the handler threw, the batch must be retried.
+            throw new EventError('handler-failed', (error as Error).message, { cause: error });
+          }
           resolveOffset(lastOffset);
           await commitOffsetsIfNecessary();
           await heartbeat();
