@@ -50,8 +50,16 @@ export function createRedisProjectionRunner(
       recordBatch(key, batch, { applied: 0, ignored: 0, alreadyApplied: batch.events.length });
       return true;
     }
+    let commands: RedisCommand[];
+    try {
+      commands = projection.commandsFor(fresh);
+    } catch (error) {
+      // The connection must not keep watching into the next batch (or a resume).
+      await redis.unwatch();
+      throw error;
+    }
     const transaction = redis.multi();
-    for (const [name, ...args] of projection.commandsFor(fresh)) transaction.call(name, ...args);
+    for (const [name, ...args] of commands) transaction.call(name, ...args);
     transaction.hset(keys.positions, field, (BigInt(batch.lastOffset) + 1n).toString());
     const results = await transaction.exec();
     if (results === null) return false;
