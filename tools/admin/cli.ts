@@ -143,6 +143,9 @@ program
             `verified: every conversation's digest equals ${projection}_v${result.previous}'s`,
           );
         }
+        // A parked conversation differs from the log until it resumes: say why it differs.
+        const parked = await listParked(stores.pool, name);
+        if (parked.length > 0) console.log(formatParked(parked));
         if (result.switched)
           console.log(
             `readers now use ${name}; ${projection}_v${result.previous} stays until dropped`,
