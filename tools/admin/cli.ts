@@ -5,6 +5,8 @@ import { EVENT_TYPES, TOPICS, type EventType } from '@chat/events';
 import { etaOf, progressLine } from './progress';
 import { rebuildProjection } from './rebuild';
 import { replay, replaySinks } from './replay';
+import { listParked } from '@chat/views';
+import { formatParked, unparkConversations } from './parked';
 import { formatStatus, projectionStatus } from './status';
 import { connectStores, PROJECTION_NAMES, type Stores } from './view-stores';
 
@@ -39,9 +41,55 @@ export const program = new Command('chat-admin')
 
 program
   .command('status')
-  .description('every projection version: position, lag, and which one readers use')
+  .description(
+    'every projection version: position, lag, parked conversations, and which one readers use; ' +
+      'then every parked conversation with where it is held since and why',
+  )
   .action(() =>
-    withStores(async (stores) => console.log(formatStatus(await projectionStatus(stores)))),
+    withStores(async (stores) => {
+      console.log(formatStatus(await projectionStatus(stores)));
+      console.log(formatParked(await listParked(stores.pool)));
+    }),
+  );
+
+program
+  .command('unpark')
+  .description(
+    'resume parked conversations of a projection (all, or the given ones): the projector owning ' +
+      'each partition applies their held events in order and unparks them, or, refused again, ' +
+      'keeps them parked with the new reason (projectors also resume every park when they start)',
+  )
+  .argument('<projection>', `one of: ${PROJECTION_NAMES.join(', ')}`, projectionArgument)
+  .argument('[conversationId...]', 'only these conversations (user ids for presence)')
+  .option('--version <n>', 'of this version (default: the one readers use)', positiveInteger)
+  .option('--wait <seconds>', 'how long to wait for the outcome', positiveInteger, 30)
+  .action(
+    (
+      projection: ProjectionName,
+      conversationIds: string[],
+      options: { version?: number; wait: number },
+    ) =>
+      withStores(async (stores) => {
+        const result = await unparkConversations(stores, projection, {
+          version: options.version,
+          conversationIds,
+          waitMs: options.wait * 1000,
+        });
+        if (result.requested.length === 0) {
+          console.log('nothing parked to resume');
+          return;
+        }
+        console.log(`resumed ${result.resumed.length} of ${result.requested.length}`);
+        if (result.refused.length > 0) {
+          console.log(`refused again, still parked:\n${formatParked(result.refused)}`);
+          process.exitCode = 2;
+        }
+        const pending = result.requested.length - result.resumed.length - result.refused.length;
+        if (pending > 0) {
+          console.log(`${pending} not tried yet: is a projector running this version?`);
+          process.exitCode = 3;
+        }
+      }),
   );
 
 program
@@ -95,6 +143,9 @@ program
             `verified: every conversation's digest equals ${projection}_v${result.previous}'s`,
           );
         }
+        // A parked conversation differs from the log until it resumes: say why it differs.
+        const parked = await listParked(stores.pool, name);
+        if (parked.length > 0) console.log(formatParked(parked));
         if (result.switched)
           console.log(
             `readers now use ${name}; ${projection}_v${result.previous} stays until dropped`,

@@ -11,9 +11,14 @@ export type EventErrorCode =
   | 'corrupt-payload'
   | 'invalid-event'
   | 'registry-unavailable'
-  | 'log-unavailable';
+  | 'log-unavailable'
+  | 'handler-failed';
 
-const RETRIABLE: ReadonlySet<EventErrorCode> = new Set(['registry-unavailable', 'log-unavailable']);
+const RETRIABLE: ReadonlySet<EventErrorCode> = new Set([
+  'registry-unavailable',
+  'log-unavailable',
+  'handler-failed',
+]);
 
 export class EventError extends Error {
   readonly retriable: boolean;

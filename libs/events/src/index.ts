@@ -9,6 +9,5 @@ export * from './kafka/event-appender';
 export * from './kafka/event-consumer';
 export * from './kafka/log-admin';
 export * from './dead-letter/dead-letters';
-export * from './dead-letter/poison';
 export * from './bootstrap';
 export * from './kafka/log-reader';

@@ -2,6 +2,7 @@ import type { Client } from 'cassandra-driver';
 import type { Redis } from 'ioredis';
 import type { Pool } from 'pg';
 import { inboxSchemaOf } from './inbox/inbox-tables';
+import { forgetParked } from './parked-conversations';
 import { PROJECTIONS, versionKey, type ProjectionName } from './projection-names';
 import { readerVersion, withVersionLock } from './projection-versions';
 import { presenceKeysOf } from './presence/presence-keys';
@@ -37,6 +38,7 @@ export async function dropProjectionVersion(
     );
   });
   const key = versionKey(projection, version);
+  await forgetParked(pool, key);
   if (projection === PROJECTIONS.inbox) {
     await pool.query(`DROP SCHEMA IF EXISTS ${inboxSchemaOf(version)} CASCADE`);
     await pool.query('DELETE FROM projection_positions WHERE projection = $1', [key]);

@@ -18,3 +18,4 @@ export * from './live/live-feed';
 export * from './drop-version';
 export * from './timeline/stored-change';
 export * from './timeline/change-log';
+export * from './parked-conversations';

@@ -5,12 +5,17 @@ import type { PostgresProjection } from '../runtime/postgres-projection-runner';
 import { conversationEventsOf, foldInLogOrder } from '../runtime/conversation-events';
 import { inboxChanges } from './inbox-changes';
 import { writeInboxChanges } from './inbox-writer';
+import { storableText, type TextMapping } from './storable-text';
 
 /**
  * The inbox: conversations, members with their cursors, message facts. Per batch it loads what
  * the events touch, folds them through the shared ledger, and writes the coalesced changes.
+ * `text` maps free text into what Postgres can hold (a test passes another to be refused).
  */
-export function inboxProjection(version: number): PostgresProjection {
+export function inboxProjection(
+  version: number,
+  options: { text?: TextMapping } = {},
+): PostgresProjection {
   const schema = inboxSchemaOf(version);
   return {
     name: PROJECTIONS.inbox,
@@ -29,7 +34,7 @@ export function inboxProjection(version: number): PostgresProjection {
       });
       const outcomes = foldInLogOrder(ledger, positioned);
       const changes = inboxChanges(conversations, outcomes);
-      await writeInboxChanges(db, schema, changes);
+      await writeInboxChanges(db, schema, changes, options.text ?? storableText);
       return { ignored: changes.ignored.length };
     },
   };

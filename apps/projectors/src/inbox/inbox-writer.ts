@@ -1,16 +1,20 @@
 import type { PoolClient } from 'pg';
 import type { InboxChanges } from './inbox-changes';
+import { storableText, type TextMapping } from './storable-text';
 
 /**
  * Writes a batch's changes with one statement per table (arrays unnested server-side). Every
  * statement is idempotent as well: cursors keep the larger value, inserts ignore rows that
- * exist, so even a write applied twice leaves the same rows.
+ * exist, so even a write applied twice leaves the same rows. Free text goes through `text`, so
+ * the inbox holds whatever the log holds.
  */
 export async function writeInboxChanges(
   db: PoolClient,
   schema: string,
   changes: InboxChanges,
+  text: TextMapping = storableText,
 ): Promise<void> {
+  const orNull = (value: string | null) => (value === null ? null : text(value));
   const c = changes.conversations;
   if (c.length > 0) {
     await db.query(
@@ -28,13 +32,13 @@ export async function writeInboxChanges(
       [
         c.map((x) => x.state.conversationId),
         c.map((x) => x.state.kind),
-        c.map((x) => x.state.title),
+        c.map((x) => orNull(x.state.title)),
         c.map((x) => x.creatorId),
         c.map((x) => x.createdAt),
         c.map((x) => x.state.lastSeq),
         c.map((x) => x.lastMessageId),
         c.map((x) => x.lastMessageSenderId),
-        c.map((x) => x.lastMessagePreview),
+        c.map((x) => orNull(x.lastMessagePreview)),
         c.map((x) => x.lastActivityAt),
         c.map((x) => x.state.lastCs),
       ],
@@ -142,7 +146,7 @@ export async function writeInboxChanges(
         i.map((x) => x.event.type),
         i.map((x) => x.event.conversationId),
         i.map((x) => x.reason),
-        i.map((x) => x.detail),
+        i.map((x) => text(x.detail)),
       ],
     );
   }

@@ -55,6 +55,7 @@ const runner = (live: LivePublisher) =>
     deadLetters: createDeadLetterPublisher({ kafka, logger }),
     cassandra,
     keyspace,
+    pool,
     logger,
     projection: timelineProjection(cassandra, tables, version, live),
   });

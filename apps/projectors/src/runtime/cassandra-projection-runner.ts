@@ -44,7 +44,7 @@ export function createCassandraProjectionRunner(
     return row ? BigInt(row.next_offset.toString()) : 0n;
   }
 
-  async function handleBatch(batch: EventBatch) {
+  async function applyBatch(batch: EventBatch) {
     const next = await position(batch);
     const fresh = batch.events.filter((e) => BigInt(e.offset) >= next);
     let counts = { applied: 0, ignored: 0 };
@@ -67,9 +67,18 @@ export function createCassandraProjectionRunner(
 
   return projectionConsumer({
     ...options,
-    handleBatch,
+    store: {
+      applyBatch,
+      // Below the position, but `apply` is idempotent per conversation (offset timestamps,
+      // applied-through offsets), so a resume cut short by a crash is simply done again.
+      applyHeld: async (events, _through, settle) => {
+        await projection.apply(events);
+        await settle(options.pool);
+      },
+      positionOf: (topic, partition) => position({ topic, partition }),
+      forget: () => projection.forget?.(),
+    },
     onFailure: () => projection.forget?.(),
     onJoin: () => projection.forget?.(),
-    positionOf: (topic, partition) => position({ topic, partition }),
   });
 }

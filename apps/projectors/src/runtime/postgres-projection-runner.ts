@@ -1,4 +1,4 @@
-import type { Pool, PoolClient } from 'pg';
+import type { PoolClient } from 'pg';
 import type { ConsumedEvent, EventBatch } from '@chat/events';
 import { versionKey, type ProjectionName } from '@chat/views';
 import {
@@ -6,6 +6,7 @@ import {
   type ProjectionRunner,
   type RunnerOptions,
 } from './projection-consumer';
+import type { ParkableStore } from './parking';
 import { recordBatch } from './projection-metrics';
 
 export type { ProjectionRunner } from './projection-consumer';
@@ -25,12 +26,12 @@ export interface PostgresProjection {
  * redelivery) events below it are skipped, and two instances never both apply a batch.
  */
 export function createPostgresProjectionRunner(
-  options: RunnerOptions & { pool: Pool; projection: PostgresProjection },
+  options: RunnerOptions & { projection: PostgresProjection },
 ): ProjectionRunner {
   const { pool, projection } = options;
   const key = versionKey(projection.name, projection.version);
 
-  async function handleBatch(batch: EventBatch) {
+  async function applyBatch(batch: EventBatch) {
     const client = await pool.connect();
     try {
       await client.query('BEGIN');
@@ -62,21 +63,53 @@ export function createPostgresProjectionRunner(
     }
   }
 
+  /**
+   * A parked conversation's held events, with its unpark, in one transaction under the lock of
+   * the partition's position: no batch of the partition runs in between, so none can hold an
+   * event the resume did not read, and a crash leaves the conversation either parked with its
+   * events unapplied or resumed with them applied, never applied twice.
+   */
+  const applyHeld: ParkableStore['applyHeld'] = async (events, through, settle) => {
+    const client = await pool.connect();
+    try {
+      await client.query('BEGIN');
+      const next = await lockPosition(client, key, through);
+      if (next !== through.next) {
+        throw new Error(`position of partition ${through.partition} moved during a resume`);
+      }
+      await projection.apply(client, events);
+      await settle(client);
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  };
+
   return projectionConsumer({
     ...options,
-    handleBatch,
-    positionOf: async (topic, partition) => {
-      const { rows } = await pool.query<{ next_offset: string }>(
-        `SELECT next_offset FROM projection_positions
-         WHERE projection = $1 AND topic = $2 AND partition = $3`,
-        [key, topic, partition],
-      );
-      return BigInt(rows[0]?.next_offset ?? '0');
+    store: {
+      applyBatch,
+      applyHeld,
+      positionOf: async (topic, partition) => {
+        const { rows } = await pool.query<{ next_offset: string }>(
+          `SELECT next_offset FROM projection_positions
+           WHERE projection = $1 AND topic = $2 AND partition = $3`,
+          [key, topic, partition],
+        );
+        return BigInt(rows[0]?.next_offset ?? '0');
+      },
     },
   });
 }
 
-async function lockPosition(client: PoolClient, key: string, batch: EventBatch): Promise<bigint> {
+async function lockPosition(
+  client: PoolClient,
+  key: string,
+  batch: { topic: string; partition: number },
+): Promise<bigint> {
   await client.query(
     `INSERT INTO projection_positions (projection, topic, partition, next_offset)
      VALUES ($1, $2, $3, 0) ON CONFLICT DO NOTHING`,

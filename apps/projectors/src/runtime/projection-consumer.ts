@@ -7,6 +7,8 @@ import {
 } from '@chat/events';
 import type { Logger } from '@chat/observability';
 import { consumerGroupOf, versionKey, type ProjectionName } from '@chat/views';
+import type { Pool } from 'pg';
+import { createParking, type ParkableStore } from './parking';
 import { projectionMetrics } from './projection-metrics';
 
 /** A running projection, whatever store it writes to. */
@@ -22,31 +24,43 @@ export interface RunnerOptions {
   codec: EventCodec;
   deadLetters: DeadLetterPublisher;
   logger: Logger;
+  /** Where parked conversations are kept, whatever store the projection writes to. */
+  pool: Pool;
+  /** How often requested resumes of parked conversations are looked for (default 1 s). */
+  resumeIntervalMs?: number;
 }
 
 /**
  * The consumer behind every projection version: its own group, from the beginning of the log,
- * batches handed to the runner's store-specific `handleBatch`, each one timed; a failed batch
- * runs `onFailure`, is logged, and is retried by the consumer.
+ * batches handed through the parking layer to the runner's store, each one timed; a failed
+ * batch runs `onFailure`, is logged, and is retried by the consumer. A store refusing an event
+ * parks its conversation (see createParking) instead of failing the batch.
  */
 export function projectionConsumer(
   options: RunnerOptions & {
     projection: { name: ProjectionName; version: number; topics: string[] };
-    handleBatch(batch: EventBatch): Promise<void>;
+    store: ParkableStore;
     onFailure?: () => Promise<void> | void;
     onJoin?: () => void;
-    /** The position the runner's store holds for a partition: reading starts there. */
-    positionOf(topic: string, partition: number): Promise<bigint>;
   },
 ): ProjectionRunner {
   const { projection } = options;
   const key = versionKey(projection.name, projection.version);
   const logger = options.logger.child({ projection: key });
+  const parking = createParking({
+    key,
+    pool: options.pool,
+    kafka: options.kafka,
+    codec: options.codec,
+    logger,
+    store: options.store,
+    resumeIntervalMs: options.resumeIntervalMs,
+  });
 
   async function handleBatch(batch: EventBatch) {
     const timer = projectionMetrics.batchSeconds.startTimer({ projection: key });
     try {
-      await options.handleBatch(batch);
+      await parking.handleBatch(batch);
     } catch (error) {
       await options.onFailure?.();
       logger.error({ err: error, partition: batch.partition }, 'batch failed; it will be retried');
@@ -65,12 +79,21 @@ export function projectionConsumer(
     topics: projection.topics,
     fromBeginning: true,
     handleBatch,
-    onJoin: options.onJoin,
-    positionOf: options.positionOf,
+    onJoin: (assigned) => {
+      options.onJoin?.();
+      parking.onJoin(assigned);
+    },
+    positionOf: (topic, partition) => options.store.positionOf(topic, partition),
   });
   return {
-    start: () => consumer.start(),
-    stop: () => consumer.stop(),
+    async start() {
+      await parking.start();
+      await consumer.start();
+    },
+    async stop() {
+      await consumer.stop();
+      await parking.stop();
+    },
     get ready() {
       return consumer.ready;
     },

@@ -4,13 +4,18 @@ import { Counter, Gauge, Histogram } from 'prom-client';
 export const projectionMetrics = {
   events: new Counter({
     name: 'chat_projection_events_total',
-    help: 'Events a projection handled, by outcome (applied, ignored by the rules, already applied)',
+    help: 'Events a projection handled, by outcome (applied, ignored by the rules, already applied, held in a parked conversation)',
     labelNames: ['projection', 'outcome'] as const,
   }),
   lag: new Gauge({
     name: 'chat_projection_lag_events',
     help: 'Events in the log a projection has not applied yet, per partition',
     labelNames: ['projection', 'topic', 'partition'] as const,
+  }),
+  parked: new Gauge({
+    name: 'chat_projection_parked_conversations',
+    help: 'Conversations a projection holds back because its store refused one of their events',
+    labelNames: ['projection'] as const,
   }),
   batchSeconds: new Histogram({
     name: 'chat_projection_batch_seconds',

@@ -7,6 +7,7 @@ import {
   type ProjectionRunner,
   type RunnerOptions,
 } from './projection-consumer';
+import type { ParkableStore } from './parking';
 import { recordBatch } from './projection-metrics';
 
 /** A projection kept in Redis: maps new events to commands, run with the position atomically. */
@@ -49,8 +50,16 @@ export function createRedisProjectionRunner(
       recordBatch(key, batch, { applied: 0, ignored: 0, alreadyApplied: batch.events.length });
       return true;
     }
+    let commands: RedisCommand[];
+    try {
+      commands = projection.commandsFor(fresh);
+    } catch (error) {
+      // The connection must not keep watching into the next batch (or a resume).
+      await redis.unwatch();
+      throw error;
+    }
     const transaction = redis.multi();
-    for (const [name, ...args] of projection.commandsFor(fresh)) transaction.call(name, ...args);
+    for (const [name, ...args] of commands) transaction.call(name, ...args);
     transaction.hset(keys.positions, field, (BigInt(batch.lastOffset) + 1n).toString());
     const results = await transaction.exec();
     if (results === null) return false;
@@ -66,27 +75,47 @@ export function createRedisProjectionRunner(
     return true;
   }
 
-  async function handleBatch(batch: EventBatch) {
-    const run = queue.then(async () => {
+  /** One Redis task at a time: WATCH belongs to the connection. */
+  function queued<T>(task: () => Promise<T>): Promise<T> {
+    const run = queue.then(task);
+    queue = run.catch(() => undefined);
+    return run;
+  }
+
+  const applyBatch = (batch: EventBatch) =>
+    queued(async () => {
       for (let race = 0; race < MAX_RACES; race++) {
         if (await applyOnce(batch)) return;
       }
       throw new Error(`position of partition ${batch.partition} kept moving under this batch`);
     });
-    queue = run.catch(() => undefined);
-    await run;
-  }
+
+  // Below the position, but the commands only move times forward (ZADD GT): applying held
+  // events again after a crash cut a resume short changes nothing.
+  const applyHeld: ParkableStore['applyHeld'] = (events, _through, settle) =>
+    queued(async () => {
+      const transaction = redis.multi();
+      for (const [name, ...args] of projection.commandsFor(events)) transaction.call(name, ...args);
+      const results = (await transaction.exec()) ?? [];
+      const failed = results.find(([error]) => error);
+      if (failed) throw failed[0];
+      await projection.afterCommit?.(events);
+      await settle(options.pool);
+    });
 
   return projectionConsumer({
     ...options,
-    handleBatch,
+    store: {
+      applyBatch,
+      applyHeld,
+      // A read between another batch's WATCH and EXEC changes nothing: WATCH is about writes.
+      positionOf: async (topic, partition) => {
+        const stored = await redis.hget(keys.positions, positionField(topic, partition));
+        return BigInt(stored ?? '0');
+      },
+    },
     onFailure: async () => {
       await redis.unwatch().catch(() => undefined);
-    },
-    // A read between another batch's WATCH and EXEC changes nothing: WATCH is about writes.
-    positionOf: async (topic, partition) => {
-      const stored = await redis.hget(keys.positions, positionField(topic, partition));
-      return BigInt(stored ?? '0');
     },
   });
 }

@@ -37,6 +37,7 @@ const runner = () =>
     kafka,
     codec,
     deadLetters: createDeadLetterPublisher({ kafka, logger }),
+    pool,
     cassandra,
     keyspace,
     logger,

@@ -2,7 +2,6 @@ import type { Consumer, Kafka, KafkaMessage } from 'kafkajs';
 import type { Logger } from '@chat/observability';
 import type { EventCodec } from '../codec/event-codec';
 import type { DeadLetterPublisher } from '../dead-letter/dead-letters';
-import { isPoison } from '../dead-letter/poison';
 import { EventError } from '../errors';
 import type { ChatEvent } from '../generated/event-types';
 
@@ -38,15 +37,19 @@ export interface EventConsumerOptions {
   fromBeginning?: boolean;
   /**
    * Handles decoded events of one partition in log order. Throwing retries the batch (after a
-   * backoff) so a passing fault never skips events; records that can never be decoded have
-   * already gone to the dead-letter topic and are not in `events`.
+   * backoff), whatever the error: a consumer never skips an event it decoded, because whether
+   * an event counts is the domain's decision, taken identically by every reader of the log. A
+   * handler whose store refuses an event deals with it itself (projections park the
+   * conversation). Records that can never be decoded have already gone to the dead-letter
+   * topic and are not in `events`: every reader sees those the same way.
    */
   handleBatch(batch: EventBatch): Promise<void>;
   /**
-   * Called each time the consumer (re)joins its group, before any batch of the new assignment:
-   * partitions may have moved, so whatever the handler remembers about them may be stale.
+   * Called each time the consumer (re)joins its group, before any batch of the new assignment,
+   * with the partitions now assigned per topic: partitions may have moved, so whatever the
+   * handler remembers about them may be stale.
    */
-  onJoin?(): void;
+  onJoin?(assigned: Record<string, number[]>): void;
   /**
    * Where the handler's own store says a partition must be read from. When given, every
    * partition this member is assigned is read from there, whatever offset the group committed:
@@ -67,8 +70,7 @@ export interface EventConsumer {
 
 /**
  * The shared consumer: decodes every record with the registry, sends what cannot be decoded
- * to the dead-letter topic with the reason, and hands the rest to the handler in batches. An
- * event the handler can never apply is dead-lettered too, so no event blocks a partition.
+ * to the dead-letter topic with the reason, and hands the rest to the handler in batches.
  * Offsets are committed only after the handler returns, so a crash replays, never skips.
  */
 export function createEventConsumer(options: EventConsumerOptions): EventConsumer {
@@ -81,9 +83,9 @@ export function createEventConsumer(options: EventConsumerOptions): EventConsume
     maxWaitTimeInMs: 100,
   });
   let ready = false;
-  consumer.on(consumer.events.GROUP_JOIN, () => {
+  consumer.on(consumer.events.GROUP_JOIN, (event) => {
     ready = true;
-    options.onJoin?.();
+    options.onJoin?.(event.payload.memberAssignment);
   });
 
   const sourceOf = (topic: string, partition: number, message: KafkaMessage) => ({
@@ -94,39 +96,6 @@ export function createEventConsumer(options: EventConsumerOptions): EventConsume
     value: message.value,
     headers: message.headers,
   });
-
-  /**
-   * Hands a batch to the handler. If it fails because of an event (see isPoison), the batch
-   * is applied again one event at a time: each event that still fails goes to the dead-letter
-   * topic with the reason, the others are applied, and the partition goes on.
-   */
-  async function handleIsolatingPoison(batch: EventBatch, messages: Map<string, KafkaMessage>) {
-    try {
-      await options.handleBatch(batch);
-      return;
-    } catch (error) {
-      if (!isPoison(error)) throw error;
-      logger.warn(
-        { err: error, partition: batch.partition },
-        'batch failed on an event: isolating it',
-      );
-    }
-    for (const consumed of batch.events) {
-      try {
-        await options.handleBatch({ ...batch, events: [consumed], lastOffset: consumed.offset });
-      } catch (error) {
-        if (!isPoison(error)) throw error;
-        await deadLetters.publish({
-          source: sourceOf(batch.topic, batch.partition, messages.get(consumed.offset)!),
-          consumerGroup: groupId,
-          errorCode: 'apply-failed',
-          reason: (error as Error).message,
-        });
-      }
-    }
-    // Past the last record too (it may have been dead-lettered), so the position moves on.
-    await options.handleBatch({ ...batch, events: [] });
-  }
 
   /**
    * Points the group's committed offsets at the store's positions before joining. Only an
@@ -212,25 +181,26 @@ export function createEventConsumer(options: EventConsumerOptions): EventConsume
         }) => {
           if (batch.messages.length === 0) return;
           const events: ConsumedEvent[] = [];
-          const messages = new Map<string, KafkaMessage>();
           for (const message of batch.messages) {
             if (!isRunning() || isStale()) return;
             const consumed = await decodeOrDeadLetter(batch.topic, batch.partition, message);
             if (consumed) events.push(consumed);
-            messages.set(message.offset, message);
           }
           const lastOffset = batch.messages[batch.messages.length - 1]!.offset;
-          await handleIsolatingPoison(
-            {
+          try {
+            await options.handleBatch({
               topic: batch.topic,
               partition: batch.partition,
               events,
               lastOffset,
               highWatermark: batch.highWatermark,
               heartbeat,
-            },
-            messages,
-          );
+            });
+          } catch (error) {
+            // kafkajs gives up for good on a TypeError or RangeError (the consumer stops and
+            // never restarts): whatever the handler threw, the batch must be retried.
+            throw new EventError('handler-failed', (error as Error).message, { cause: error });
+          }
           resolveOffset(lastOffset);
           await commitOffsetsIfNecessary();
           await heartbeat();

@@ -91,17 +91,29 @@ export async function readLogRange(
     for (const { partition, from } of wanted)
       consumer.seek({ topic: range.topic, partition, offset: from });
     // Partitions outside the range are not read at all.
-    const outside = (
-      await kafka
-        .admin()
-        .fetchTopicOffsets(range.topic)
-        .catch(() => [])
-    )
-      .map((o) => o.partition)
-      .filter((partition) => !remaining.has(partition));
+    const outside = (await partitionsOf(kafka, range.topic)).filter(
+      (partition) => !remaining.has(partition),
+    );
     if (outside.length > 0) consumer.pause([{ topic: range.topic, partitions: outside }]);
     await finished;
   } finally {
     await consumer.disconnect();
+  }
+}
+
+/**
+ * The topic's partitions, through an admin of its own that is closed again: a reader runs
+ * inside long-lived projectors too (a parked conversation's resume), where a leaked admin
+ * would keep its broker connections for good.
+ */
+async function partitionsOf(kafka: Kafka, topic: string): Promise<number[]> {
+  const admin = kafka.admin();
+  try {
+    await admin.connect();
+    return (await admin.fetchTopicOffsets(topic)).map((o) => o.partition);
+  } catch {
+    return [];
+  } finally {
+    await admin.disconnect().catch(() => undefined);
   }
 }
