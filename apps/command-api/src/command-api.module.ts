@@ -13,7 +13,7 @@ import { createTokenVerifier } from '@chat/auth';
 import type { Config } from '@chat/config';
 import { createEventAppender, createEventCodec, createKafka, createLogAdmin } from '@chat/events';
 import { createLogger } from '@chat/observability';
-import { createPgPool, createRedis } from '@chat/storage';
+import { createPgPool, createRedis, ObjectStore } from '@chat/storage';
 import { AuthGuard, TOKEN_VERIFIER } from './auth/auth.guard';
 import { CONFIG, DevTokensController } from './auth/dev-tokens.controller';
 import { CommandPipeline, PG_POOL } from './conversations/command-pipeline';
@@ -26,6 +26,8 @@ import { MessagesController } from './conversations/messages.controller';
 import { ReceiptsController } from './conversations/receipts.controller';
 import { REDIS, SendIdempotency } from './conversations/send-idempotency';
 import { ProblemFilter } from './http/problem.filter';
+import { MediaController } from './media/media.controller';
+import { MediaService, OBJECT_STORE } from './media/media.service';
 import { PresenceSettingsController } from './presence/presence-settings.controller';
 import { createEventLog, EVENT_LOG, type EventLog } from './log/event-log';
 import { RateLimitGuard, USER_RATE_LIMIT } from './rate-limit/rate-limit.guard';
@@ -43,6 +45,7 @@ export function commandApiModule(config: Config): DynamicModule {
     { provide: CONFIG, useValue: config },
     { provide: PG_POOL, useFactory: () => createPgPool(config, { max: 20 }) },
     { provide: REDIS, useFactory: () => createRedis(config) },
+    { provide: OBJECT_STORE, useFactory: () => ObjectStore.fromConfig(config) },
     {
       // Kafka may be down when the app starts: it connects on first use, and until then
       // commands answer 503 and readiness says which dependency is missing.
@@ -73,6 +76,7 @@ export function commandApiModule(config: Config): DynamicModule {
     { provide: APP_GUARD, useClass: RateLimitGuard },
     { provide: APP_FILTER, useClass: ProblemFilter },
     CommandPipeline,
+    MediaService,
     SendIdempotency,
     ExecuteConversationCommandHandler,
     SendMessageHandler,
@@ -84,12 +88,14 @@ export function commandApiModule(config: Config): DynamicModule {
       @Inject(EVENT_LOG) private readonly log: EventLog,
       @Inject(PG_POOL) private readonly pool: Pool,
       @Inject(REDIS) private readonly redis: Redis,
+      @Inject(OBJECT_STORE) private readonly objects: ObjectStore,
     ) {}
 
     async onApplicationShutdown() {
       await this.log.close();
       await this.pool.end().catch(() => undefined);
       this.redis.disconnect();
+      this.objects.close();
     }
   }
 
@@ -101,6 +107,7 @@ export function commandApiModule(config: Config): DynamicModule {
       MessagesController,
       ReceiptsController,
       PresenceSettingsController,
+      MediaController,
       ...(config.auth.devTokens ? [DevTokensController] : []),
     ],
     providers,

@@ -7,6 +7,8 @@ import type { Principal } from '@chat/auth';
 import { messageIdFor } from '@chat/domain';
 import { Actor } from '../auth/auth.guard';
 import { ApiCommand, JsonBody, PathParams } from '../http/openapi';
+import { problem } from '../http/problem';
+import { MediaService } from '../media/media.service';
 import { accepted } from './accepted';
 import { ExecuteConversationCommand, SendMessageCommand } from './conversation-commands';
 import {
@@ -27,7 +29,10 @@ type ReactionParams = z.infer<typeof reactionParams>;
 @ApiTags('messages')
 @Controller('v1/conversations/:conversationId/messages')
 export class MessagesController {
-  constructor(@Inject(CommandBus) private readonly commands: CommandBus) {}
+  constructor(
+    @Inject(CommandBus) private readonly commands: CommandBus,
+    @Inject(MediaService) private readonly media: MediaService,
+  ) {}
 
   @Post()
   @ApiCommand({
@@ -42,13 +47,23 @@ export class MessagesController {
     @Res({ passthrough: true }) response: Response,
   ) {
     const messageId = messageIdFor(actor.userId, message.clientMessageId);
+    const { mediaId, ...rest } = message;
+    if (rest.media && !mediaId) {
+      throw problem(400, 'media-needs-upload', 'media is referenced by mediaId, from an upload');
+    }
+    // The store is checked first: the object exists, is the sender's, and is what it claims.
+    const media = mediaId
+      ? await this.media.attach(actor, { conversationId, messageId, mediaId }, rest.media)
+      : null;
     const { replayed } = await this.commands.execute(
       new SendMessageCommand(actor, {
         type: 'SendMessage',
         conversationId,
         messageId,
-        ...message,
-        ciphertext: bytesOf(message.ciphertext),
+        ...rest,
+        kind: media ? 'MEDIA' : rest.kind,
+        media,
+        ciphertext: bytesOf(rest.ciphertext),
       }),
     );
     if (replayed) response.setHeader('Idempotent-Replayed', 'true');
@@ -85,7 +100,9 @@ export class MessagesController {
     @Actor() actor: Principal,
     @PathParams(messageParams) { conversationId, messageId }: z.infer<typeof messageParams>,
   ) {
-    return this.run(actor, { type: 'DeleteMessage', conversationId, messageId });
+    const accepted = await this.run(actor, { type: 'DeleteMessage', conversationId, messageId });
+    await this.media.removeForMessage(conversationId, messageId);
+    return accepted;
   }
 
   @Put(':messageId/reactions/:emoji')
