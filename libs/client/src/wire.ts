@@ -33,6 +33,8 @@ export interface SendContent {
   replyTo?: string | null;
   ciphertext?: Ciphertext | null;
   media?: { objectKey: string; contentType: string; sizeBytes: number } | null;
+  /** An upload the message carries (what `sendMedia` does for you). */
+  mediaId?: string | null;
 }
 
 /** The client frames with an answer (`result` or `error`), without their `id`. */

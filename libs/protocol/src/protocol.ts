@@ -48,6 +48,8 @@ export const clientFrame = z.discriminatedUnion('type', [
         .strict()
         .nullable()
         .optional(),
+      /** An upload (POST /v1/media/uploads) the message carries. */
+      mediaId: z.string().uuid().nullable().optional(),
     })
     .strict(),
   z.object({ type: z.literal('ack'), id: requestId, conversationId: id, upToSeq: seq }).strict(),

@@ -198,8 +198,9 @@ export class Session {
         return;
       }
       case 'send': {
-        const { conversationId, clientMessageId, body, replyTo, ciphertext, media } = frame;
-        const command = { clientMessageId, body, replyTo, ciphertext, media };
+        const { conversationId, clientMessageId, body, replyTo, ciphertext, media, mediaId } =
+          frame;
+        const command = { clientMessageId, body, replyTo, ciphertext, media, mediaId };
         const sent = this.sends.run(conversationId, () =>
           commands.send(this.token, conversationId, command),
         );
