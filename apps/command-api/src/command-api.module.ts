@@ -28,6 +28,7 @@ import { REDIS, SendIdempotency } from './conversations/send-idempotency';
 import { ProblemFilter } from './http/problem.filter';
 import { MediaController } from './media/media.controller';
 import { MediaService, OBJECT_STORE } from './media/media.service';
+import { UploadSweeper } from './media/upload-sweeper';
 import { PresenceSettingsController } from './presence/presence-settings.controller';
 import { createEventLog, EVENT_LOG, type EventLog } from './log/event-log';
 import { RateLimitGuard, USER_RATE_LIMIT } from './rate-limit/rate-limit.guard';
@@ -77,6 +78,7 @@ export function commandApiModule(config: Config): DynamicModule {
     { provide: APP_FILTER, useClass: ProblemFilter },
     CommandPipeline,
     MediaService,
+    UploadSweeper,
     SendIdempotency,
     ExecuteConversationCommandHandler,
     SendMessageHandler,

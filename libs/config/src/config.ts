@@ -98,6 +98,12 @@ const envSchema = z.object({
     .int()
     .min(1000)
     .default(24 * 3600 * 1000),
+  /** How often the command API removes unreferenced uploads. */
+  CHAT_MEDIA_SWEEP_INTERVAL_MS: z.coerce
+    .number()
+    .int()
+    .min(1000)
+    .default(15 * 60 * 1000),
 
   /** HS256 secret for local tokens. The default is public, so production refuses it. */
   CHAT_JWT_SECRET: z.string().min(16).default(DEV_JWT_SECRET),
@@ -208,6 +214,7 @@ export interface Config {
     uploadUrlTtlS: number;
     downloadUrlTtlS: number;
     unreferencedTtlMs: number;
+    sweepIntervalMs: number;
   };
   auth: {
     jwtSecret: string;
@@ -344,6 +351,7 @@ export function loadConfig(env: Env = process.env): Config {
       uploadUrlTtlS: e.CHAT_MEDIA_UPLOAD_URL_TTL_S,
       downloadUrlTtlS: e.CHAT_MEDIA_DOWNLOAD_URL_TTL_S,
       unreferencedTtlMs: e.CHAT_MEDIA_UNREFERENCED_TTL_MS,
+      sweepIntervalMs: e.CHAT_MEDIA_SWEEP_INTERVAL_MS,
     },
     auth: {
       jwtSecret: e.CHAT_JWT_SECRET,

@@ -4,6 +4,7 @@ import {
   GetObjectCommand,
   HeadBucketCommand,
   HeadObjectCommand,
+  ListObjectsV2Command,
   PutObjectCommand,
   S3Client,
   S3ServiceException,
@@ -114,6 +115,25 @@ export class ObjectStore {
     }
     await this.client.send(new CreateBucketCommand({ Bucket: this.bucket }));
     return true;
+  }
+
+  /** Deletes every object under `prefix` last written before `before`; returns their keys. */
+  async deleteOlderThan(prefix: string, before: Date): Promise<string[]> {
+    const deleted: string[] = [];
+    let token: string | undefined;
+    do {
+      const page = await this.client.send(
+        new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, ContinuationToken: token }),
+      );
+      for (const object of page.Contents ?? []) {
+        if (object.Key && object.LastModified && object.LastModified < before) {
+          await this.delete(object.Key);
+          deleted.push(object.Key);
+        }
+      }
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
+    return deleted;
   }
 
   close(): void {

@@ -4,6 +4,8 @@ import { eventLogFixture, waitFor } from '@chat/events/testing';
 import { startCommandApi, type CommandApi } from '../../../../test/harness/command-api';
 import { startEventRecorder, type EventRecorder } from '../../../../test/harness/event-recorder';
 import { startInboxProjector } from '../../../../test/harness/inbox-projector';
+import { uploadKey } from './media-keys';
+import { UploadSweeper } from './upload-sweeper';
 
 /** Media by pre-signed URL against the local stack's object store (s3proxy). */
 const { config, logger, kafka, registryUrl } = eventLogFixture('command-api-media');
@@ -258,5 +260,34 @@ describe('media messages', () => {
       return response.status === 404 ? response : undefined;
     });
     expect(after.status).toBe(404);
+  });
+
+  it('should remove uploads never referenced after the configured time, and keep sent ones', async () => {
+    const alice = await api.as(user('alice'));
+    const bob = await api.as(user('bob'));
+    const conversationId = await directBetween(alice, bob);
+    const orphan = await upload(alice, Buffer.from('forgotten'));
+    const kept = await upload(alice, Buffer.from('sent'));
+    const sent = await alice.post(`/v1/conversations/${conversationId}/messages`, {
+      clientMessageId: 'kept',
+      mediaId: kept,
+    });
+    expect(sent.status).toBe(202);
+
+    const sweeper = api.app.get(UploadSweeper);
+    expect(await sweeper.sweep(Date.now() - 60_000)).not.toContain(uploadKey(alice.userId, orphan));
+    const removed = await sweeper.sweep(Date.now() + api.config.media.unreferencedTtlMs + 1000);
+    expect(removed).toContain(uploadKey(alice.userId, orphan));
+
+    const late = await alice.post(`/v1/conversations/${conversationId}/messages`, {
+      clientMessageId: 'too-late',
+      mediaId: orphan,
+    });
+    expect(late.status).toBe(409);
+    const link = await waitFor('the download URL', async () => {
+      const response = await mediaOf(bob, conversationId, sent.body.messageId);
+      return response.status === 200 ? response : undefined;
+    });
+    expect(Buffer.from(await (await fetch(link.body.url)).arrayBuffer()).toString()).toBe('sent');
   });
 });
