@@ -287,6 +287,14 @@ export class ChatClient {
     return this.request({ type: 'presence.unsubscribe', userIds }, options);
   }
 
+  /** A short-lived URL to download a message's media (the bytes come from object storage). */
+  mediaUrl(conversationId: string, messageId: string, options?: RequestOptions) {
+    return this.request<{ url: string; contentType: string; sizeBytes: number; expiresAt: string }>(
+      { type: 'media.url', conversationId, messageId },
+      options,
+    );
+  }
+
   history(
     conversationId: string,
     page: { beforeSeq?: number; limit?: number } = {},

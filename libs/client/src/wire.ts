@@ -44,6 +44,7 @@ export type RequestFrame =
   | { type: 'read'; conversationId: string; upToSeq: number }
   | { type: 'presence.subscribe'; userIds: string[] }
   | { type: 'presence.unsubscribe'; userIds: string[] }
+  | { type: 'media.url'; conversationId: string; messageId: string }
   | { type: 'history'; conversationId: string; beforeSeq?: number; limit?: number }
   | { type: 'sync'; conversationId: string; afterCs: number; limit?: number }
   | { type: 'inbox'; after?: string; limit?: number };

@@ -69,6 +69,10 @@ export const clientFrame = z.discriminatedUnion('type', [
       userIds: z.array(id).min(1).max(200),
     })
     .strict(),
+  /** A short-lived download URL for a message's media (members who can see it). */
+  z
+    .object({ type: z.literal('media.url'), id: requestId, conversationId: id, messageId: id })
+    .strict(),
   z
     .object({
       type: z.literal('history'),

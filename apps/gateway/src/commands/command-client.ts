@@ -38,13 +38,34 @@ export class CommandClient {
     });
   }
 
-  private async post(token: string, path: string, body: unknown): Promise<unknown> {
+  /** The command API authorizes it (membership from the join seq) and signs the URL. */
+  mediaUrl(token: string, conversationId: string, messageId: string) {
+    return this.call(
+      token,
+      'GET',
+      `/v1/conversations/${encodeURIComponent(conversationId)}/messages/${encodeURIComponent(messageId)}/media`,
+    );
+  }
+
+  private post(token: string, path: string, body: unknown): Promise<unknown> {
+    return this.call(token, 'POST', path, body);
+  }
+
+  private async call(
+    token: string,
+    method: 'GET' | 'POST',
+    path: string,
+    body?: unknown,
+  ): Promise<unknown> {
     let response: Response;
     try {
       response = await fetch(`${this.baseUrl}${path}`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-        body: JSON.stringify(body),
+        method,
+        headers: {
+          authorization: `Bearer ${token}`,
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
         signal: AbortSignal.timeout(10000),
       });
     } catch (error) {

@@ -229,6 +229,11 @@ export class Session {
         for (const state of states) this.presenceShown.set(state.userId, JSON.stringify(state));
         return this.reply(frame.id, { presence: states });
       }
+      case 'media.url':
+        return this.reply(
+          frame.id,
+          await commands.mediaUrl(this.token, frame.conversationId, frame.messageId),
+        );
       case 'presence.unsubscribe':
         this.deps.unwatchPresence(this, frame.userIds);
         for (const userId of frame.userIds) this.presenceShown.delete(userId);
