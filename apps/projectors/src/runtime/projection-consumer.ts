@@ -5,6 +5,7 @@ import {
   type EventCodec,
   type LogClient,
 } from '@chat/events';
+import type { ConsumerGroupTimings } from '@chat/config';
 import type { Logger } from '@chat/observability';
 import { consumerGroupOf, versionKey, type ProjectionName } from '@chat/views';
 import { projectionMetrics } from './projection-metrics';
@@ -22,6 +23,8 @@ export interface RunnerOptions {
   codec: EventCodec;
   deadLetters: DeadLetterPublisher;
   logger: Logger;
+  /** Consumer group liveness: how soon a dead instance's partitions move (libs/config; its defaults when absent). */
+  group?: ConsumerGroupTimings;
 }
 
 /**
@@ -67,6 +70,7 @@ export function projectionConsumer(
     handleBatch,
     onJoin: options.onJoin,
     positionOf: options.positionOf,
+    group: options.group,
   });
   return {
     start: () => consumer.start(),

@@ -1,4 +1,5 @@
 import type { Consumer, Kafka, KafkaMessage } from 'kafkajs';
+import { loadConfig, type ConsumerGroupTimings } from '@chat/config';
 import type { Logger } from '@chat/observability';
 import type { EventCodec } from '../codec/event-codec';
 import type { DeadLetterPublisher } from '../dead-letter/dead-letters';
@@ -54,6 +55,11 @@ export interface EventConsumerOptions {
    * of the same name must not make a rebuild skip the log).
    */
   positionOf?(topic: string, partition: number): Promise<bigint>;
+  /**
+   * Group liveness (libs/config `kafka.consumer`). The session timeout bounds how long a dead
+   * member's partitions stall before the others take them over.
+   */
+  group?: ConsumerGroupTimings;
   /** Partitions handled at once (default 4). */
   partitionsConcurrently?: number;
 }
@@ -74,10 +80,13 @@ export interface EventConsumer {
 export function createEventConsumer(options: EventConsumerOptions): EventConsumer {
   const { codec, deadLetters, groupId } = options;
   const logger = options.logger.child({ component: 'event-consumer', groupId });
+  // Without a Config (tools, tests), libs/config's defaults.
+  const group = options.group ?? loadConfig({}).kafka.consumer;
   const consumer: Consumer = options.kafka.consumer({
     groupId,
-    sessionTimeout: 30000,
-    heartbeatInterval: 3000,
+    sessionTimeout: group.sessionTimeoutMs,
+    heartbeatInterval: group.heartbeatIntervalMs,
+    rebalanceTimeout: group.rebalanceTimeoutMs,
     maxWaitTimeInMs: 100,
   });
   let ready = false;
