@@ -56,8 +56,8 @@ const envSchema = z.object({
    * partitions until its session times out, so this bounds the stall after a crash; the broker
    * must allow it (group.min.session.timeout.ms, 1 s in the local stack and compose).
    */
-  KAFKA_CONSUMER_SESSION_TIMEOUT_MS: z.coerce.number().int().min(500).default(3000),
-  KAFKA_CONSUMER_HEARTBEAT_INTERVAL_MS: z.coerce.number().int().min(50).default(300),
+  KAFKA_CONSUMER_SESSION_TIMEOUT_MS: z.coerce.number().int().min(500).default(2000),
+  KAFKA_CONSUMER_HEARTBEAT_INTERVAL_MS: z.coerce.number().int().min(50).default(200),
   /** How long the coordinator waits for every member to rejoin a rebalance. */
   KAFKA_CONSUMER_REBALANCE_TIMEOUT_MS: z.coerce.number().int().min(1000).default(20000),
   SCHEMA_REGISTRY_URL: z.string().url().optional(),

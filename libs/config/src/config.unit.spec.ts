@@ -49,8 +49,8 @@ describe('loadConfig', () => {
 describe('consumer group timings', () => {
   it('notice a dead member within seconds by default', () => {
     expect(loadConfig({}).kafka.consumer).toEqual({
-      sessionTimeoutMs: 3000,
-      heartbeatIntervalMs: 300,
+      sessionTimeoutMs: 2000,
+      heartbeatIntervalMs: 200,
       rebalanceTimeoutMs: 20000,
     });
   });
