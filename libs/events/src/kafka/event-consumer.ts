@@ -71,11 +71,14 @@ export interface EventConsumer {
   readonly ready: boolean;
 }
 
+const COMMIT_INTERVAL_MS = 1000;
+
 /**
  * The shared consumer: decodes every record with the registry, sends what cannot be decoded
  * to the dead-letter topic with the reason, and hands the rest to the handler in batches. An
  * event the handler can never apply is dead-lettered too, so no event blocks a partition.
- * Offsets are committed only after the handler returns, so a crash replays, never skips.
+ * Offsets are committed only after the handler returns, so a crash replays, never skips (up
+ * to a second of events, which the stores' positions skip).
  */
 export function createEventConsumer(options: EventConsumerOptions): EventConsumer {
   const { codec, deadLetters, groupId } = options;
@@ -210,6 +213,10 @@ export function createEventConsumer(options: EventConsumerOptions): EventConsume
         // at once hides each batch's round trips; within a partition order is kept.
         partitionsConsumedConcurrently: options.partitionsConcurrently ?? 4,
         autoCommit: true,
+        // The group's offsets are a hint (every store keeps its own position and skips what it
+        // has), so they are committed at most once a second rather than after every batch: at
+        // low rates a batch is one event, and a commit per event was a broker write each.
+        autoCommitInterval: COMMIT_INTERVAL_MS,
         eachBatchAutoResolve: false,
         eachBatch: async ({
           batch,
