@@ -23,7 +23,7 @@ import { percentiles, round } from './lib/stats';
  * message delivered when more arrived: a send the client gave up on may have been accepted) (from the first send until
  * every delivery arrived or the drain deadline): command API, projectors, gateway, Kafka,
  * Cassandra, Postgres (postmaster and every backend), Redis, registry and this load generator
- * (which holds the receivers too). Last, the Kafka floor on the same machine: Kafka's own
+ * (which holds the receivers too). First, the same processes idle for one window. Last, the Kafka floor on the same machine: Kafka's own
  * EndToEndLatency tool, acks=all, 300-byte records.
  *
  * Usage: npm run bench:pipeline [-- <rates, comma-separated> <seconds per rate> <groups>]
@@ -90,6 +90,14 @@ async function main() {
       groups.push(created.conversationId!);
     }
     await new Promise((resolve) => setTimeout(resolve, 2000));
+
+    // What each process costs with nothing to do: at low rates this is most of the bill.
+    const idleWindow = cpu.start();
+    await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+    const idleCores = Object.entries(idleWindow.end()).map(
+      ([name, s]) => `${name} ${round(s / seconds, 3)}`,
+    );
+    console.log(`idle for ${seconds} s, cores per process: ${idleCores.join(', ')}`);
 
     for (const rate of rates) {
       latencies = [];
