@@ -51,6 +51,15 @@ const envSchema = z.object({
   KAFKA_CLIENT_ID: z.string().default('chat'),
   KAFKA_TOPIC_PARTITIONS: z.coerce.number().int().min(1).default(6),
   KAFKA_REPLICATION_FACTOR: z.coerce.number().int().min(1).default(1),
+  /**
+   * Consumer group liveness. A member that stops heartbeating (kill -9, a lost host) keeps its
+   * partitions until its session times out, so this bounds the stall after a crash; the broker
+   * must allow it (group.min.session.timeout.ms, 1 s in the local stack and compose).
+   */
+  KAFKA_CONSUMER_SESSION_TIMEOUT_MS: z.coerce.number().int().min(500).default(2000),
+  KAFKA_CONSUMER_HEARTBEAT_INTERVAL_MS: z.coerce.number().int().min(50).default(200),
+  /** How long the coordinator waits for every member to rejoin a rebalance. */
+  KAFKA_CONSUMER_REBALANCE_TIMEOUT_MS: z.coerce.number().int().min(1000).default(20000),
   SCHEMA_REGISTRY_URL: z.string().url().optional(),
   CASSANDRA_CONTACT_POINTS: z.string().optional(),
   CASSANDRA_LOCAL_DC: z.string().default('datacenter1'),
@@ -120,6 +129,13 @@ export interface ServiceEndpoint<T> {
   external: boolean;
 }
 
+/** How a consumer group notices a dead member and hands its partitions over. */
+export interface ConsumerGroupTimings {
+  sessionTimeoutMs: number;
+  heartbeatIntervalMs: number;
+  rebalanceTimeoutMs: number;
+}
+
 export interface Config {
   nodeEnv: 'development' | 'test' | 'production';
   logLevel: string;
@@ -145,6 +161,7 @@ export interface Config {
     clientId: string;
     topicPartitions: number;
     replicationFactor: number;
+    consumer: ConsumerGroupTimings;
   };
   registry: ServiceEndpoint<string>;
   cassandra: ServiceEndpoint<string[]> & {
@@ -208,6 +225,11 @@ export function loadConfig(env: Env = process.env): Config {
     ].filter((p): p is string => typeof p === 'string');
     if (problems.length > 0) throw new ConfigError(problems);
   }
+  if (e.KAFKA_CONSUMER_HEARTBEAT_INTERVAL_MS * 3 > e.KAFKA_CONSUMER_SESSION_TIMEOUT_MS) {
+    throw new ConfigError([
+      'KAFKA_CONSUMER_HEARTBEAT_INTERVAL_MS: at most a third of KAFKA_CONSUMER_SESSION_TIMEOUT_MS, so one late heartbeat does not end the session',
+    ]);
+  }
   const endpoint = <T>(given: string | undefined, parse: (s: string) => T, fallback: T) =>
     given === undefined || given === ''
       ? { value: fallback, external: false }
@@ -243,6 +265,11 @@ export function loadConfig(env: Env = process.env): Config {
       clientId: e.KAFKA_CLIENT_ID,
       topicPartitions: e.KAFKA_TOPIC_PARTITIONS,
       replicationFactor: e.KAFKA_REPLICATION_FACTOR,
+      consumer: {
+        sessionTimeoutMs: e.KAFKA_CONSUMER_SESSION_TIMEOUT_MS,
+        heartbeatIntervalMs: e.KAFKA_CONSUMER_HEARTBEAT_INTERVAL_MS,
+        rebalanceTimeoutMs: e.KAFKA_CONSUMER_REBALANCE_TIMEOUT_MS,
+      },
     },
     registry: endpoint(
       e.SCHEMA_REGISTRY_URL,
