@@ -13,7 +13,8 @@ import { percentiles, round } from './lib/stats';
  * The gateway end to end, with the command API, the projectors and one gateway as their own
  * processes and the clients in this one:
  *  1. latency: sends at a fixed rate into a small group, open loop; send-to-receive time at
- *     the other members' sockets (the full durable path: HTTP, Kafka, projection, Redis, socket);
+ *     the other members' sockets (the full durable path: the gateway's own command handling, Kafka, projection, Redis,
+ *     socket);
  *  2. fan-out: one message to a group of `members` (default 1,000), all online;
  *  3. idle connections: `idle` sockets held open, and the gateway's memory per connection.
  *
@@ -28,7 +29,7 @@ async function main() {
   buildApps();
   const api = await startAppProcess('command-api', unlimited);
   const projectors = await startAppProcess('projectors');
-  const gateway = await startAppProcess('gateway', { COMMAND_API_URL: api.url, ...unlimited });
+  const gateway = await startAppProcess('gateway', unlimited);
   const wsUrl = `${gateway.url.replace(/^http/, 'ws')}/v1/ws`;
   const run = randomUUID().slice(0, 8);
   const clients: ChatClient[] = [];
@@ -51,7 +52,6 @@ async function main() {
     // what the idle connections cost.
     // The idle sockets are one user's: past the per-user socket limit on purpose.
     const idleGateway = await startAppProcess('gateway', {
-      COMMAND_API_URL: api.url,
       GATEWAY_MAX_SOCKETS_PER_USER: String(idle),
     });
     try {

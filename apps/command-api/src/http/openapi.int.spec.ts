@@ -9,7 +9,7 @@ import {
   memberParams,
   messageParams,
   reactionParams,
-} from '../conversations/request-schemas';
+} from '@chat/commands';
 import { jsonSchemaOf } from './openapi';
 import { problemDocument } from './problem';
 
