@@ -93,9 +93,10 @@ it("answers a refused send with the domain's code and an invalid one as HTTP wou
   expect(
     await socket.request({ type: 'send', conversationId, clientMessageId: 'in-1', body: 'hi' }),
   ).toMatchObject({ type: 'error', code: 'not-a-member' });
-  expect(
-    await socket.request({ type: 'read', conversationId, upToSeq: 1 }),
-  ).toMatchObject({ type: 'error', code: 'not-a-member' });
+  expect(await socket.request({ type: 'read', conversationId, upToSeq: 1 })).toMatchObject({
+    type: 'error',
+    code: 'not-a-member',
+  });
   // The frame schema lets it through; the command API's body schema does not (U+0000).
   expect(
     await ownerSocket.request({
@@ -106,7 +107,12 @@ it("answers a refused send with the domain's code and an invalid one as HTTP wou
     }),
   ).toMatchObject({ type: 'error', code: 'invalid-request' });
   expect(
-    await ownerSocket.request({ type: 'send', conversationId, clientMessageId: 'ok-1', body: 'ok' }),
+    await ownerSocket.request({
+      type: 'send',
+      conversationId,
+      clientMessageId: 'ok-1',
+      body: 'ok',
+    }),
   ).toMatchObject({ type: 'result', result: { conversationId } });
   socket.ws.close();
   ownerSocket.ws.close();
