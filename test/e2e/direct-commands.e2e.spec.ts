@@ -19,7 +19,7 @@ async function groupOf(owner: string, members: string[]) {
   const created = await (
     await pipeline.api.as(owner)
   ).post('/v1/conversations/groups', { title: 'Direct', members });
-  expect(created.status).toBe(201);
+  expect(created.status).toBe(202);
   return created.body.conversationId as string;
 }
 
@@ -126,7 +126,7 @@ it('spends one budget per user across HTTP and the socket', async () => {
     const user = pipeline.user('spender');
     const http = await api.as(user);
     const created = await http.post('/v1/conversations/groups', { title: 'Budget', members: [] });
-    expect(created.status).toBe(201); // 1 of 3
+    expect(created.status).toBe(202); // 1 of 3
     const conversationId = created.body.conversationId as string;
     const socket = await rawSocket(gateway.url, await gateway.token(user, 'phone'));
     await socket.next('synced');
@@ -136,11 +136,13 @@ it('spends one budget per user across HTTP and the socket', async () => {
     expect(await send('b-2')).toMatchObject({ type: 'result' }); // 2 of 3
     const overHttp = await http.post(`/v1/conversations/${conversationId}/messages`, {
       clientMessageId: 'b-3',
+      body: 'b-3',
     }); // 3 of 3
     expect(overHttp.status).toBe(202);
     expect(await send('b-4')).toMatchObject({ type: 'error', code: 'rate-limited' });
     const refused = await http.post(`/v1/conversations/${conversationId}/messages`, {
       clientMessageId: 'b-5',
+      body: 'b-5',
     });
     expect(refused.status).toBe(429);
     socket.ws.close();
