@@ -56,7 +56,7 @@ export class Session {
   private queue: Promise<void> = Promise.resolve();
   private queued = 0;
   private badFrames: number[] = [];
-  /** Sends to one conversation are relayed one after the other, in the order they came. */
+  /** Sends to one conversation are handled one after the other, in the order they came. */
   private readonly sends = new KeyedSerialQueue();
   private readonly presenceShown = new Map<string, string>();
 
