@@ -89,8 +89,6 @@ const envSchema = z.object({
   /** Per-user token bucket: steady commands per second, and the burst allowed above it. */
   CHAT_RATE_LIMIT_PER_SECOND: z.coerce.number().positive().default(20),
   CHAT_RATE_LIMIT_BURST: z.coerce.number().int().min(1).default(40),
-  /** Where the gateway sends commands (send, ack, read): the command API. */
-  COMMAND_API_URL: z.string().url().optional(),
   /** WebSocket heartbeats: a ping this often, and a close when no pong came for this long. */
   GATEWAY_PING_INTERVAL_MS: z.coerce.number().int().min(10).default(30000),
   GATEWAY_PONG_TIMEOUT_MS: z.coerce.number().int().min(10).default(60000),
@@ -187,7 +185,6 @@ export interface Config {
   };
   appendTimeoutMs: number;
   gateway: {
-    commandApiUrl: string;
     pingIntervalMs: number;
     pongTimeoutMs: number;
     maxBufferedBytes: number;
@@ -304,10 +301,6 @@ export function loadConfig(env: Env = process.env): Config {
     },
     appendTimeoutMs: e.CHAT_APPEND_TIMEOUT_MS,
     gateway: {
-      commandApiUrl: (e.COMMAND_API_URL ?? `http://127.0.0.1:${e.COMMAND_API_PORT}`).replace(
-        /\/+$/,
-        '',
-      ),
       pingIntervalMs: e.GATEWAY_PING_INTERVAL_MS,
       pongTimeoutMs: e.GATEWAY_PONG_TIMEOUT_MS,
       maxBufferedBytes: e.GATEWAY_MAX_BUFFERED_BYTES,

@@ -4,22 +4,20 @@ import { ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { z } from 'zod';
 import type { Principal } from '@chat/auth';
-import { messageIdFor } from '@chat/domain';
 import { Actor } from '../auth/auth.guard';
 import { ApiCommand, JsonBody, PathParams } from '../http/openapi';
-import { accepted } from './accepted';
 import { ExecuteConversationCommand, SendMessageCommand } from './conversation-commands';
 import {
+  accepted,
+  bytesOf,
+  sendCommand,
   acceptedResponse,
   conversationParams,
   editMessageBody,
   messageParams,
   reactionParams,
   sendMessageBody,
-} from './request-schemas';
-
-const bytesOf = (ciphertext: { algorithm: string; data: string } | null) =>
-  ciphertext && { algorithm: ciphertext.algorithm, data: Buffer.from(ciphertext.data, 'base64') };
+} from '@chat/commands';
 
 type ReactionParams = z.infer<typeof reactionParams>;
 
@@ -41,18 +39,10 @@ export class MessagesController {
     @JsonBody(sendMessageBody) message: z.infer<typeof sendMessageBody>,
     @Res({ passthrough: true }) response: Response,
   ) {
-    const messageId = messageIdFor(actor.userId, message.clientMessageId);
-    const { replayed } = await this.commands.execute(
-      new SendMessageCommand(actor, {
-        type: 'SendMessage',
-        conversationId,
-        messageId,
-        ...message,
-        ciphertext: bytesOf(message.ciphertext),
-      }),
-    );
+    const command = sendCommand(actor, conversationId, message);
+    const { replayed } = await this.commands.execute(new SendMessageCommand(actor, command));
     if (replayed) response.setHeader('Idempotent-Replayed', 'true');
-    return accepted(conversationId, [], messageId);
+    return accepted(conversationId, [], command.messageId);
   }
 
   @Patch(':messageId')
