@@ -25,6 +25,7 @@ const moduleNameMapper = {
   '^@chat/auth$': '<rootDir>/libs/auth/src',
   '^@chat/protocol$': '<rootDir>/libs/protocol/src',
   '^@chat/client$': '<rootDir>/libs/client/src',
+  '^@chat/commands$': '<rootDir>/libs/commands/src',
 };
 const base = { transform: { '^.+\\.ts$': swc }, moduleNameMapper, testEnvironment: 'node' };
 module.exports = {

@@ -13,7 +13,10 @@ import { percentiles, round } from './lib/stats';
  * The gateway end to end, with the command API, the projectors and one gateway as their own
  * processes and the clients in this one:
  *  1. latency: sends at a fixed rate into a small group, open loop; send-to-receive time at
- *     the other members' sockets (the full durable path: HTTP, Kafka, projection, Redis, socket);
+ *     the other members' sockets (the full durable path: the gateway's own command handling, Kafka, projection, Redis,
+ *     socket);
+ *     then the same with the sends over the sender's own socket (`send` frames, handled by
+ *     the gateway), answered `result` only after Kafka;
  *  2. fan-out: one message to a group of `members` (default 1,000), all online;
  *  3. idle connections: `idle` sockets held open, and the gateway's memory per connection.
  *
@@ -28,7 +31,7 @@ async function main() {
   buildApps();
   const api = await startAppProcess('command-api', unlimited);
   const projectors = await startAppProcess('projectors');
-  const gateway = await startAppProcess('gateway', { COMMAND_API_URL: api.url, ...unlimited });
+  const gateway = await startAppProcess('gateway', unlimited);
   const wsUrl = `${gateway.url.replace(/^http/, 'ws')}/v1/ws`;
   const run = randomUUID().slice(0, 8);
   const clients: ChatClient[] = [];
@@ -45,13 +48,13 @@ async function main() {
   };
   try {
     await latency(config, api.url, connect, run, rate, seconds);
+    await socketLatency(config, api.url, connect, run, rate, seconds);
     await fanOut(config, api.url, connect, run, members);
     for (const client of clients.splice(0)) client.close();
     // A fresh gateway process, so memory the earlier phases left in its heap does not hide
     // what the idle connections cost.
     // The idle sockets are one user's: past the per-user socket limit on purpose.
     const idleGateway = await startAppProcess('gateway', {
-      COMMAND_API_URL: api.url,
       GATEWAY_MAX_SOCKETS_PER_USER: String(idle),
     });
     try {
@@ -130,6 +133,52 @@ async function latency(
   console.log(
     `latency: offered ${rate} sends/s for ${seconds} s (${total} sends, statuses ${JSON.stringify(Object.fromEntries(statuses))}); ` +
       `received ${latencies.length}/${accepted * receivers.length} (every accepted send at each of ${receivers.length} receivers); send-to-receive ms p50 ${round(p.p50!)} p90 ${round(p.p90!)} p99 ${round(p.p99!)} max ${round(p.max!)}`,
+  );
+}
+
+/** The latency phase with the sends as `send` frames on the sender's socket to the gateway. */
+async function socketLatency(
+  config: Config,
+  apiUrl: string,
+  connect: Connect,
+  run: string,
+  rate: number,
+  seconds: number,
+) {
+  const sender = `bench-${run}-ws-sender`;
+  const receivers = [1, 2, 3].map((i) => `bench-${run}-ws-receiver-${i}`);
+  const sockets = await Promise.all(receivers.map(connect));
+  const conversationId = await groupWith(await httpAs(config, apiUrl, sender), receivers);
+  const senderSocket = await connect(sender);
+  const latencies: number[] = [];
+  const sentAt = new Map<string, number>();
+  for (const socket of sockets) {
+    socket.on('message', ({ item }) => {
+      const at = item.body ? sentAt.get(item.body) : undefined;
+      if (at !== undefined) latencies.push(performance.now() - at);
+    });
+  }
+  await new Promise((resolve) => setTimeout(resolve, 2000));
+  const total = rate * seconds;
+  const outcomes = new Map<string, number>();
+  const count = (outcome: string) => outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1);
+  await openLoop(rate, total, (i, due) => {
+    const body = `${run}-ws-${i}`;
+    sentAt.set(body, due);
+    return senderSocket.send(conversationId, { body }, { clientMessageId: body, attempts: 1 }).then(
+      () => void count('result'),
+      (error: Error & { code?: string }) => void count(error.code ?? error.message),
+    );
+  });
+  const deadline = Date.now() + 60000;
+  const accepted = outcomes.get('result') ?? 0;
+  while (latencies.length < accepted * receivers.length && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  const p = percentiles(latencies);
+  console.log(
+    `socket latency: offered ${rate} sends/s for ${seconds} s over the sender's socket (${total} sends, outcomes ${JSON.stringify(Object.fromEntries(outcomes))}); ` +
+      `received ${latencies.length}/${accepted * receivers.length}; send-to-receive ms p50 ${round(p.p50!)} p90 ${round(p.p90!)} p99 ${round(p.p99!)} max ${round(p.max!)}`,
   );
 }
 

@@ -17,8 +17,10 @@ export function buildApps(): void {
 export async function startAppProcess(
   app: 'command-api' | 'projectors' | 'gateway',
   env: Record<string, string> = {},
+  /** A given port (a restart in place); a free one by default. */
+  fixedPort?: number,
 ) {
-  const port = await freePort();
+  const port = fixedPort ?? (await freePort());
   const portVariable = {
     'command-api': 'COMMAND_API_PORT',
     projectors: 'PROJECTORS_PORT',
@@ -39,6 +41,7 @@ export async function startAppProcess(
     },
   );
   const url = `http://127.0.0.1:${port}`;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const deadline = Date.now() + 60000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`${app} exited with ${child.exitCode}`);
@@ -55,14 +58,19 @@ export async function startAppProcess(
   }
   return {
     url,
+    port,
     pid: child.pid!,
     /** CPU seconds (user + system) the process has used so far (Linux /proc). */
     cpuSeconds: () => cpuSecondsOf(child.pid!),
-    stop: () =>
-      new Promise<void>((resolve) => {
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
+    stop: () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      return exited;
+    },
+    /** Sends `signal` to this process (only the one started here) and waits for its exit. */
+    kill: (signal: NodeJS.Signals) => {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      return exited;
+    },
   };
 }
 

@@ -17,7 +17,7 @@ beforeAll(async () => {
 afterAll(() => api.close());
 
 it('tells every client to reconnect, closes them with 1012, and stops within its deadline', async () => {
-  const gateway = await startGateway(api.baseUrl, { GATEWAY_DRAIN_DEADLINE_MS: '3000' });
+  const gateway = await startGateway({ GATEWAY_DRAIN_DEADLINE_MS: '3000' });
   const clients = await Promise.all(
     ['ann', 'ben', 'cat'].map((name) =>
       gateway.client(`${name}-${randomUUID().slice(0, 8)}`, 'phone'),
@@ -45,7 +45,7 @@ it('tells every client to reconnect, closes them with 1012, and stops within its
 });
 
 it('closes a socket that stops answering pings with 4010, and keeps the ones that answer', async () => {
-  const gateway = await startGateway(api.baseUrl, {
+  const gateway = await startGateway({
     GATEWAY_PING_INTERVAL_MS: '50',
     GATEWAY_PONG_TIMEOUT_MS: '400',
   });

@@ -19,13 +19,12 @@ export async function startPipeline() {
   const projections: RunningProjections = await startProjections(config, {
     logger: createLogger('e2e-projectors', 'silent'),
   });
-  const api: CommandApi = await startCommandApi({
-    CHAT_RATE_LIMIT_PER_SECOND: '10000',
-    CHAT_RATE_LIMIT_BURST: '10000',
-  });
+  // One budget per user across the command API and the gateways (they share the Redis bucket).
+  const budget = { CHAT_RATE_LIMIT_PER_SECOND: '10000', CHAT_RATE_LIMIT_BURST: '10000' };
+  const api: CommandApi = await startCommandApi(budget);
   const gateways: TestGateway[] = await Promise.all([
-    startGateway(api.baseUrl, { GATEWAY_PRESENCE_REFRESH_MS: '200' }),
-    startGateway(api.baseUrl, { GATEWAY_PRESENCE_REFRESH_MS: '200' }),
+    startGateway({ ...budget, GATEWAY_PRESENCE_REFRESH_MS: '200' }),
+    startGateway({ ...budget, GATEWAY_PRESENCE_REFRESH_MS: '200' }),
   ]);
   const run = randomUUID().slice(0, 8);
   return {

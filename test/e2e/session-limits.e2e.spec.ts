@@ -16,7 +16,7 @@ const user = (name: string) => `${name}-${randomUUID().slice(0, 8)}`;
 
 beforeAll(async () => {
   api = await startCommandApi();
-  gateway = await startGateway(api.baseUrl, {
+  gateway = await startGateway({
     GATEWAY_MAX_SOCKETS_PER_USER: '2',
     GATEWAY_READ_RATE_PER_SECOND: '1',
     GATEWAY_READ_RATE_BURST: '3',

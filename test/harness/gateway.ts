@@ -7,9 +7,9 @@ import { loadConfigWith, type Env } from '@chat/config';
 import { createApp } from '@chat/platform';
 import { gatewaySpec } from '../../apps/gateway/src/gateway.app';
 
-/** Starts a gateway in this process on a free port, relaying commands to `commandApiUrl`. */
-export async function startGateway(commandApiUrl: string, env: Env = {}) {
-  const config = loadConfigWith({ LOG_LEVEL: 'silent', COMMAND_API_URL: commandApiUrl, ...env });
+/** Starts a gateway in this process on a free port; it handles commands itself. */
+export async function startGateway(env: Env = {}) {
+  const config = loadConfigWith({ LOG_LEVEL: 'silent', ...env });
   const app: INestApplication = await createApp(gatewaySpec, config);
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as AddressInfo;

@@ -11,12 +11,12 @@ import type { Redis } from 'ioredis';
 import type { Pool } from 'pg';
 import { createTokenVerifier } from '@chat/auth';
 import type { Config } from '@chat/config';
-import { createEventAppender, createEventCodec, createKafka, createLogAdmin } from '@chat/events';
+import { createCommandHandling, type CommandHandling, type EventLog } from '@chat/commands';
+import { createEventAppender, createEventCodec, createKafka } from '@chat/events';
 import { createLogger } from '@chat/observability';
 import { createPgPool, createRedis, ObjectStore } from '@chat/storage';
 import { AuthGuard, TOKEN_VERIFIER } from './auth/auth.guard';
 import { CONFIG, DevTokensController } from './auth/dev-tokens.controller';
-import { CommandPipeline, PG_POOL } from './conversations/command-pipeline';
 import {
   ExecuteConversationCommandHandler,
   SendMessageHandler,
@@ -24,15 +24,15 @@ import {
 import { ConversationsController } from './conversations/conversations.controller';
 import { MessagesController } from './conversations/messages.controller';
 import { ReceiptsController } from './conversations/receipts.controller';
-import { REDIS, SendIdempotency } from './conversations/send-idempotency';
 import { ProblemFilter } from './http/problem.filter';
 import { MediaController } from './media/media.controller';
 import { MediaService, OBJECT_STORE } from './media/media.service';
 import { UploadSweeper } from './media/upload-sweeper';
 import { PresenceSettingsController } from './presence/presence-settings.controller';
-import { createEventLog, EVENT_LOG, type EventLog } from './log/event-log';
-import { RateLimitGuard, USER_RATE_LIMIT } from './rate-limit/rate-limit.guard';
-import { createTokenBucket } from './rate-limit/token-bucket';
+import { COMMAND_HANDLING, EVENT_LOG, PG_POOL, REDIS } from './log/tokens';
+import { RateLimitGuard } from './rate-limit/rate-limit.guard';
+
+const COMMAND_HANDLING_AND_LOG = Symbol('COMMAND_HANDLING_AND_LOG');
 
 /** The command API: authenticated, rate-limited commands, decided and appended to Kafka. */
 export function commandApiModule(config: Config): DynamicModule {
@@ -50,36 +50,38 @@ export function commandApiModule(config: Config): DynamicModule {
     {
       // Kafka may be down when the app starts: it connects on first use, and until then
       // commands answer 503 and readiness says which dependency is missing.
-      provide: EVENT_LOG,
-      useFactory: () =>
-        createEventLog(
-          createEventAppender({
+      provide: COMMAND_HANDLING_AND_LOG,
+      inject: [PG_POOL, REDIS, OBJECT_STORE],
+      useFactory: (pool: Pool, redis: Redis, objects: ObjectStore) =>
+        createCommandHandling(config, {
+          pool,
+          redis,
+          kafka,
+          objects,
+          appender: createEventAppender({
             kafka,
             codec: createEventCodec({ registryUrl: config.registry.value }),
             logger,
           }),
-          () => createLogAdmin(kafka),
-          config.appendTimeoutMs,
-        ),
-    },
-    { provide: TOKEN_VERIFIER, useValue: createTokenVerifier(config.auth) },
-    {
-      provide: USER_RATE_LIMIT,
-      inject: [REDIS],
-      useFactory: (redis: Redis) =>
-        createTokenBucket(redis, {
-          ratePerSecond: config.limits.ratePerSecond,
-          burst: config.limits.rateBurst,
         }),
     },
+    {
+      provide: COMMAND_HANDLING,
+      inject: [COMMAND_HANDLING_AND_LOG],
+      useFactory: (wired: { handling: CommandHandling }) => wired.handling,
+    },
+    {
+      provide: EVENT_LOG,
+      inject: [COMMAND_HANDLING_AND_LOG],
+      useFactory: (wired: { log: EventLog }) => wired.log,
+    },
+    { provide: TOKEN_VERIFIER, useValue: createTokenVerifier(config.auth) },
     // Order matters: who you are, then whether you still have budget.
     { provide: APP_GUARD, useClass: AuthGuard },
     { provide: APP_GUARD, useClass: RateLimitGuard },
     { provide: APP_FILTER, useClass: ProblemFilter },
-    CommandPipeline,
     MediaService,
     UploadSweeper,
-    SendIdempotency,
     ExecuteConversationCommandHandler,
     SendMessageHandler,
   ];

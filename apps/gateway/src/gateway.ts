@@ -2,13 +2,13 @@ import type { Server } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { createTokenVerifier, type TokenVerifier, type VerifiedPrincipal } from '@chat/auth';
 import type { Config } from '@chat/config';
+import { createCommandHandling, type EventLog } from '@chat/commands';
 import { createEventAppender, createEventCodec, createKafka } from '@chat/events';
 import type { Logger } from '@chat/observability';
-import { createCassandraClient, createPgPool, createRedis } from '@chat/storage';
+import { createCassandraClient, createPgPool, createRedis, ObjectStore } from '@chat/storage';
 import { CLOSE_CODES } from '@chat/protocol';
 import { ChatQueries, PresenceAudience } from '@chat/views';
 import { whenExpired } from './auth/token-expiry';
-import { CommandClient } from './commands/command-client';
 import { ReadLimits } from './limits/read-limits';
 import { SocketLimiter } from './limits/socket-limiter';
 import { TypingThrottle } from './limits/typing-throttle';
@@ -21,8 +21,9 @@ import type { Transport } from './transport/transport';
 import { WsEndpoint, type AcceptedSocket } from './transport/ws-endpoint';
 
 /**
- * The gateway on an HTTP server: WebSocket sessions fed by the projections, commands relayed
- * to the command API, presence reported to the log. `drain` is the graceful end of a deploy.
+ * The gateway on an HTTP server: WebSocket sessions fed by the projections, commands handled
+ * in this process by the command API's own handling (libs/commands), presence reported to the
+ * log. `drain` is the graceful end of a deploy.
  */
 export class Gateway {
   readonly gatewayId = `gateway-${randomUUID().slice(0, 8)}`;
@@ -30,10 +31,13 @@ export class Gateway {
   private readonly cassandra;
   private readonly redis;
   private readonly subscriber;
+  /** Media on messages: sends' uploads checked, download URLs signed, as the command API. */
+  private readonly objects: ObjectStore;
   private readonly hub: LiveHub;
   private readonly endpoint: WsEndpoint;
   private readonly presence: PresenceReporter;
   private readonly appender;
+  private readonly log: EventLog;
   private readonly deps: SessionDeps;
   /** Checks bearer tokens for every transport: WebSocket upgrades and event streams. */
   readonly verifier: TokenVerifier;
@@ -52,6 +56,7 @@ export class Gateway {
     this.cassandra = createCassandraClient(config);
     this.redis = createRedis(config);
     this.subscriber = createRedis(config);
+    this.objects = ObjectStore.fromConfig(config);
     const queries = new ChatQueries({
       pool: this.pool,
       cassandra: this.cassandra,
@@ -86,9 +91,18 @@ export class Gateway {
       logger,
     });
     this.presence = new PresenceReporter(this.appender, this.gatewayId, logger);
+    // One producer for presence and commands: batching, acks=all, idempotent.
+    const { handling, log } = createCommandHandling(config, {
+      pool: this.pool,
+      redis: this.redis,
+      kafka,
+      appender: this.appender,
+      objects: this.objects,
+    });
+    this.log = log;
     this.deps = {
       queries,
-      commands: new CommandClient(config.gateway.commandApiUrl),
+      commands: handling,
       logger,
       relayTyping: (conversationId, userId, connectionId) =>
         typing.relay(conversationId, userId, connectionId),
@@ -114,8 +128,8 @@ export class Gateway {
    * A session over any transport: registered for live changes before it resumes, closed when
    * its token expires. Over the user's socket limit it is closed at once and never registered.
    */
-  openSession(principal: VerifiedPrincipal, token: string, transport: Transport): Session {
-    const session = new Session(principal, token, transport, this.deps);
+  openSession(principal: VerifiedPrincipal, transport: Transport): Session {
+    const session = new Session(principal, transport, this.deps);
     if (!this.sockets.acquire(principal.userId, session.connectionId)) {
       session.close(CLOSE_CODES.tooManySockets, 'too-many-sockets');
       return session;
@@ -158,9 +172,10 @@ export class Gateway {
     }
     this.endpoint.terminateAll();
     await this.hub.stop();
-    await this.appender.disconnect().catch(() => undefined);
+    await this.log.close();
     this.subscriber.disconnect();
     this.redis.disconnect();
+    this.objects.close();
     await Promise.all([this.pool.end(), this.cassandra.shutdown()]).catch(() => undefined);
   }
 
@@ -175,7 +190,7 @@ export class Gateway {
   }
 
   private acceptSocket(socket: AcceptedSocket): void {
-    const session = this.openSession(socket.principal, socket.token, socket.transport);
+    const session = this.openSession(socket.principal, socket.transport);
     socket.onFrame((text) => void session.receive(text));
     socket.onPong(() => this.heartbeat(session));
     socket.onClose(() => this.closeSession(session));

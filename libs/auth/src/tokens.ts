@@ -1,3 +1,4 @@
+import { createSecretKey } from 'node:crypto';
 import { createRemoteJWKSet, errors, jwtVerify, SignJWT, type JWTPayload } from 'jose';
 import type { Config } from '@chat/config';
 import { isValidId } from '@chat/domain';
@@ -52,7 +53,8 @@ export function createTokenVerifier(auth: Config['auth']): TokenVerifier {
           jwtVerify(token, keys, { ...options, algorithms: ['RS256', 'ES256', 'EdDSA'] });
       })()
     : (() => {
-        const secret = new TextEncoder().encode(auth.jwtSecret);
+        // Imported once: jose would turn raw bytes into a key object on every verification.
+        const secret = createSecretKey(Buffer.from(auth.jwtSecret, 'utf8'));
         return (token: string) => jwtVerify(token, secret, { ...options, algorithms: ['HS256'] });
       })();
 

@@ -52,6 +52,15 @@ const envSchema = z.object({
   KAFKA_CLIENT_ID: z.string().default('chat'),
   KAFKA_TOPIC_PARTITIONS: z.coerce.number().int().min(1).default(6),
   KAFKA_REPLICATION_FACTOR: z.coerce.number().int().min(1).default(1),
+  /**
+   * Consumer group liveness. A member that stops heartbeating (kill -9, a lost host) keeps its
+   * partitions until its session times out, so this bounds the stall after a crash; the broker
+   * must allow it (group.min.session.timeout.ms, 1 s in the local stack and compose).
+   */
+  KAFKA_CONSUMER_SESSION_TIMEOUT_MS: z.coerce.number().int().min(500).default(2000),
+  KAFKA_CONSUMER_HEARTBEAT_INTERVAL_MS: z.coerce.number().int().min(50).default(200),
+  /** How long the coordinator waits for every member to rejoin a rebalance. */
+  KAFKA_CONSUMER_REBALANCE_TIMEOUT_MS: z.coerce.number().int().min(1000).default(20000),
   SCHEMA_REGISTRY_URL: z.string().url().optional(),
   CASSANDRA_CONTACT_POINTS: z.string().optional(),
   CASSANDRA_LOCAL_DC: z.string().default('datacenter1'),
@@ -123,8 +132,6 @@ const envSchema = z.object({
   /** Per-user token bucket: steady commands per second, and the burst allowed above it. */
   CHAT_RATE_LIMIT_PER_SECOND: z.coerce.number().positive().default(20),
   CHAT_RATE_LIMIT_BURST: z.coerce.number().int().min(1).default(40),
-  /** Where the gateway sends commands (send, ack, read): the command API. */
-  COMMAND_API_URL: z.string().url().optional(),
   /** WebSocket heartbeats: a ping this often, and a close when no pong came for this long. */
   GATEWAY_PING_INTERVAL_MS: z.coerce.number().int().min(10).default(30000),
   GATEWAY_PONG_TIMEOUT_MS: z.coerce.number().int().min(10).default(60000),
@@ -163,6 +170,13 @@ export interface ServiceEndpoint<T> {
   external: boolean;
 }
 
+/** How a consumer group notices a dead member and hands its partitions over. */
+export interface ConsumerGroupTimings {
+  sessionTimeoutMs: number;
+  heartbeatIntervalMs: number;
+  rebalanceTimeoutMs: number;
+}
+
 export interface Config {
   nodeEnv: 'development' | 'test' | 'production';
   logLevel: string;
@@ -189,6 +203,7 @@ export interface Config {
     clientId: string;
     topicPartitions: number;
     replicationFactor: number;
+    consumer: ConsumerGroupTimings;
   };
   registry: ServiceEndpoint<string>;
   cassandra: ServiceEndpoint<string[]> & {
@@ -232,7 +247,6 @@ export interface Config {
   };
   appendTimeoutMs: number;
   gateway: {
-    commandApiUrl: string;
     pingIntervalMs: number;
     pongTimeoutMs: number;
     maxBufferedBytes: number;
@@ -270,6 +284,11 @@ export function loadConfig(env: Env = process.env): Config {
     ].filter((p): p is string => typeof p === 'string');
     if (problems.length > 0) throw new ConfigError(problems);
   }
+  if (e.KAFKA_CONSUMER_HEARTBEAT_INTERVAL_MS * 3 > e.KAFKA_CONSUMER_SESSION_TIMEOUT_MS) {
+    throw new ConfigError([
+      'KAFKA_CONSUMER_HEARTBEAT_INTERVAL_MS: at most a third of KAFKA_CONSUMER_SESSION_TIMEOUT_MS, so one late heartbeat does not end the session',
+    ]);
+  }
   const endpoint = <T>(given: string | undefined, parse: (s: string) => T, fallback: T) =>
     given === undefined || given === ''
       ? { value: fallback, external: false }
@@ -306,6 +325,11 @@ export function loadConfig(env: Env = process.env): Config {
       clientId: e.KAFKA_CLIENT_ID,
       topicPartitions: e.KAFKA_TOPIC_PARTITIONS,
       replicationFactor: e.KAFKA_REPLICATION_FACTOR,
+      consumer: {
+        sessionTimeoutMs: e.KAFKA_CONSUMER_SESSION_TIMEOUT_MS,
+        heartbeatIntervalMs: e.KAFKA_CONSUMER_HEARTBEAT_INTERVAL_MS,
+        rebalanceTimeoutMs: e.KAFKA_CONSUMER_REBALANCE_TIMEOUT_MS,
+      },
     },
     registry: endpoint(
       e.SCHEMA_REGISTRY_URL,
@@ -369,10 +393,6 @@ export function loadConfig(env: Env = process.env): Config {
     },
     appendTimeoutMs: e.CHAT_APPEND_TIMEOUT_MS,
     gateway: {
-      commandApiUrl: (e.COMMAND_API_URL ?? `http://127.0.0.1:${e.COMMAND_API_PORT}`).replace(
-        /\/+$/,
-        '',
-      ),
       pingIntervalMs: e.GATEWAY_PING_INTERVAL_MS,
       pongTimeoutMs: e.GATEWAY_PONG_TIMEOUT_MS,
       maxBufferedBytes: e.GATEWAY_MAX_BUFFERED_BYTES,

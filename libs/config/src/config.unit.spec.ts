@@ -81,6 +81,31 @@ describe('loadConfig', () => {
   });
 });
 
+describe('consumer group timings', () => {
+  it('notice a dead member within seconds by default', () => {
+    expect(loadConfig({}).kafka.consumer).toEqual({
+      sessionTimeoutMs: 2000,
+      heartbeatIntervalMs: 200,
+      rebalanceTimeoutMs: 20000,
+    });
+  });
+
+  it('are set from the environment and refuse a heartbeat too slow for the session', () => {
+    expect(
+      loadConfig({
+        KAFKA_CONSUMER_SESSION_TIMEOUT_MS: '10000',
+        KAFKA_CONSUMER_HEARTBEAT_INTERVAL_MS: '1000',
+      }).kafka.consumer,
+    ).toMatchObject({ sessionTimeoutMs: 10000, heartbeatIntervalMs: 1000 });
+    expect(() =>
+      loadConfig({
+        KAFKA_CONSUMER_SESSION_TIMEOUT_MS: '3000',
+        KAFKA_CONSUMER_HEARTBEAT_INTERVAL_MS: '1500',
+      }),
+    ).toThrow(/KAFKA_CONSUMER_HEARTBEAT_INTERVAL_MS/);
+  });
+});
+
 describe('authentication settings', () => {
   it('mints local tokens only when asked to, and never in production', () => {
     expect(loadConfig({}).auth.devTokens).toBe(false);

@@ -1,4 +1,5 @@
 import {
+  CopyObjectCommand,
   CreateBucketCommand,
   DeleteObjectCommand,
   GetObjectCommand,
@@ -99,6 +100,17 @@ export class ObjectStore {
       if (isMissing(error)) return undefined;
       throw error;
     }
+  }
+
+  /** A server-side copy of one object to another key in the bucket. */
+  async copy(source: string, destination: string): Promise<void> {
+    await this.client.send(
+      new CopyObjectCommand({
+        Bucket: this.bucket,
+        Key: destination,
+        CopySource: `${this.bucket}/${source}`,
+      }),
+    );
   }
 
   async delete(key: string): Promise<void> {

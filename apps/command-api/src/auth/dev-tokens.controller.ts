@@ -3,7 +3,7 @@ import { ApiTags } from '@nestjs/swagger';
 import { mintToken } from '@chat/auth';
 import type { Config } from '@chat/config';
 import { ApiCommand, JsonBody } from '../http/openapi';
-import { devTokenBody } from '../conversations/request-schemas';
+import { devTokenBody } from '@chat/commands';
 import { z } from 'zod';
 import { Public } from './auth.guard';
 

@@ -3,8 +3,8 @@ import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import type { Principal } from '@chat/auth';
 import type { ConversationCommand } from '@chat/domain';
 import type { ConversationEvent } from '@chat/events';
-import { CommandPipeline } from './command-pipeline';
-import { SendIdempotency } from './send-idempotency';
+import type { CommandHandling } from '@chat/commands';
+import { COMMAND_HANDLING } from '../log/tokens';
 
 type SendMessage = Extract<ConversationCommand, { type: 'SendMessage' }>;
 
@@ -31,22 +31,19 @@ export class SendMessageCommand extends Command<{ replayed: boolean }> {
 @Injectable()
 @CommandHandler(ExecuteConversationCommand)
 export class ExecuteConversationCommandHandler implements ICommandHandler<ExecuteConversationCommand> {
-  constructor(@Inject(CommandPipeline) private readonly pipeline: CommandPipeline) {}
+  constructor(@Inject(COMMAND_HANDLING) private readonly handling: CommandHandling) {}
 
   execute({ actor, command }: ExecuteConversationCommand) {
-    return this.pipeline.run(actor, command);
+    return this.handling.run(actor, command);
   }
 }
 
 @Injectable()
 @CommandHandler(SendMessageCommand)
 export class SendMessageHandler implements ICommandHandler<SendMessageCommand> {
-  constructor(
-    @Inject(CommandPipeline) private readonly pipeline: CommandPipeline,
-    @Inject(SendIdempotency) private readonly idempotency: SendIdempotency,
-  ) {}
+  constructor(@Inject(COMMAND_HANDLING) private readonly handling: CommandHandling) {}
 
   execute({ actor, command }: SendMessageCommand) {
-    return this.idempotency.once(actor.userId, command, () => this.pipeline.run(actor, command));
+    return this.handling.sendMessage(actor, command);
   }
 }

@@ -8,9 +8,9 @@ import type { Principal } from '@chat/auth';
 import { directConversationId } from '@chat/domain';
 import { Actor } from '../auth/auth.guard';
 import { ApiCommand, JsonBody, PathParams } from '../http/openapi';
-import { accepted } from './accepted';
 import { ExecuteConversationCommand } from './conversation-commands';
 import {
+  accepted,
   acceptedResponse,
   addMemberBody,
   changeRoleBody,
@@ -18,7 +18,7 @@ import {
   createDirectBody,
   createGroupBody,
   memberParams,
-} from './request-schemas';
+} from '@chat/commands';
 
 /** Creating conversations and changing who is in them. */
 @ApiTags('conversations')

@@ -4,24 +4,21 @@ import { ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { z } from 'zod';
 import type { Principal } from '@chat/auth';
-import { messageIdFor } from '@chat/domain';
 import { Actor } from '../auth/auth.guard';
 import { ApiCommand, JsonBody, PathParams } from '../http/openapi';
-import { problem } from '../http/problem';
-import { MediaService } from '../media/media.service';
-import { accepted } from './accepted';
+import { COMMAND_HANDLING } from '../log/tokens';
 import { ExecuteConversationCommand, SendMessageCommand } from './conversation-commands';
 import {
+  accepted,
+  bytesOf,
+  type CommandHandling,
   acceptedResponse,
   conversationParams,
   editMessageBody,
   messageParams,
   reactionParams,
   sendMessageBody,
-} from './request-schemas';
-
-const bytesOf = (ciphertext: { algorithm: string; data: string } | null) =>
-  ciphertext && { algorithm: ciphertext.algorithm, data: Buffer.from(ciphertext.data, 'base64') };
+} from '@chat/commands';
 
 type ReactionParams = z.infer<typeof reactionParams>;
 
@@ -31,7 +28,7 @@ type ReactionParams = z.infer<typeof reactionParams>;
 export class MessagesController {
   constructor(
     @Inject(CommandBus) private readonly commands: CommandBus,
-    @Inject(MediaService) private readonly media: MediaService,
+    @Inject(COMMAND_HANDLING) private readonly handling: CommandHandling,
   ) {}
 
   @Post()
@@ -46,28 +43,11 @@ export class MessagesController {
     @JsonBody(sendMessageBody) message: z.infer<typeof sendMessageBody>,
     @Res({ passthrough: true }) response: Response,
   ) {
-    const messageId = messageIdFor(actor.userId, message.clientMessageId);
-    const { mediaId, ...rest } = message;
-    if (rest.media && !mediaId) {
-      throw problem(400, 'media-needs-upload', 'media is referenced by mediaId, from an upload');
-    }
-    // The store is checked first: the object exists, is the sender's, and is what it claims.
-    const media = mediaId
-      ? await this.media.attach(actor, { conversationId, messageId, mediaId }, rest.media)
-      : null;
-    const { replayed } = await this.commands.execute(
-      new SendMessageCommand(actor, {
-        type: 'SendMessage',
-        conversationId,
-        messageId,
-        ...rest,
-        kind: media ? 'MEDIA' : rest.kind,
-        media,
-        ciphertext: bytesOf(rest.ciphertext),
-      }),
-    );
+    // Media is checked first, in the handling every transport shares.
+    const command = await this.handling.prepareSend(actor, conversationId, message);
+    const { replayed } = await this.commands.execute(new SendMessageCommand(actor, command));
     if (replayed) response.setHeader('Idempotent-Replayed', 'true');
-    return accepted(conversationId, [], messageId);
+    return accepted(conversationId, [], command.messageId);
   }
 
   @Patch(':messageId')
@@ -101,7 +81,7 @@ export class MessagesController {
     @PathParams(messageParams) { conversationId, messageId }: z.infer<typeof messageParams>,
   ) {
     const accepted = await this.run(actor, { type: 'DeleteMessage', conversationId, messageId });
-    await this.media.removeForMessage(conversationId, messageId);
+    await this.handling.removeMedia(conversationId, messageId);
     return accepted;
   }
 

@@ -5,9 +5,14 @@ import type { z } from 'zod';
 import type { Principal } from '@chat/auth';
 import { Actor } from '../auth/auth.guard';
 import { ApiCommand, JsonBody, PathParams } from '../http/openapi';
-import { accepted } from './accepted';
 import { ExecuteConversationCommand } from './conversation-commands';
-import { acceptedResponse, conversationParams, deliveredBody, readBody } from './request-schemas';
+import {
+  accepted,
+  acceptedResponse,
+  conversationParams,
+  deliveredBody,
+  readBody,
+} from '@chat/commands';
 
 /** Cumulative receipts: one acknowledgement covers every message up to a seq. */
 @ApiTags('receipts')

@@ -12,7 +12,7 @@ import {
   reactionParams,
   readBody,
   sendMessageBody,
-} from './request-schemas';
+} from '@chat/commands';
 
 /**
  * The OpenAPI document says what the validators check: for each sample, the JSON schema in

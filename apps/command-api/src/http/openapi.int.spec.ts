@@ -4,12 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ZodTypeAny } from 'zod';
 import { startCommandApi } from '../../../../test/harness/command-api';
-import {
-  conversationParams,
-  memberParams,
-  messageParams,
-  reactionParams,
-} from '../conversations/request-schemas';
+import { conversationParams, memberParams, messageParams, reactionParams } from '@chat/commands';
 import { jsonSchemaOf } from './openapi';
 import { problemDocument } from './problem';
 

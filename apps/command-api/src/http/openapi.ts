@@ -3,9 +3,9 @@ import { ApiBearerAuth, ApiBody, ApiOperation, ApiParam, ApiResponse } from '@ne
 import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import type { AnyZodObject, ZodTypeAny, ZodTypeDef } from 'zod';
 import { zodToJsonSchema } from 'zod-to-json-schema';
-import { documentedKeywords } from './fields';
+import { documentedKeywords } from '@chat/commands';
 import { problemDocument } from './problem';
-import { validate } from './validate';
+import { validate } from '@chat/commands';
 
 /** The JSON schema of a request or response, derived from the zod schema that validates it. */
 export const jsonSchemaOf = (schema: ZodTypeAny): SchemaObject => {

@@ -1,34 +1,8 @@
 import { ArgumentsHost, Catch, HttpException, Logger, type ExceptionFilter } from '@nestjs/common';
 import type { Response } from 'express';
 import { AuthError } from '@chat/auth';
-import { DomainError, type RejectionCode } from '@chat/domain';
-import { EventError } from '@chat/events';
-import { problem, ProblemException, sendProblem } from './problem';
-
-/** How each domain refusal reads over HTTP. */
-const DOMAIN_STATUS: Record<RejectionCode, number> = {
-  'conversation-not-found': 404,
-  'conversation-exists': 409,
-  'not-a-member': 403,
-  'not-an-admin': 403,
-  'membership-fixed': 403,
-  'not-the-author': 403,
-  'not-author-or-admin': 403,
-  'already-a-member': 409,
-  'member-not-found': 404,
-  'role-unchanged': 409,
-  'message-not-found': 404,
-  'message-deleted': 409,
-  'duplicate-message': 409,
-  'group-full': 422,
-  'invalid-members': 400,
-  'invalid-message': 400,
-  'message-too-long': 400,
-  'device-required': 400,
-};
-
-/** Seconds a client should wait before retrying when a dependency is down. */
-const RETRY_AFTER_SECONDS = '2';
+import { commandProblem } from '@chat/commands';
+import { problem, type ProblemException, sendProblem } from './problem';
 
 /** The one mapper from every failure to a problem response. Nothing escapes as a bare 500. */
 @Catch()
@@ -42,10 +16,8 @@ export class ProblemFilter implements ExceptionFilter {
   }
 
   private toProblem(error: unknown): ProblemException {
-    if (error instanceof ProblemException) return error;
-    if (error instanceof DomainError) {
-      return problem(DOMAIN_STATUS[error.code], error.code, error.detail);
-    }
+    const refusal = commandProblem(error);
+    if (refusal) return refusal;
     if (error instanceof AuthError) {
       return problem(
         401,
@@ -54,17 +26,6 @@ export class ProblemFilter implements ExceptionFilter {
         {},
         {
           'WWW-Authenticate': `Bearer error="invalid_token", error_description="${error.code}"`,
-        },
-      );
-    }
-    if (error instanceof EventError && error.retriable) {
-      return problem(
-        503,
-        error.code,
-        'the event log is unavailable; nothing was accepted',
-        {},
-        {
-          'Retry-After': RETRY_AFTER_SECONDS,
         },
       );
     }

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { Principal } from '@chat/auth';
 import { MAX_MEDIA_BYTES } from '@chat/domain';
 import { Actor } from '../auth/auth.guard';
-import { messageParams } from '../conversations/request-schemas';
+import { messageParams } from '@chat/commands';
 import { ApiCommand, JsonBody, PathParams } from '../http/openapi';
 import { MediaService } from './media.service';
 

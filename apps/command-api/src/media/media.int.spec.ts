@@ -4,7 +4,7 @@ import { eventLogFixture, waitFor } from '@chat/events/testing';
 import { startCommandApi, type CommandApi } from '../../../../test/harness/command-api';
 import { startEventRecorder, type EventRecorder } from '../../../../test/harness/event-recorder';
 import { startInboxProjector } from '../../../../test/harness/inbox-projector';
-import { uploadKey } from './media-keys';
+import { uploadKey } from '@chat/commands';
 import { UploadSweeper } from './upload-sweeper';
 
 /** Media by pre-signed URL against the local stack's object store (s3proxy). */

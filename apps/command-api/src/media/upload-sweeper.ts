@@ -8,7 +8,7 @@ import type { Config } from '@chat/config';
 import { createLogger } from '@chat/observability';
 import type { ObjectStore } from '@chat/storage';
 import { CONFIG } from '../auth/dev-tokens.controller';
-import { UPLOADS_PREFIX } from './media-keys';
+import { UPLOADS_PREFIX } from '@chat/commands';
 import { OBJECT_STORE } from './media.service';
 
 /**

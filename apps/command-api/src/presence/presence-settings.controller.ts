@@ -6,7 +6,8 @@ import type { Principal } from '@chat/auth';
 import { changePresenceSettings } from '@chat/domain';
 import { Actor } from '../auth/auth.guard';
 import { ApiCommand, JsonBody } from '../http/openapi';
-import { EVENT_LOG, type EventLog } from '../log/event-log';
+import type { EventLog } from '@chat/commands';
+import { EVENT_LOG } from '../log/tokens';
 
 export const presenceSettingsBody = z
   .object({

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Principal } from '@chat/auth';
+import { commandProblem, type CommandHandling } from '@chat/commands';
 import type { Logger } from '@chat/observability';
 import {
   clientFrame,
@@ -12,7 +13,6 @@ import {
   type ServerFrame,
 } from '@chat/protocol';
 import { ViewError, type ChatQueries, type LiveChange } from '@chat/views';
-import { CommandRefused, type CommandClient } from '../commands/command-client';
 import { KeyedSerialQueue } from '../limits/keyed-serial-queue';
 import type { RateRefusal } from '../limits/read-limits';
 import type { Transport } from '../transport/transport';
@@ -20,7 +20,8 @@ import type { Transport } from '../transport/transport';
 /** What a session needs from its gateway. */
 export interface SessionDeps {
   queries: ChatQueries;
-  commands: CommandClient;
+  /** The command API's own command handling, run in this process for the socket's user. */
+  commands: Pick<CommandHandling, 'send' | 'delivered' | 'read' | 'mediaUrl'>;
   logger: Logger;
   /** Tells the members who may see this user that they are typing (throttled per user). */
   relayTyping(conversationId: string, userId: string, connectionId: string): Promise<void>;
@@ -55,13 +56,12 @@ export class Session {
   private queue: Promise<void> = Promise.resolve();
   private queued = 0;
   private badFrames: number[] = [];
-  /** Sends to one conversation are relayed one after the other, in the order they came. */
+  /** Sends to one conversation are handled one after the other, in the order they came. */
   private readonly sends = new KeyedSerialQueue();
   private readonly presenceShown = new Map<string, string>();
 
   constructor(
     readonly principal: Principal,
-    private readonly token: string,
     private readonly transport: Transport,
     private readonly deps: SessionDeps,
   ) {}
@@ -202,24 +202,22 @@ export class Session {
           frame;
         const command = { clientMessageId, body, replyTo, ciphertext, media, mediaId };
         const sent = this.sends.run(conversationId, () =>
-          commands.send(this.token, conversationId, command),
+          commands.send(this.principal, conversationId, command),
         );
-        return this.reply(frame.id, await sent);
+        return this.reply(frame.id, (await sent).accepted);
       }
       case 'ack':
         return this.reply(
           frame.id,
-          await commands.delivered(
-            this.token,
-            frame.conversationId,
-            frame.upToSeq,
-            this.principal.deviceId,
-          ),
+          await commands.delivered(this.principal, frame.conversationId, {
+            upToSeq: frame.upToSeq,
+            ...(this.principal.deviceId ? { deviceId: this.principal.deviceId } : {}),
+          }),
         );
       case 'read':
         return this.reply(
           frame.id,
-          await commands.read(this.token, frame.conversationId, frame.upToSeq),
+          await commands.read(this.principal, frame.conversationId, { upToSeq: frame.upToSeq }),
         );
       case 'typing':
         return this.deps.relayTyping(frame.conversationId, me, this.connectionId);
@@ -232,7 +230,7 @@ export class Session {
       case 'media.url':
         return this.reply(
           frame.id,
-          await commands.mediaUrl(this.token, frame.conversationId, frame.messageId),
+          await commands.mediaUrl(this.principal, frame.conversationId, frame.messageId),
         );
       case 'presence.unsubscribe':
         this.deps.unwatchPresence(this, frame.userIds);
@@ -355,8 +353,16 @@ export class Session {
   }
 
   private fail(id: string | undefined, error: unknown): void {
-    if (error instanceof ViewError || error instanceof CommandRefused) {
+    if (error instanceof ViewError) {
       this.send({ type: 'error', ...(id ? { id } : {}), code: error.code, message: error.message });
+      return;
+    }
+    // A refusal reads as it does over HTTP: the problem's code, and a dependency that is down
+    // (Kafka, the views, Redis) is a retriable 503 code, never a result.
+    const refusal = commandProblem(error);
+    if (refusal) {
+      const { code, detail } = refusal.problem;
+      this.send({ type: 'error', ...(id ? { id } : {}), code, message: detail });
       return;
     }
     this.deps.logger.error({ err: error, userId: this.userId }, 'frame failed');

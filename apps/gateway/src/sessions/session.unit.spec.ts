@@ -1,6 +1,5 @@
 import type { ChatQueries, LiveChange } from '@chat/views';
 import { CLOSE_CODES, PROTOCOL_VERSION, type ChangeFrame, type SyncResult } from '@chat/protocol';
-import type { CommandClient } from '../commands/command-client';
 import { Session, type SessionDeps } from './session';
 
 /** A transport that takes `room` frames, then reports the peer as too far behind. */
@@ -31,7 +30,7 @@ const emptyViews = {
 
 const deps: SessionDeps = {
   queries: emptyViews,
-  commands: {} as CommandClient,
+  commands: {} as SessionDeps['commands'],
   logger: { warn: () => undefined, error: () => undefined } as unknown as SessionDeps['logger'],
   relayTyping: async () => undefined,
   refusal: () => null,
@@ -69,7 +68,7 @@ const settle = () => new Promise((resolve) => setTimeout(resolve, 10));
 describe('a session', () => {
   it('sends each cs once, in order, whatever the live feed repeats', async () => {
     const { transport, sent } = fakeTransport(100);
-    const session = new Session({ userId: 'bob', deviceId: 'phone' }, 'token', transport, deps);
+    const session = new Session({ userId: 'bob', deviceId: 'phone' }, transport, deps);
     await session.receive(
       JSON.stringify({ type: 'hello', v: PROTOCOL_VERSION, cursors: { 'g-1': 1 } }),
     );
@@ -82,7 +81,7 @@ describe('a session', () => {
   it('fills a gap in the live cs from the timeline before the change that shows it', async () => {
     const { transport, sent } = fakeTransport(100);
     const asked: number[] = [];
-    const session = new Session({ userId: 'bob', deviceId: 'phone' }, 'token', transport, {
+    const session = new Session({ userId: 'bob', deviceId: 'phone' }, transport, {
       ...deps,
       queries: {
         ...emptyViews,
@@ -114,7 +113,7 @@ describe('a session', () => {
 
   it('passes group receipts, which have no cs, straight through', async () => {
     const { transport, sent } = fakeTransport(100);
-    const session = new Session({ userId: 'bob', deviceId: 'phone' }, 'token', transport, deps);
+    const session = new Session({ userId: 'bob', deviceId: 'phone' }, transport, deps);
     await session.receive(
       JSON.stringify({ type: 'hello', v: PROTOCOL_VERSION, cursors: { 'g-1': 9 } }),
     );
@@ -127,14 +126,14 @@ describe('a session', () => {
 
   it('closes a version 1 hello with 4002', async () => {
     const { transport, closes } = fakeTransport(100);
-    const session = new Session({ userId: 'bob', deviceId: 'phone' }, 'token', transport, deps);
+    const session = new Session({ userId: 'bob', deviceId: 'phone' }, transport, deps);
     await session.receive(JSON.stringify({ type: 'hello', v: 1, cursors: {} }));
     expect(closes.map(([code]) => code)).toEqual([CLOSE_CODES.unsupportedVersion]);
   });
 
   it('closes a slow consumer with 4008 once its transport is over the bound', async () => {
     const { transport, closes } = fakeTransport(3);
-    const session = new Session({ userId: 'bob', deviceId: 'phone' }, 'token', transport, deps);
+    const session = new Session({ userId: 'bob', deviceId: 'phone' }, transport, deps);
     await session.receive(JSON.stringify({ type: 'hello', v: PROTOCOL_VERSION, cursors: {} }));
     for (let seq = 1; seq <= 10; seq++) session.deliver('g-1', item(seq));
     await settle();

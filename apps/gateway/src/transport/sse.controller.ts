@@ -62,7 +62,7 @@ export class SseController {
       connection: 'keep-alive',
       'x-accel-buffering': 'no',
     });
-    const session = gateway.openSession(principal, token, {
+    const session = gateway.openSession(principal, {
       send: (text) => {
         if (response.writableLength > this.holder.maxBufferedBytes) return false;
         response.write(`data: ${text}\n\n`);

@@ -12,6 +12,7 @@ import {
 } from '@chat/domain/testing';
 import type { ConversationEvent } from '@chat/events';
 import { foldHistory } from '../testing/fold-history';
+import { groupHistory } from '../testing/group-history';
 import { liveChanges } from './live-changes';
 
 const projected = (events: ConversationEvent[]) => liveChanges(foldHistory(events));
@@ -141,21 +142,7 @@ describe('the change cursor of live changes', () => {
   });
 
   it('gives each member every cs from the change that added them to the one that removed them', () => {
-    const user = fc.constantFrom('alice', 'bob', 'carol', 'dave');
-    const messageId = fc.constantFrom('m1', 'm2', 'm3');
-    const history = fc.array(
-      fc.oneof(
-        fc.tuple(user, user).map(([a, b]) => groupCreated(a, a === b ? [] : [b])),
-        fc.tuple(user, user).map(([u, by]) => memberAdded(u, by)),
-        fc.tuple(user, user).map(([u, by]) => memberRemoved(u, by)),
-        fc.tuple(user, messageId).map(([u, m]) => messageSent(u, m)),
-        fc.tuple(messageId, user).map(([m, u]) => messageEdited(m, u, 'again')),
-        fc.tuple(messageId, user).map(([m, u]) => messageDeleted(m, u)),
-        fc.tuple(fc.boolean(), messageId, user).map(([a, m, u]) => reaction(a, m, u, '👍')),
-        fc.tuple(user, fc.nat(9)).map(([u, seq]) => messagesRead(u, seq)),
-      ),
-      { maxLength: 50 },
-    );
+    const history = groupHistory();
     fc.assert(
       fc.property(history, (events) => {
         const expected = new Map<string, number[]>();

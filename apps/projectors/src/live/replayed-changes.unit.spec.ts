@@ -1,17 +1,8 @@
 import fc from 'fast-check';
-import {
-  groupCreated,
-  memberAdded,
-  memberRemoved,
-  messageDeleted,
-  messageEdited,
-  messageSent,
-  messagesRead,
-  reaction,
-} from '@chat/domain/testing';
 import type { ChangeFrame } from '@chat/protocol';
 import type { MemberSpan, ProjectedBatch, StoredChange } from '@chat/views';
 import { foldHistory } from '../testing/fold-history';
+import { groupHistory } from '../testing/group-history';
 import { timelineWrites } from '../timeline/timeline-writes';
 import { liveChanges } from './live-changes';
 import { replayedChanges } from './replayed-changes';
@@ -52,21 +43,7 @@ function stored(events: Parameters<typeof foldHistory>[0]) {
 
 describe('changes published again from the change log', () => {
   it('tell everyone exactly what the first publication told them', () => {
-    const user = fc.constantFrom('alice', 'bob', 'carol', 'dave');
-    const messageId = fc.constantFrom('m1', 'm2', 'm3');
-    const history = fc.array(
-      fc.oneof(
-        fc.tuple(user, user).map(([a, b]) => groupCreated(a, a === b ? [] : [b])),
-        fc.tuple(user, user).map(([u, by]) => memberAdded(u, by)),
-        fc.tuple(user, user).map(([u, by]) => memberRemoved(u, by)),
-        fc.tuple(user, messageId).map(([u, m]) => messageSent(u, m)),
-        fc.tuple(messageId, user).map(([m, u]) => messageEdited(m, u, 'again')),
-        fc.tuple(messageId, user).map(([m, u]) => messageDeleted(m, u)),
-        fc.tuple(fc.boolean(), messageId, user).map(([a, m, u]) => reaction(a, m, u, '👍')),
-        fc.tuple(user, fc.nat(9)).map(([u, seq]) => messagesRead(u, seq)),
-      ),
-      { maxLength: 50 },
-    );
+    const history = groupHistory();
     fc.assert(
       fc.property(history, (events) => {
         const first = toldTo(liveChanges(foldHistory(events)));

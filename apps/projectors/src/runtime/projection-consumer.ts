@@ -5,6 +5,7 @@ import {
   type EventCodec,
   type LogClient,
 } from '@chat/events';
+import type { ConsumerGroupTimings } from '@chat/config';
 import type { Logger } from '@chat/observability';
 import { consumerGroupOf, versionKey, type ProjectionName } from '@chat/views';
 import type { Pool } from 'pg';
@@ -28,6 +29,8 @@ export interface RunnerOptions {
   pool: Pool;
   /** How often requested resumes of parked conversations are looked for (default 1 s). */
   resumeIntervalMs?: number;
+  /** Consumer group liveness: how soon a dead instance's partitions move (libs/config; its defaults when absent). */
+  group?: ConsumerGroupTimings;
 }
 
 /**
@@ -84,6 +87,7 @@ export function projectionConsumer(
       parking.onJoin(assigned);
     },
     positionOf: (topic, partition) => options.store.positionOf(topic, partition),
+    group: options.group,
   });
   return {
     async start() {

@@ -81,8 +81,12 @@ export function createEventAppender(options: EventAppenderOptions): EventAppende
     queue = [];
     if (batch.length === 0) return;
     const byTopic = new Map<string, Message[]>();
-    for (const { topic, message } of batch.flatMap((pending) => pending.messages)) {
-      byTopic.set(topic, [...(byTopic.get(topic) ?? []), message]);
+    for (const pending of batch) {
+      for (const { topic, message } of pending.messages) {
+        const messages = byTopic.get(topic);
+        if (messages) messages.push(message);
+        else byTopic.set(topic, [message]);
+      }
     }
     try {
       await connected();

@@ -1,4 +1,5 @@
 import type { Consumer, Kafka, KafkaMessage } from 'kafkajs';
+import { loadConfig, type ConsumerGroupTimings } from '@chat/config';
 import type { Logger } from '@chat/observability';
 import type { EventCodec } from '../codec/event-codec';
 import type { DeadLetterPublisher } from '../dead-letter/dead-letters';
@@ -57,6 +58,11 @@ export interface EventConsumerOptions {
    * of the same name must not make a rebuild skip the log).
    */
   positionOf?(topic: string, partition: number): Promise<bigint>;
+  /**
+   * Group liveness (libs/config `kafka.consumer`). The session timeout bounds how long a dead
+   * member's partitions stall before the others take them over.
+   */
+  group?: ConsumerGroupTimings;
   /** Partitions handled at once (default 4). */
   partitionsConcurrently?: number;
 }
@@ -68,18 +74,24 @@ export interface EventConsumer {
   readonly ready: boolean;
 }
 
+const COMMIT_INTERVAL_MS = 1000;
+
 /**
  * The shared consumer: decodes every record with the registry, sends what cannot be decoded
  * to the dead-letter topic with the reason, and hands the rest to the handler in batches.
- * Offsets are committed only after the handler returns, so a crash replays, never skips.
+ * Offsets are committed only after the handler returns, so a crash replays, never skips (up
+ * to a second of events, which the stores' positions skip).
  */
 export function createEventConsumer(options: EventConsumerOptions): EventConsumer {
   const { codec, deadLetters, groupId } = options;
   const logger = options.logger.child({ component: 'event-consumer', groupId });
+  // Without a Config (tools, tests), libs/config's defaults.
+  const group = options.group ?? loadConfig({}).kafka.consumer;
   const consumer: Consumer = options.kafka.consumer({
     groupId,
-    sessionTimeout: 30000,
-    heartbeatInterval: 3000,
+    sessionTimeout: group.sessionTimeoutMs,
+    heartbeatInterval: group.heartbeatIntervalMs,
+    rebalanceTimeout: group.rebalanceTimeoutMs,
     maxWaitTimeInMs: 100,
   });
   let ready = false;
@@ -170,6 +182,10 @@ export function createEventConsumer(options: EventConsumerOptions): EventConsume
         // at once hides each batch's round trips; within a partition order is kept.
         partitionsConsumedConcurrently: options.partitionsConcurrently ?? 4,
         autoCommit: true,
+        // The group's offsets are a hint (every store keeps its own position and skips what it
+        // has), so they are committed at most once a second rather than after every batch: at
+        // low rates a batch is one event, and a commit per event was a broker write each.
+        autoCommitInterval: COMMIT_INTERVAL_MS,
         eachBatchAutoResolve: false,
         eachBatch: async ({
           batch,

@@ -27,6 +27,9 @@ offsets.topic.num.partitions=10
 transaction.state.log.replication.factor=1
 transaction.state.log.min.isr=1
 group.initial.rebalance.delay.ms=0
+# Consumers use 2 s sessions (KAFKA_CONSUMER_SESSION_TIMEOUT_MS) so a killed member's
+# partitions move within seconds; the broker's default floor is 6 s.
+group.min.session.timeout.ms=1000
 log.retention.hours=-1
 `;
 }

@@ -1,10 +1,7 @@
-import { Inject, Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { ConversationCommand } from '@chat/domain';
-import { problem } from '../http/problem';
-
-export const REDIS = Symbol('REDIS');
+import { problem } from './problem';
 
 type SendMessage = Extract<ConversationCommand, { type: 'SendMessage' }>;
 
@@ -26,9 +23,8 @@ const WAIT_FOR_OTHER_MS = 5000;
  * same. The message id is derived from the pair (messageIdFor), so even when Redis forgets,
  * a retry names the same message: the view then finds it, and the projections drop a copy.
  */
-@Injectable()
 export class SendIdempotency {
-  constructor(@Inject(REDIS) private readonly redis: Redis) {}
+  constructor(private readonly redis: Redis) {}
 
   async once(
     senderId: string,

@@ -1,4 +1,3 @@
-import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
 import type { Principal } from '@chat/auth';
@@ -11,11 +10,8 @@ import {
 } from '@chat/domain';
 import { TOPICS, type ConversationEvent } from '@chat/events';
 import { InboxStore, INBOX_READER_SCHEMA, PROJECTIONS, waitForProjection } from '@chat/views';
-import { CONFIG } from '../auth/dev-tokens.controller';
-import { EVENT_LOG, type EventLog } from '../log/event-log';
-import { problem } from '../http/problem';
-
-export const PG_POOL = Symbol('PG_POOL');
+import type { EventLog } from './event-log';
+import { problem } from './problem';
 
 /**
  * Refusals that may only mean the view has not caught up with the log yet (the user acts on a
@@ -37,14 +33,13 @@ const CATCH_UP_DEADLINE_MS = 2000;
  * the projectors keep; the events go to Kafka and the caller hears back only after Kafka
  * acknowledged them.
  */
-@Injectable()
 export class CommandPipeline {
   private readonly views: InboxStore;
 
   constructor(
-    @Inject(PG_POOL) private readonly pool: Pool,
-    @Inject(EVENT_LOG) private readonly log: EventLog,
-    @Inject(CONFIG) private readonly config: Config,
+    private readonly pool: Pool,
+    private readonly log: EventLog,
+    private readonly limits: Config['limits'],
   ) {
     this.views = new InboxStore(pool, INBOX_READER_SCHEMA);
   }
@@ -55,7 +50,7 @@ export class CommandPipeline {
       now: Date.now(),
       correlationId: randomUUID(),
       newEventId: randomUUID,
-      limits: this.config.limits,
+      limits: this.limits,
     };
     let decision = decide(command, await this.load(actor, command), ctx);
     if (!decision.ok && MAYBE_STALE.has(decision.error.code) && (await this.catchUp())) {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ID_PATTERN, MAX_MEDIA_BYTES, MAX_SEQ } from '@chat/domain';
-import { text } from '../http/fields';
+import { text } from './fields';
 
 /**
  * Request bodies and path parameters. Strict: an unknown field is an error, not ignored,

@@ -1,0 +1,92 @@
+import { randomUUID } from 'node:crypto';
+import { createEventAppender, createEventCodec, createLogAdmin, TOPICS } from '@chat/events';
+import { groupCreated, messageSent } from '@chat/domain/testing';
+import { eventLogFixture, waitFor } from '@chat/events/testing';
+import { createCassandraClient, createPgPool } from '@chat/storage';
+import { consumerGroupOf } from '@chat/views';
+import {
+  killEveryProjectorProcess,
+  startProjectorProcess,
+  type ProjectorProcess,
+} from '../../../test/harness/projector-process';
+import { dropVersions, freshVersions, lagsOf, VIEWS } from '../../../test/harness/view-versions';
+
+/**
+ * Failover between two projector processes in one consumer group: when one is killed with
+ * SIGKILL (no leave-group, its session just stops), the other must take over its partitions
+ * within the delivery budget, not after a long session timeout.
+ */
+const DELIVERY_BUDGET_MS = 5000;
+const { config, logger, kafka, registryUrl } = eventLogFixture('kill-failover');
+const pool = createPgPool(config, { max: 2 });
+const cassandra = createCassandraClient(config);
+const stores = { pool, cassandra, keyspace: config.cassandra.keyspace };
+const appender = createEventAppender({ kafka, codec: createEventCodec({ registryUrl }), logger });
+const versions = freshVersions();
+const run = randomUUID().slice(0, 8);
+// Enough conversations that every partition holds some (each member owns some of them).
+const conversationIds = Array.from({ length: 36 }, (_, i) => `failover-${run}-${i}`);
+
+async function timelineCaughtUp(abortIf: () => void) {
+  const admin = await createLogAdmin(kafka);
+  const ends = await admin.partitionOffsets(TOPICS.conversations);
+  await admin.disconnect();
+  return waitFor(
+    'the views to reach the end of the log',
+    async () => {
+      const lags = await lagsOf(stores, versions, ends);
+      return VIEWS.every((view) => lags[view] === 0n) ? true : undefined;
+    },
+    { timeoutMs: 20000, intervalMs: 25, abortIf },
+  );
+}
+
+async function groupOfTwo() {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    await waitFor(
+      'both processes in every group, stable',
+      async () => {
+        const { groups } = await admin.describeGroups(
+          VIEWS.map((view) => consumerGroupOf(view, versions[view])),
+        );
+        return groups.every((g) => g.state === 'Stable' && g.members.length === 2)
+          ? true
+          : undefined;
+      },
+      { timeoutMs: 60000, intervalMs: 200 },
+    );
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+beforeAll(() => appender.connect());
+
+afterAll(async () => {
+  await killEveryProjectorProcess();
+  await appender.disconnect();
+  await dropVersions(stores, versions);
+  await Promise.all([pool.end(), cassandra.shutdown()]);
+});
+
+describe('two projector processes, one killed with SIGKILL', () => {
+  it('applies a message sent right after the kill within 5 s', async () => {
+    const processes: ProjectorProcess[] = [
+      startProjectorProcess(versions),
+      startProjectorProcess(versions),
+    ];
+    const alive = () => processes.forEach((p) => p.assertAlive());
+    await appender.append(conversationIds.map((id) => groupCreated('ann', ['ben'], id)));
+    await groupOfTwo();
+    await timelineCaughtUp(alive);
+
+    await processes[0]!.kill('SIGKILL');
+    const killedAt = Date.now();
+    await appender.append(conversationIds.map((id) => messageSent('ann', `${id}-after-kill`, id)));
+    await timelineCaughtUp(() => processes[1]!.assertAlive());
+    const stall = Date.now() - killedAt;
+    expect(stall).toBeLessThan(DELIVERY_BUDGET_MS);
+  }, 180000);
+});

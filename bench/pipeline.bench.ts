@@ -1,0 +1,288 @@
+import { execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import WebSocket from 'ws';
+import { mintToken } from '@chat/auth';
+import { ChatClient, type WebSocketFactory } from '@chat/client';
+import { loadConfig, type Config } from '@chat/config';
+import { createKafka, createLogAdmin } from '@chat/events';
+import { createLogger } from '@chat/observability';
+import { ensureMavenDependencies } from '../tools/stack/src/installers';
+import { stackPaths } from '../tools/stack/src/stack-paths';
+import { buildApps, startAppProcess } from './lib/app-process';
+import { openLoop } from './lib/open-loop';
+import { processCpu, stackServiceGroups } from './lib/process-cpu';
+import { percentiles, round } from './lib/stats';
+
+/**
+ * The whole pipeline at a sweep of rates, in one run: sends over HTTP to the command API
+ * (open loop, into `groups` groups), through Kafka, the projections (Cassandra, Postgres),
+ * Redis pub/sub and the gateway to three SDK receivers in this process. Per rate: send-to-
+ * receive p50/p90/p99 (from the scheduled time, at every receiver), the accepted rate, and the
+ * CPU each process used per message over the window (per accepted send, or per distinct
+ * message delivered when more arrived: a send the client gave up on may have been accepted) (from the first send until
+ * every delivery arrived or the drain deadline): command API, projectors, gateway, Kafka,
+ * Cassandra, Postgres (postmaster and every backend), Redis, registry and this load generator
+ * (which holds the receivers too). First, the same processes idle for one window. Last, the Kafka floor on the same machine: Kafka's own
+ * EndToEndLatency tool, acks=all, 300-byte records.
+ *
+ * Usage: npm run bench:pipeline [-- <rates, comma-separated> <seconds per rate> <groups>]
+ *   e.g. npm run bench:pipeline -- 20,100,500,1000,2000 10 10
+ */
+const RECEIVERS = 3;
+const DRAIN_MS = 20000;
+const FLOOR_TOPIC = '__bench_end_to_end_latency';
+const FLOOR_MESSAGES = 5000;
+
+async function main() {
+  const [ratesArg = '20,100,500,1000,2000', secondsArg = '10', groupsArg = '10'] =
+    process.argv.slice(2);
+  const rates = ratesArg.split(',').map(Number);
+  const seconds = Number(secondsArg);
+  const groupCount = Number(groupsArg);
+  const config = loadConfig();
+  const unlimited = { CHAT_RATE_LIMIT_PER_SECOND: '1000000', CHAT_RATE_LIMIT_BURST: '1000000' };
+  buildApps();
+  const api = await startAppProcess('command-api', unlimited);
+  const projectors = await startAppProcess('projectors');
+  const gateway = await startAppProcess('gateway', { COMMAND_API_URL: api.url, ...unlimited });
+  const cpu = processCpu({
+    'command-api': () => [api.pid],
+    projectors: () => [projectors.pid],
+    gateway: () => [gateway.pid],
+    ...stackServiceGroups(stackPaths(config)),
+    'load generator': () => [process.pid],
+  });
+  const clients: ChatClient[] = [];
+  const rows: Row[] = [];
+  try {
+    const run = randomUUID().slice(0, 8);
+    const wsUrl = `${gateway.url.replace(/^http/, 'ws')}/v1/ws`;
+    const receivers = Array.from({ length: RECEIVERS }, (_, i) => `pipe-${run}-r${i}`);
+    const sentAt = new Map<string, number>();
+    let latencies: number[] = [];
+    // Messages that went through: a send the client gave up on may still have been accepted.
+    let through = new Set<string>();
+    for (const userId of receivers) {
+      const { token } = await mintToken(config.auth, { userId, deviceId: 'bench' });
+      const client = new ChatClient({
+        url: wsUrl,
+        token,
+        WebSocket: WebSocket as unknown as WebSocketFactory,
+      });
+      client.on('message', ({ item }) => {
+        const at = item.body ? sentAt.get(item.body) : undefined;
+        if (at === undefined) return;
+        latencies.push(performance.now() - at);
+        through.add(item.body!);
+      });
+      clients.push(client);
+      await client.connect();
+    }
+    const post = await poster(config, api.url, `pipe-${run}-sender`);
+    const groups: string[] = [];
+    for (let g = 0; g < groupCount; g++) {
+      const created = await post('/v1/conversations/groups', {
+        title: `pipe ${g}`,
+        members: receivers,
+      });
+      if (created.status !== 202) throw new Error(`group not created: ${created.status}`);
+      groups.push(created.conversationId!);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+
+    // What each process costs with nothing to do: at low rates this is most of the bill.
+    const idleWindow = cpu.start();
+    await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+    const idleCores = Object.entries(idleWindow.end()).map(
+      ([name, s]) => `${name} ${round(s / seconds, 3)}`,
+    );
+    console.log(`idle for ${seconds} s, cores per process: ${idleCores.join(', ')}`);
+
+    for (const rate of rates) {
+      latencies = [];
+      through = new Set();
+      const total = Math.round(rate * seconds);
+      const statuses = new Map<number | string, number>();
+      const count = (status: number | string) =>
+        statuses.set(status, (statuses.get(status) ?? 0) + 1);
+      const window = cpu.start();
+      const start = performance.now();
+      await openLoop(rate, total, (i, due) => {
+        const body = `${run}-${rate}-${i}`;
+        sentAt.set(body, due);
+        return post(`/v1/conversations/${groups[i % groups.length]}/messages`, {
+          clientMessageId: body,
+          body,
+        }).then(
+          (r) => void count(r.status),
+          (error: Error) =>
+            void count(String((error.cause as Error | undefined)?.message ?? error.message)),
+        );
+      });
+      const sendSeconds = (performance.now() - start) / 1000;
+      const accepted = statuses.get(202) ?? 0;
+      const deadline = performance.now() + DRAIN_MS;
+      while (latencies.length < accepted * RECEIVERS && performance.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      const used = window.end();
+      const windowSeconds = (performance.now() - start) / 1000;
+      const p = percentiles(latencies);
+      const row: Row = {
+        rate,
+        sends: total,
+        acceptedPerSecond: accepted / sendSeconds,
+        accepted,
+        statuses: Object.fromEntries(statuses),
+        received: latencies.length,
+        expected: accepted * RECEIVERS,
+        p50: p.p50!,
+        p90: p.p90!,
+        p99: p.p99!,
+        windowSeconds,
+        cpuMsPerMessage: Object.fromEntries(
+          Object.entries(used).map(([name, s]) => [
+            name,
+            (s * 1000) / Math.max(1, accepted, through.size),
+          ]),
+        ),
+        cores: Object.values(used).reduce((a, b) => a + b, 0) / windowSeconds,
+      };
+      rows.push(row);
+      console.log(describe(row));
+      for (const body of [...sentAt.keys()])
+        if (body.startsWith(`${run}-${rate}-`)) sentAt.delete(body);
+      // Let the backlog of a saturated rate clear before the next one.
+      await new Promise((resolve) => setTimeout(resolve, 3000));
+    }
+  } finally {
+    for (const client of clients) client.close();
+    await Promise.all([gateway.stop(), projectors.stop(), api.stop()]);
+  }
+  console.log(table(rows));
+  console.log(await kafkaFloor(config));
+}
+
+interface Row {
+  rate: number;
+  sends: number;
+  accepted: number;
+  acceptedPerSecond: number;
+  statuses: Record<string, number>;
+  received: number;
+  expected: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  windowSeconds: number;
+  cpuMsPerMessage: Record<string, number>;
+  cores: number;
+}
+
+async function poster(config: Config, apiUrl: string, userId: string) {
+  const { token } = await mintToken(config.auth, { userId, deviceId: 'bench' });
+  return (path: string, body: unknown) =>
+    fetch(`${apiUrl}${path}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+      signal: AbortSignal.timeout(15000),
+    }).then(async (r) => ({
+      status: r.status,
+      conversationId: ((await r.json()) as { conversationId?: string }).conversationId,
+    }));
+}
+
+function describe(row: Row): string {
+  const cpu = Object.entries(row.cpuMsPerMessage)
+    .map(([name, ms]) => `${name} ${round(ms, 2)}`)
+    .join(', ');
+  const total = Object.values(row.cpuMsPerMessage).reduce((a, b) => a + b, 0);
+  return (
+    `${row.rate} sends/s offered for ${row.sends / row.rate} s: ${row.accepted}/${row.sends} accepted (${round(row.acceptedPerSecond)}/s, statuses ${JSON.stringify(row.statuses)}); ` +
+    `received ${row.received}/${row.expected}; send-to-receive ms p50 ${round(row.p50)} p90 ${round(row.p90)} p99 ${round(row.p99)}; ` +
+    `CPU ${round(row.cores, 2)} cores over ${round(row.windowSeconds)} s, ms per message: total ${round(total, 2)} (${cpu})`
+  );
+}
+
+function table(rows: Row[]): string {
+  const names = Object.keys(rows[0]?.cpuMsPerMessage ?? {});
+  const header = [
+    'offered/s',
+    'accepted/s',
+    'delivered',
+    'p50 ms',
+    'p90 ms',
+    'p99 ms',
+    'cores',
+    'CPU ms/msg',
+    ...names,
+  ];
+  const lines = rows.map((r) => [
+    r.rate,
+    round(r.acceptedPerSecond),
+    `${r.received}/${r.expected}`,
+    round(r.p50),
+    round(r.p90),
+    round(r.p99),
+    round(r.cores, 2),
+    round(
+      Object.values(r.cpuMsPerMessage).reduce((a, b) => a + b, 0),
+      2,
+    ),
+    ...names.map((n) => round(r.cpuMsPerMessage[n]!, 2)),
+  ]);
+  return [header, header.map(() => '---'), ...lines].map((l) => `| ${l.join(' | ')} |`).join('\n');
+}
+
+/** Kafka's own end-to-end latency tool against the same broker: the floor of any send. */
+async function kafkaFloor(config: Config): Promise<string> {
+  const logger = createLogger('bench', 'fatal');
+  const admin = await createLogAdmin(
+    createKafka({ brokers: config.kafka.value, clientId: 'bench-floor' }, logger),
+  );
+  try {
+    await admin.ensureTopics([
+      {
+        topic: FLOOR_TOPIC,
+        partitions: 1,
+        replicationFactor: 1,
+        config: { 'retention.ms': '600000' },
+      },
+    ]);
+  } finally {
+    await admin.disconnect();
+  }
+  // The broker's jars hold the tool's entry point, kafka-tools its code (fetched once).
+  const paths = stackPaths(config);
+  ensureMavenDependencies('kafka-tools', paths.dist('kafka-tools'));
+  const classpath = ['kafka', 'kafka-tools']
+    .map((d) => `${join(paths.dist(d), 'libs')}/*`)
+    .join(':');
+  const output = execFileSync(
+    join(config.javaHome, 'bin', 'java'),
+    [
+      '-Xmx256m',
+      '-cp',
+      classpath,
+      'org.apache.kafka.tools.EndToEndLatency',
+      config.kafka.value.join(','),
+      FLOOR_TOPIC,
+      String(FLOOR_MESSAGES),
+      'all',
+      '300',
+    ],
+    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 120000 },
+  );
+  const lines = output
+    .split('\n')
+    .filter((line) => /Avg latency|Percentiles/.test(line))
+    .join('; ');
+  return `Kafka floor (org.apache.kafka.tools.EndToEndLatency, ${FLOOR_MESSAGES} records, acks=all, 300 B): ${lines}`;
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

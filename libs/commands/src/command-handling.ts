@@ -1,0 +1,190 @@
+import type { Redis } from 'ioredis';
+import type { Pool } from 'pg';
+import type { z } from 'zod';
+import type { Principal } from '@chat/auth';
+import type { Config } from '@chat/config';
+import { messageIdFor, type ConversationCommand } from '@chat/domain';
+import type { ConversationEvent } from '@chat/events';
+import { accepted } from './accepted';
+import { CommandPipeline } from './command-pipeline';
+import type { EventLog } from './event-log';
+import type { DownloadUrl, MediaAttachments } from './media-attachments';
+import { problem } from './problem';
+import { conversationParams, deliveredBody, readBody, sendMessageBody } from './request-schemas';
+import { SendIdempotency } from './send-idempotency';
+import { createTokenBucket, type TokenBucket } from './token-bucket';
+import { validate } from './validate';
+
+export type SendMessage = Extract<ConversationCommand, { type: 'SendMessage' }>;
+export type SendMessageBody = z.infer<typeof sendMessageBody>;
+export type Accepted = ReturnType<typeof accepted>;
+
+/** Base64 ciphertext of a request as the bytes a command carries. */
+export const bytesOf = (ciphertext: { algorithm: string; data: string } | null) =>
+  ciphertext && { algorithm: ciphertext.algorithm, data: Buffer.from(ciphertext.data, 'base64') };
+
+/**
+ * The send a validated body names: its message id derived from sender and client id. Not
+ * exported: a send is built by `CommandHandling.prepareSend`, which checks its media first.
+ */
+function sendCommand(
+  actor: Principal,
+  conversationId: string,
+  message: Omit<SendMessageBody, 'mediaId'>,
+): SendMessage {
+  return {
+    type: 'SendMessage',
+    conversationId,
+    messageId: messageIdFor(actor.userId, message.clientMessageId),
+    ...message,
+    ciphertext: bytesOf(message.ciphertext),
+  };
+}
+
+/**
+ * Command handling, whatever carries the command (the command API's HTTP routes, the
+ * gateway's WebSocket frames): the user's rate limit, load-decide-append through the
+ * pipeline, and "once" for sends. Every caller holds an already verified principal.
+ */
+export class CommandHandling {
+  private readonly pipeline: CommandPipeline;
+  private readonly idempotency: SendIdempotency;
+  private readonly bucket: TokenBucket;
+  private readonly media: MediaAttachments | null;
+
+  constructor(deps: {
+    pool: Pool;
+    redis: Redis;
+    log: EventLog;
+    config: Config;
+    /** Media on messages; without it a send that carries media is refused. */
+    media?: MediaAttachments;
+  }) {
+    this.media = deps.media ?? null;
+    this.pipeline = new CommandPipeline(deps.pool, deps.log, deps.config.limits);
+    this.idempotency = new SendIdempotency(deps.redis);
+    this.bucket = createTokenBucket(deps.redis, {
+      ratePerSecond: deps.config.limits.ratePerSecond,
+      burst: deps.config.limits.rateBurst,
+    });
+  }
+
+  /** One token of the user's budget (shared by every instance and transport), or a 429. */
+  async spend(userId: string): Promise<void> {
+    let result: Awaited<ReturnType<TokenBucket['take']>>;
+    try {
+      result = await this.bucket.take(userId);
+    } catch {
+      throw problem(
+        503,
+        'rate-limiter-unavailable',
+        'the rate limiter cannot be reached',
+        {},
+        { 'Retry-After': '2' },
+      );
+    }
+    if (result.allowed) return;
+    const seconds = Math.max(1, Math.ceil(result.retryAfterMs / 1000));
+    throw problem(
+      429,
+      'rate-limited',
+      `too many commands; retry in ${seconds} s`,
+      {},
+      { 'Retry-After': String(seconds) },
+    );
+  }
+
+  /** Any command but a send: decided and appended (resolves after Kafka), or refused. */
+  run(actor: Principal, command: Exclude<ConversationCommand, SendMessage>) {
+    return this.pipeline.run(actor, command);
+  }
+
+  /**
+   * The send a validated body names, its media checked first, for every transport: media is
+   * referenced by mediaId only, and the object must be the sender's upload and what the
+   * reference says; it is then moved under the message.
+   */
+  async prepareSend(
+    actor: Principal,
+    conversationId: string,
+    message: SendMessageBody,
+  ): Promise<SendMessage> {
+    const { mediaId, ...rest } = message;
+    if (rest.media && !mediaId) {
+      throw problem(400, 'media-needs-upload', 'media is referenced by mediaId, from an upload');
+    }
+    const command = sendCommand(actor, conversationId, rest);
+    if (!mediaId) return { ...command, media: null };
+    const attachments = this.attachments();
+    const media = await attachments.attach(
+      actor,
+      { conversationId, messageId: command.messageId, mediaId },
+      rest.media ?? null,
+    );
+    return { ...command, kind: 'MEDIA', media };
+  }
+
+  /** A signed download URL for the message's media, for a member who may see the message. */
+  mediaUrl(actor: Principal, conversationId: string, messageId: string): Promise<DownloadUrl> {
+    return this.attachments().downloadUrl(actor, conversationId, messageId, () =>
+      this.pipeline.catchUp(),
+    );
+  }
+
+  /** After a delete for everyone: the message's media object goes. */
+  async removeMedia(conversationId: string, messageId: string): Promise<void> {
+    await this.media?.removeForMessage(conversationId, messageId);
+  }
+
+  /** A send, at most once per sender and client message id. */
+  sendMessage(actor: Principal, command: SendMessage): Promise<{ replayed: boolean }> {
+    return this.idempotency.once(actor.userId, command, () => this.pipeline.run(actor, command));
+  }
+
+  // The same commands from raw input, as a transport without its own validation hands them
+  // over: budget first, then the HTTP request schemas, then handling.
+
+  async send(actor: Principal, conversationId: string, input: unknown) {
+    await this.spend(actor.userId);
+    const params = validate(conversationParams, { conversationId }, 'path');
+    const message = validate(sendMessageBody, input);
+    const command = await this.prepareSend(actor, params.conversationId, message);
+    const { replayed } = await this.sendMessage(actor, command);
+    return { accepted: accepted(command.conversationId, [], command.messageId), replayed };
+  }
+
+  async delivered(actor: Principal, conversationId: string, input: unknown): Promise<Accepted> {
+    await this.spend(actor.userId);
+    const params = validate(conversationParams, { conversationId }, 'path');
+    const { upToSeq, deviceId } = validate(deliveredBody, input);
+    return this.accept(actor, {
+      type: 'AcknowledgeDelivered',
+      conversationId: params.conversationId,
+      upToSeq,
+      deviceId: deviceId ?? null,
+    });
+  }
+
+  async read(actor: Principal, conversationId: string, input: unknown): Promise<Accepted> {
+    await this.spend(actor.userId);
+    const params = validate(conversationParams, { conversationId }, 'path');
+    const { upToSeq } = validate(readBody, input);
+    return this.accept(actor, {
+      type: 'MarkRead',
+      conversationId: params.conversationId,
+      upToSeq,
+    });
+  }
+
+  private attachments(): MediaAttachments {
+    if (!this.media) {
+      throw problem(503, 'media-store-unavailable', 'this service has no object storage');
+    }
+    return this.media;
+  }
+
+  private async accept(actor: Principal, command: Exclude<ConversationCommand, SendMessage>) {
+    const events: ConversationEvent[] = await this.run(actor, command);
+    return accepted(command.conversationId, events);
+  }
+}
