@@ -21,3 +21,4 @@ export * from './timeline/change-log';
 export * from './parked-conversations';
 export * from './search/search-tables';
 export * from './search/search-store';
+export * from './search/search-queries';
