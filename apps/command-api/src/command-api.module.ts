@@ -13,7 +13,7 @@ import { createTokenVerifier } from '@chat/auth';
 import type { Config } from '@chat/config';
 import { createEventAppender, createEventCodec, createKafka, createLogAdmin } from '@chat/events';
 import { createLogger } from '@chat/observability';
-import { createPgPool, createRedis } from '@chat/storage';
+import { createCassandraClient, createPgPool, createRedis } from '@chat/storage';
 import { AuthGuard, TOKEN_VERIFIER } from './auth/auth.guard';
 import { CONFIG, DevTokensController } from './auth/dev-tokens.controller';
 import { CommandPipeline, PG_POOL } from './conversations/command-pipeline';
@@ -28,7 +28,10 @@ import { REDIS, SendIdempotency } from './conversations/send-idempotency';
 import { ProblemFilter } from './http/problem.filter';
 import { PresenceSettingsController } from './presence/presence-settings.controller';
 import { createEventLog, EVENT_LOG, type EventLog } from './log/event-log';
-import { RateLimitGuard, USER_RATE_LIMIT } from './rate-limit/rate-limit.guard';
+import { RateLimitGuard, USER_RATE_LIMIT, USER_READ_LIMIT } from './rate-limit/rate-limit.guard';
+import { CASSANDRA, ReadsController } from './reads/reads.controller';
+import { ChatQueries } from '@chat/views';
+import type { Client } from 'cassandra-driver';
 import { createTokenBucket } from './rate-limit/token-bucket';
 
 /** The command API: authenticated, rate-limited commands, decided and appended to Kafka. */
@@ -68,6 +71,23 @@ export function commandApiModule(config: Config): DynamicModule {
           burst: config.limits.rateBurst,
         }),
     },
+    {
+      provide: USER_READ_LIMIT,
+      inject: [REDIS],
+      useFactory: (redis: Redis) =>
+        createTokenBucket(redis, {
+          ratePerSecond: config.gateway.readRatePerSecond,
+          burst: config.gateway.readRateBurst,
+          prefix: 'chat:read-rate:',
+        }),
+    },
+    { provide: CASSANDRA, useFactory: () => createCassandraClient(config) },
+    {
+      provide: ChatQueries,
+      inject: [PG_POOL, CASSANDRA, REDIS],
+      useFactory: (pool: Pool, cassandra: Client, redis: Redis) =>
+        new ChatQueries({ pool, cassandra, keyspace: config.cassandra.keyspace, redis }),
+    },
     // Order matters: who you are, then whether you still have budget.
     { provide: APP_GUARD, useClass: AuthGuard },
     { provide: APP_GUARD, useClass: RateLimitGuard },
@@ -84,12 +104,14 @@ export function commandApiModule(config: Config): DynamicModule {
       @Inject(EVENT_LOG) private readonly log: EventLog,
       @Inject(PG_POOL) private readonly pool: Pool,
       @Inject(REDIS) private readonly redis: Redis,
+      @Inject(CASSANDRA) private readonly cassandra: Client,
     ) {}
 
     async onApplicationShutdown() {
       await this.log.close();
       await this.pool.end().catch(() => undefined);
       this.redis.disconnect();
+      await this.cassandra.shutdown().catch(() => undefined);
     }
   }
 
@@ -101,6 +123,7 @@ export function commandApiModule(config: Config): DynamicModule {
       MessagesController,
       ReceiptsController,
       PresenceSettingsController,
+      ReadsController,
       ...(config.auth.devTokens ? [DevTokensController] : []),
     ],
     providers,

@@ -1,3 +1,4 @@
+import { ViewError, type ViewErrorCode } from '@chat/views';
 import { ArgumentsHost, Catch, HttpException, Logger, type ExceptionFilter } from '@nestjs/common';
 import type { Response } from 'express';
 import { AuthError } from '@chat/auth';
@@ -27,6 +28,18 @@ const DOMAIN_STATUS: Record<RejectionCode, number> = {
   'device-required': 400,
 };
 
+/** What each refused read answers over HTTP. Outsiders get 403 whether or not it exists. */
+const VIEW_STATUS: Record<ViewErrorCode, number> = {
+  'conversation-not-found': 404,
+  'not-a-member': 403,
+  'message-not-found': 404,
+  'not-the-sender': 403,
+  'no-shared-conversation': 403,
+  'bad-cursor': 400,
+  'bad-page': 400,
+  'bad-query': 400,
+};
+
 /** Seconds a client should wait before retrying when a dependency is down. */
 const RETRY_AFTER_SECONDS = '2';
 
@@ -43,6 +56,8 @@ export class ProblemFilter implements ExceptionFilter {
 
   private toProblem(error: unknown): ProblemException {
     if (error instanceof ProblemException) return error;
+    if (error instanceof ViewError)
+      return problem(VIEW_STATUS[error.code], error.code, error.message);
     if (error instanceof DomainError) {
       return problem(DOMAIN_STATUS[error.code], error.code, error.detail);
     }

@@ -16,7 +16,8 @@ export class ReaderVersions {
   ) {}
 
   async of(
-    projection: typeof PROJECTIONS.timeline | typeof PROJECTIONS.presence | typeof PROJECTIONS.search,
+    projection:
+      typeof PROJECTIONS.timeline | typeof PROJECTIONS.presence | typeof PROJECTIONS.search,
   ): Promise<number> {
     const hit = this.cached.get(projection);
     if (hit && hit.until > Date.now()) return hit.version;

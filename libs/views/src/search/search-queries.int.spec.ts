@@ -251,3 +251,9 @@ it('refuses a cursor it did not give out, an empty query and an oversized page',
   expect(await refusal(queries.search(frank, 'paging', { limit: 51 }))).toBe('bad-page');
   expect(await refusal(queries.search(frank, 'paging', { from: 'yesterday' }))).toBe('bad-query');
 });
+
+it('takes a query holding U+0000 as the index took such text, without an error', async () => {
+  // U+FFFD is no letter: the words either side of it are searched for.
+  const found = await queries.search(frank, 'paging\u0000rocket', { limit: 50 });
+  expect(found.items).toHaveLength(25);
+});

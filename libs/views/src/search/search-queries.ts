@@ -54,7 +54,8 @@ export class SearchQueries {
   ) {}
 
   async search(userId: string, query: string, options: SearchOptions = {}): Promise<SearchPage> {
-    const text = query.trim();
+    // Postgres text cannot hold U+0000: mapped as the index mapped bodies (storableText).
+    const text = query.trim().replaceAll('\u0000', '\uFFFD');
     if (text.length === 0 || text.length > MAX_QUERY_LENGTH) {
       throw new ViewError('bad-query', `a query holds 1 to ${MAX_QUERY_LENGTH} characters`);
     }
