@@ -1,10 +1,13 @@
 import {
   activateInboxVersion,
+  activateSearchVersion,
   activatePresenceVersion,
   activateTimelineVersion,
   digestInbox,
+  digestSearch,
   digestTimeline,
   ensureInboxVersion,
+  ensureSearchVersion,
   ensurePresenceVersion,
   ensureTimelineVersion,
   PROJECTIONS,
@@ -65,6 +68,7 @@ async function chooseVersion(stores: Stores, projection: ProjectionName, request
 
 async function ensureVersion(stores: Stores, projection: ProjectionName, version: number) {
   if (projection === PROJECTIONS.inbox) await ensureInboxVersion(stores.pool, version);
+  else if (projection === PROJECTIONS.search) await ensureSearchVersion(stores.pool, version);
   else if (projection === PROJECTIONS.timeline) {
     await ensureTimelineVersion(stores.cassandra, stores.pool, stores.keyspace, version);
   } else await ensurePresenceVersion(stores.pool, version);
@@ -72,6 +76,7 @@ async function ensureVersion(stores: Stores, projection: ProjectionName, version
 
 async function activate(stores: Stores, projection: ProjectionName, version: number) {
   if (projection === PROJECTIONS.inbox) await activateInboxVersion(stores.pool, version);
+  else if (projection === PROJECTIONS.search) await activateSearchVersion(stores.pool, version);
   else if (projection === PROJECTIONS.timeline) await activateTimelineVersion(stores.pool, version);
   else await activatePresenceVersion(stores.pool, version);
 }
@@ -82,6 +87,7 @@ async function digestOf(
   version: number,
 ): Promise<ViewDigest | undefined> {
   if (projection === PROJECTIONS.inbox) return digestInbox(stores.pool, version);
+  if (projection === PROJECTIONS.search) return digestSearch(stores.pool, version);
   if (projection === PROJECTIONS.timeline)
     return digestTimeline(stores.cassandra, stores.keyspace, version);
   return undefined; // presence is a function of time: positions are its proof

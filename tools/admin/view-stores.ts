@@ -16,6 +16,7 @@ export const TOPIC_OF: Record<ProjectionName, string> = {
   inbox: TOPICS.conversations,
   timeline: TOPICS.conversations,
   presence: TOPICS.presence,
+  search: TOPICS.conversations,
 };
 
 export const PROJECTION_NAMES = Object.values(PROJECTIONS) as ProjectionName[];

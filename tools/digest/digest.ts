@@ -3,13 +3,14 @@ import { loadConfig } from '@chat/config';
 import { createCassandraClient, createPgPool } from '@chat/storage';
 import {
   digestInbox,
+  digestSearch,
   digestTimeline,
   PROJECTIONS,
   readerVersion,
   type ViewDigest,
 } from '@chat/views';
 
-const DIGESTIBLE = [PROJECTIONS.inbox, PROJECTIONS.timeline] as const;
+const DIGESTIBLE = [PROJECTIONS.inbox, PROJECTIONS.timeline, PROJECTIONS.search] as const;
 type Digestible = (typeof DIGESTIBLE)[number];
 
 const positiveInteger = (value: string) => {
@@ -48,7 +49,9 @@ const program = new Command('digest')
         const result: ViewDigest =
           projection === PROJECTIONS.inbox
             ? await digestInbox(pool, version, only)
-            : await digestTimeline(cassandra, config.cassandra.keyspace, version, only);
+            : projection === PROJECTIONS.search
+              ? await digestSearch(pool, version, only)
+              : await digestTimeline(cassandra, config.cassandra.keyspace, version, only);
         if (options.perConversation) {
           for (const [id, digest] of result.perConversation)
             process.stdout.write(`${digest}  ${id}\n`);

@@ -14,7 +14,7 @@ import type { Config } from '@chat/config';
 import { createCommandHandling, type CommandHandling, type EventLog } from '@chat/commands';
 import { createEventAppender, createEventCodec, createKafka } from '@chat/events';
 import { createLogger } from '@chat/observability';
-import { createPgPool, createRedis, ObjectStore } from '@chat/storage';
+import { createCassandraClient, createPgPool, createRedis, ObjectStore } from '@chat/storage';
 import { AuthGuard, TOKEN_VERIFIER } from './auth/auth.guard';
 import { CONFIG, DevTokensController } from './auth/dev-tokens.controller';
 import {
@@ -30,7 +30,11 @@ import { MediaService, OBJECT_STORE } from './media/media.service';
 import { UploadSweeper } from './media/upload-sweeper';
 import { PresenceSettingsController } from './presence/presence-settings.controller';
 import { COMMAND_HANDLING, EVENT_LOG, PG_POOL, REDIS } from './log/tokens';
-import { RateLimitGuard } from './rate-limit/rate-limit.guard';
+import { RateLimitGuard, USER_READ_LIMIT } from './rate-limit/rate-limit.guard';
+import { CASSANDRA, ReadsController } from './reads/reads.controller';
+import { ChatQueries } from '@chat/views';
+import type { Client } from 'cassandra-driver';
+import { createTokenBucket } from '@chat/commands';
 
 const COMMAND_HANDLING_AND_LOG = Symbol('COMMAND_HANDLING_AND_LOG');
 
@@ -76,6 +80,23 @@ export function commandApiModule(config: Config): DynamicModule {
       useFactory: (wired: { log: EventLog }) => wired.log,
     },
     { provide: TOKEN_VERIFIER, useValue: createTokenVerifier(config.auth) },
+    {
+      provide: USER_READ_LIMIT,
+      inject: [REDIS],
+      useFactory: (redis: Redis) =>
+        createTokenBucket(redis, {
+          ratePerSecond: config.gateway.readRatePerSecond,
+          burst: config.gateway.readRateBurst,
+          prefix: 'chat:read-rate:',
+        }),
+    },
+    { provide: CASSANDRA, useFactory: () => createCassandraClient(config) },
+    {
+      provide: ChatQueries,
+      inject: [PG_POOL, CASSANDRA, REDIS],
+      useFactory: (pool: Pool, cassandra: Client, redis: Redis) =>
+        new ChatQueries({ pool, cassandra, keyspace: config.cassandra.keyspace, redis }),
+    },
     // Order matters: who you are, then whether you still have budget.
     { provide: APP_GUARD, useClass: AuthGuard },
     { provide: APP_GUARD, useClass: RateLimitGuard },
@@ -93,6 +114,7 @@ export function commandApiModule(config: Config): DynamicModule {
       @Inject(PG_POOL) private readonly pool: Pool,
       @Inject(REDIS) private readonly redis: Redis,
       @Inject(OBJECT_STORE) private readonly objects: ObjectStore,
+      @Inject(CASSANDRA) private readonly cassandra: Client,
     ) {}
 
     async onApplicationShutdown() {
@@ -100,6 +122,7 @@ export function commandApiModule(config: Config): DynamicModule {
       await this.pool.end().catch(() => undefined);
       this.redis.disconnect();
       this.objects.close();
+      await this.cassandra.shutdown().catch(() => undefined);
     }
   }
 
@@ -112,6 +135,7 @@ export function commandApiModule(config: Config): DynamicModule {
       ReceiptsController,
       PresenceSettingsController,
       MediaController,
+      ReadsController,
       ...(config.auth.devTokens ? [DevTokensController] : []),
     ],
     providers,

@@ -8,6 +8,8 @@ import {
   ensureInboxVersion,
   ensurePresenceReadable,
   ensurePresenceVersion,
+  ensureSearchReadable,
+  ensureSearchVersion,
   ensureTimelineReadable,
   ensureTimelineVersion,
   type ProjectionName,
@@ -15,6 +17,7 @@ import {
 import { inboxProjection } from './inbox/inbox-projection';
 import { createLivePublisher } from './live/live-publisher';
 import { presenceProjection } from './presence/presence-projection';
+import { searchProjection } from './search/search-projection';
 import { createCassandraProjectionRunner } from './runtime/cassandra-projection-runner';
 import {
   createPostgresProjectionRunner,
@@ -80,6 +83,22 @@ export async function startProjections(
         pool,
         logger,
         projection: inboxProjection(version),
+      }),
+    );
+  }
+  if (wanted(PROJECTIONS.search)) {
+    const requested = options.versions?.search;
+    const version = requested ?? (await ensureSearchReadable(pool));
+    if (requested !== undefined) await ensureSearchVersion(pool, requested);
+    versions.search = version;
+    runners.push(
+      createPostgresProjectionRunner({
+        kafka,
+        codec,
+        deadLetters,
+        pool,
+        logger,
+        projection: searchProjection(version),
       }),
     );
   }

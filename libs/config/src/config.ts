@@ -159,6 +159,8 @@ const envSchema = z.object({
   GATEWAY_TYPING_THROTTLE_MS: z.coerce.number().int().min(0).default(2000),
   /** How long a command waits for Kafka's acknowledgement before answering 503. */
   CHAT_APPEND_TIMEOUT_MS: z.coerce.number().int().min(100).default(5000),
+  /** The longest an HTTP long poll (GET .../sync?wait=) is held open; requests may ask less. */
+  CHAT_SYNC_MAX_WAIT_MS: z.coerce.number().int().min(0).max(30000).default(30000),
 });
 
 export type Env = Record<string, string | undefined>;
@@ -246,6 +248,7 @@ export interface Config {
     rateBurst: number;
   };
   appendTimeoutMs: number;
+  syncMaxWaitMs: number;
   gateway: {
     pingIntervalMs: number;
     pongTimeoutMs: number;
@@ -392,6 +395,7 @@ export function loadConfig(env: Env = process.env): Config {
       rateBurst: e.CHAT_RATE_LIMIT_BURST,
     },
     appendTimeoutMs: e.CHAT_APPEND_TIMEOUT_MS,
+    syncMaxWaitMs: e.CHAT_SYNC_MAX_WAIT_MS,
     gateway: {
       pingIntervalMs: e.GATEWAY_PING_INTERVAL_MS,
       pongTimeoutMs: e.GATEWAY_PONG_TIMEOUT_MS,

@@ -2,6 +2,7 @@ import type { Client } from 'cassandra-driver';
 import type { Redis } from 'ioredis';
 import type { Pool } from 'pg';
 import { inboxSchemaOf } from './inbox/inbox-tables';
+import { searchSchemaOf } from './search/search-tables';
 import { forgetParked } from './parked-conversations';
 import { PROJECTIONS, versionKey, type ProjectionName } from './projection-names';
 import { readerVersion, withVersionLock } from './projection-versions';
@@ -39,8 +40,10 @@ export async function dropProjectionVersion(
   });
   const key = versionKey(projection, version);
   await forgetParked(pool, key);
-  if (projection === PROJECTIONS.inbox) {
-    await pool.query(`DROP SCHEMA IF EXISTS ${inboxSchemaOf(version)} CASCADE`);
+  if (projection === PROJECTIONS.inbox || projection === PROJECTIONS.search) {
+    const schema =
+      projection === PROJECTIONS.inbox ? inboxSchemaOf(version) : searchSchemaOf(version);
+    await pool.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
     await pool.query('DELETE FROM projection_positions WHERE projection = $1', [key]);
   } else if (projection === PROJECTIONS.timeline) {
     const tables = timelineTablesOf(keyspace, version);

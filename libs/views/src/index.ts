@@ -19,3 +19,6 @@ export * from './drop-version';
 export * from './timeline/stored-change';
 export * from './timeline/change-log';
 export * from './parked-conversations';
+export * from './search/search-tables';
+export * from './search/search-store';
+export * from './search/search-queries';

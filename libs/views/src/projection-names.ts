@@ -7,6 +7,7 @@ export const PROJECTIONS = {
   inbox: 'inbox',
   timeline: 'timeline',
   presence: 'presence',
+  search: 'search',
 } as const;
 
 export type ProjectionName = (typeof PROJECTIONS)[keyof typeof PROJECTIONS];

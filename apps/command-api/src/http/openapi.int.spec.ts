@@ -133,6 +133,12 @@ describe('the OpenAPI document', () => {
           'GET /health/live',
           'GET /health/ready',
           'GET /metrics',
+          'GET /v1/inbox',
+          'GET /v1/conversations/{conversationId}/members',
+          'GET /v1/conversations/{conversationId}/history',
+          'GET /v1/conversations/{conversationId}/sync',
+          'GET /v1/conversations/{conversationId}/messages/{messageId}/receipt',
+          'GET /v1/search',
         ].sort(),
       );
       const send = body.paths['/v1/conversations/{conversationId}/messages'].post;

@@ -1,5 +1,12 @@
-import { applyDecorators, Body, HttpCode, Param, type PipeTransform } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiOperation, ApiParam, ApiResponse } from '@nestjs/swagger';
+import { applyDecorators, Body, HttpCode, Param, Query, type PipeTransform } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiBody,
+  ApiOperation,
+  ApiParam,
+  ApiQuery,
+  ApiResponse,
+} from '@nestjs/swagger';
 import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import type { AnyZodObject, ZodTypeAny, ZodTypeDef } from 'zod';
 import { zodToJsonSchema } from 'zod-to-json-schema';
@@ -24,7 +31,7 @@ export const jsonSchemaOf = (schema: ZodTypeAny): SchemaObject => {
 };
 
 /** A pipe that parses its argument with a schema, or refuses with 400 naming each field. */
-const parsing = (schema: ZodTypeAny, where: 'body' | 'path'): PipeTransform => ({
+const parsing = (schema: ZodTypeAny, where: 'body' | 'path' | 'query'): PipeTransform => ({
   transform: (value: unknown) => validate(schema, value, where),
 });
 
@@ -39,6 +46,22 @@ export function PathParams(schema: AnyZodObject): ParameterDecorator {
     if (key === undefined || !method) throw new Error('@PathParams decorates a route handler');
     for (const [name, field] of Object.entries(schema.shape as Record<string, ZodTypeAny>)) {
       ApiParam({ name, required: true, schema: jsonSchemaOf(field) })(target, key, method);
+    }
+  };
+}
+
+/** The query parameters of a read: validated by `schema`, documented from it, each optional or not as it says. */
+export function QueryParams(schema: AnyZodObject): ParameterDecorator {
+  return (target, key, index) => {
+    Query(parsing(schema, 'query'))(target, key, index);
+    const method = key === undefined ? undefined : Object.getOwnPropertyDescriptor(target, key);
+    if (key === undefined || !method) throw new Error('@QueryParams decorates a route handler');
+    for (const [name, field] of Object.entries(schema.shape as Record<string, ZodTypeAny>)) {
+      ApiQuery({ name, required: !field.isOptional(), schema: jsonSchemaOf(field) })(
+        target,
+        key,
+        method,
+      );
     }
   };
 }
@@ -94,6 +117,28 @@ export function ApiCommand(options: {
         content: { 'application/json': { schema: jsonSchemaOf(options.response) } },
       }),
     ),
+    ...refusals.map((refusal) =>
+      ApiResponse({
+        status: refusal,
+        description: 'A problem document naming the reason in `code`',
+        content: { 'application/problem+json': { schema: PROBLEM_SCHEMA } },
+      }),
+    ),
+  );
+}
+
+/** Documents a read route: 200 with `response`, and the refusals it can give. */
+export function ApiRead(options: { summary: string; response: ZodTypeAny; refusals: number[] }) {
+  const refusals = [...new Set([400, 401, 429, 503, ...options.refusals])].sort();
+  return applyDecorators(
+    HttpCode(200),
+    ApiOperation({ summary: options.summary }),
+    ApiBearerAuth(),
+    ApiResponse({
+      status: 200,
+      description: 'What the reader may see',
+      content: { 'application/json': { schema: jsonSchemaOf(options.response) } },
+    }),
     ...refusals.map((refusal) =>
       ApiResponse({
         status: refusal,

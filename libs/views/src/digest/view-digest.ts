@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Client } from 'cassandra-driver';
 import type { Pool } from 'pg';
 import { inboxSchemaOf } from '../inbox/inbox-tables';
+import { searchSchemaOf } from '../search/search-tables';
 import { bucketOf, changeBucketOf, timelineTablesOf } from '../timeline/timeline-tables';
 
 /**
@@ -75,6 +76,50 @@ export async function digestInbox(
   for (const [part, table, order] of tables) {
     const { rows } = await pool.query<Record<string, unknown>>(
       `SELECT * FROM ${schema}.${table} WHERE conversation_id = ANY($1)
+       ORDER BY conversation_id, ${order}`,
+      [ids],
+    );
+    for (const row of rows)
+      grouped.get(row.conversation_id as string)?.[part]!.push(canonical(row));
+  }
+  return combine(new Map([...grouped].map(([id, parts]) => [id, sha256(parts)])));
+}
+
+/**
+ * The search index of one version: ledger states, messages with their indexed text (the
+ * document is derived from the body and left out), membership spans, ignored events.
+ */
+export async function digestSearch(
+  pool: Pool,
+  version: number,
+  options: { conversationIds?: string[] } = {},
+): Promise<ViewDigest> {
+  const schema = searchSchemaOf(version);
+  const ids =
+    options.conversationIds ??
+    (
+      await pool.query<{ id: string }>(
+        `SELECT conversation_id AS id FROM ${schema}.conversations
+         UNION SELECT conversation_id FROM ${schema}.ignored_events`,
+      )
+    ).rows.map((row) => row.id);
+  const grouped = new Map<string, Record<string, unknown[]>>(
+    ids.map((id) => [id, { conversation: [], messages: [], spans: [], ignored: [] }]),
+  );
+  const tables: Array<[string, string, string, string]> = [
+    ['conversation', 'conversations', '*', 'conversation_id'],
+    [
+      'messages',
+      'messages',
+      'conversation_id, message_id, seq, sender_id, client_message_id, deleted, sent_at, body',
+      'seq, message_id',
+    ],
+    ['spans', 'member_spans', '*', 'user_id, joined_seq'],
+    ['ignored', 'ignored_events', '*', 'partition, "offset"'],
+  ];
+  for (const [part, table, columns, order] of tables) {
+    const { rows } = await pool.query<Record<string, unknown>>(
+      `SELECT ${columns} FROM ${schema}.${table} WHERE conversation_id = ANY($1)
        ORDER BY conversation_id, ${order}`,
       [ids],
     );

@@ -13,6 +13,7 @@ import { ChangeLog } from '../timeline/change-log';
 import { timelineTablesOf } from '../timeline/timeline-tables';
 import { TimelineStore, type TimelineItem } from '../timeline/timeline-store';
 import { ReaderVersions } from './reader-versions';
+import { SearchQueries, type SearchOptions, type SearchPage } from '../search/search-queries';
 import { ViewError } from './view-error';
 
 export const MAX_PAGE = 200;
@@ -76,6 +77,7 @@ interface Membership {
 export class ChatQueries {
   private readonly inbox = INBOX_READER_SCHEMA;
   private readonly versions: ReaderVersions;
+  private readonly searches: SearchQueries;
 
   constructor(
     private readonly deps: {
@@ -88,6 +90,12 @@ export class ChatQueries {
     },
   ) {
     this.versions = new ReaderVersions(deps.pool, deps.versionsTtlMs);
+    this.searches = new SearchQueries(deps.pool, () => this.versions.of(PROJECTIONS.search));
+  }
+
+  /** Messages the user may read that match `query` (web search syntax), ranked, paged. */
+  search(userId: string, query: string, options: SearchOptions = {}): Promise<SearchPage> {
+    return this.searches.search(userId, query, options);
   }
 
   /** The user's conversations, most recently active first, paged by an opaque cursor. */

@@ -15,7 +15,10 @@ export class ReaderVersions {
     private readonly ttlMs = 1000,
   ) {}
 
-  async of(projection: typeof PROJECTIONS.timeline | typeof PROJECTIONS.presence): Promise<number> {
+  async of(
+    projection:
+      typeof PROJECTIONS.timeline | typeof PROJECTIONS.presence | typeof PROJECTIONS.search,
+  ): Promise<number> {
     const hit = this.cached.get(projection);
     if (hit && hit.until > Date.now()) return hit.version;
     const version = (await readerVersion(this.pool, projection)) ?? 1;

@@ -6,7 +6,8 @@ export type ViewErrorCode =
   | 'not-the-sender'
   | 'no-shared-conversation'
   | 'bad-cursor'
-  | 'bad-page';
+  | 'bad-page'
+  | 'bad-query';
 
 export class ViewError extends Error {
   constructor(

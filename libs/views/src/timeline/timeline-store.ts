@@ -43,7 +43,7 @@ export function serializeState(state: ConversationState): string {
   return JSON.stringify(stored);
 }
 
-function parseState(conversationId: string, text: string): ConversationState {
+export function parseState(conversationId: string, text: string): ConversationState {
   const stored = JSON.parse(text) as SerializedState;
   return {
     conversationId,

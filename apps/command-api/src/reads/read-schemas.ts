@@ -1,0 +1,107 @@
+import { z } from 'zod';
+import { ID_PATTERN, MAX_SEQ } from '@chat/domain';
+import { MAX_PAGE, MAX_QUERY_LENGTH, MAX_SEARCH_PAGE } from '@chat/views';
+
+/**
+ * Query parameters and responses of the reads, the one source of their validation and of the
+ * OpenAPI document. Query values arrive as text: numbers are coerced, then bounded.
+ */
+const id = z.string().regex(ID_PATTERN, 'letters, digits and ._:@- only, 1 to 128 characters');
+const count = (max: number) => z.coerce.number().int().min(1).max(max);
+const cursor = z.string().min(1).max(512).describe('The `next` of the previous page');
+
+/** The longest wait a long poll may ask for, in seconds. */
+export const MAX_WAIT_SECONDS = 30;
+
+export const inboxQuery = z
+  .object({ limit: count(MAX_PAGE).optional(), after: cursor.optional() })
+  .strict();
+export const historyQuery = z
+  .object({
+    beforeSeq: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(MAX_SEQ + 1)
+      .optional(),
+    limit: count(MAX_PAGE).optional(),
+  })
+  .strict();
+export const syncQuery = z
+  .object({
+    afterCs: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+    limit: count(MAX_PAGE).optional(),
+    wait: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .max(MAX_WAIT_SECONDS)
+      .optional()
+      .describe('Seconds to hold the request open until a change after afterCs exists'),
+  })
+  .strict();
+export const searchQuery = z
+  .object({
+    q: z.string().trim().min(1).max(MAX_QUERY_LENGTH).describe('Web search syntax'),
+    conversationId: id.optional(),
+    senderId: id.optional(),
+    from: z.string().datetime({ offset: true }).optional(),
+    to: z.string().datetime({ offset: true }).optional(),
+    limit: count(MAX_SEARCH_PAGE).optional(),
+    after: cursor.optional(),
+  })
+  .strict();
+
+const role = z.enum(['ADMIN', 'MEMBER']);
+/** Timeline items and change frames are the gateway's frames; documented by their common keys. */
+const item = z.object({ seq: z.number().int() }).passthrough();
+const change = z.object({ type: z.string(), conversationId: z.string() }).passthrough();
+
+export const inboxResponse = z.object({
+  items: z.array(
+    z
+      .object({
+        conversationId: z.string(),
+        kind: z.enum(['DIRECT', 'GROUP']),
+        role,
+        lastSeq: z.number().int(),
+        readSeq: z.number().int(),
+        unread: z.number().int(),
+      })
+      .passthrough(),
+  ),
+  next: z.string().nullable(),
+});
+export const membersResponse = z.object({
+  members: z.array(z.object({ userId: z.string(), role, joinedSeq: z.number().int() })),
+});
+export const historyResponse = z.object({
+  items: z.array(item),
+  nextBeforeSeq: z.number().int().nullable(),
+});
+export const syncResponse = z.object({
+  changes: z.array(change),
+  throughCs: z.number().int(),
+  more: z.boolean(),
+});
+export const receiptResponse = z
+  .object({ kind: z.enum(['DIRECT', 'GROUP']), messageId: z.string(), seq: z.number().int() })
+  .passthrough();
+export const searchResponse = z.object({
+  items: z.array(
+    z.object({
+      conversationId: z.string(),
+      messageId: z.string(),
+      seq: z.number().int(),
+      senderId: z.string(),
+      sentAt: z.string(),
+      rank: z.number(),
+      snippet: z.object({
+        text: z.string(),
+        // [start, end) pairs; a tuple has no OpenAPI 3.0 form.
+        highlights: z.array(z.array(z.number().int()).length(2)),
+      }),
+    }),
+  ),
+  next: z.string().nullable(),
+});

@@ -1,0 +1,96 @@
+import type { Pool } from 'pg';
+import { PROJECTIONS, versionKey } from '../projection-names';
+import {
+  readerVersion,
+  registerVersion,
+  setReaderVersion,
+  withVersionLock,
+} from '../projection-versions';
+
+export const searchSchemaOf = (version: number) => versionKey(PROJECTIONS.search, version);
+
+/**
+ * The text search configuration of the index and of queries: `simple` (lower-cased words, no
+ * stemming, no stop words) because messages are in any language; one constant so that index and
+ * query always agree.
+ */
+export const SEARCH_CONFIG = 'simple';
+
+/** The tables of one search version, all in schema `search_v<N>`. */
+function ddl(schema: string): string[] {
+  return [
+    `CREATE SCHEMA IF NOT EXISTS ${schema}`,
+    // The ledger's state per conversation (the timeline's serialization), so this projection
+    // folds from its own store and decides exactly as every other projection.
+    `CREATE TABLE IF NOT EXISTS ${schema}.conversations (
+      conversation_id text PRIMARY KEY,
+      state text NOT NULL,
+      last_seq bigint NOT NULL,
+      last_cs bigint NOT NULL
+    )`,
+    // Every message the ledger knows (its facts), and for plaintext ones the indexed body.
+    // Ciphertext-only and deleted messages keep body and document NULL: never indexed.
+    `CREATE TABLE IF NOT EXISTS ${schema}.messages (
+      conversation_id text NOT NULL,
+      message_id text NOT NULL,
+      seq bigint NOT NULL,
+      sender_id text NOT NULL,
+      client_message_id text NOT NULL,
+      deleted boolean NOT NULL DEFAULT false,
+      sent_at timestamptz NOT NULL,
+      body text,
+      document tsvector,
+      PRIMARY KEY (conversation_id, message_id),
+      UNIQUE (conversation_id, sender_id, client_message_id)
+    )`,
+    `CREATE INDEX IF NOT EXISTS messages_document ON ${schema}.messages USING gin (document)
+      WHERE document IS NOT NULL`,
+    `CREATE INDEX IF NOT EXISTS messages_by_seq ON ${schema}.messages (conversation_id, seq)`,
+    // Membership spans: a member reads from joined_seq; removed_seq closes the span.
+    `CREATE TABLE IF NOT EXISTS ${schema}.member_spans (
+      conversation_id text NOT NULL,
+      user_id text NOT NULL,
+      joined_seq bigint NOT NULL,
+      removed_seq bigint,
+      PRIMARY KEY (conversation_id, user_id, joined_seq)
+    )`,
+    `CREATE INDEX IF NOT EXISTS member_spans_open ON ${schema}.member_spans (user_id)
+      WHERE removed_seq IS NULL`,
+    `CREATE TABLE IF NOT EXISTS ${schema}.ignored_events (
+      topic text NOT NULL,
+      partition int NOT NULL,
+      "offset" bigint NOT NULL,
+      event_id text NOT NULL,
+      event_type text NOT NULL,
+      conversation_id text NOT NULL,
+      reason text NOT NULL,
+      detail text NOT NULL,
+      PRIMARY KEY (topic, partition, "offset")
+    )`,
+  ];
+}
+
+/** Creates the tables of a search version (idempotent) and registers the version. */
+export async function ensureSearchVersion(pool: Pool, version: number): Promise<void> {
+  await withVersionLock(pool, async (client) => {
+    for (const statement of ddl(searchSchemaOf(version))) await client.query(statement);
+    await registerVersion(client, PROJECTIONS.search, version);
+  });
+}
+
+/** Points readers at a version (they look it up through ReaderVersions). */
+export async function activateSearchVersion(pool: Pool, version: number): Promise<void> {
+  await withVersionLock(pool, (client) => setReaderVersion(client, PROJECTIONS.search, version));
+}
+
+/** First start: version 1 exists and readers use it. Later starts change nothing. */
+export async function ensureSearchReadable(pool: Pool): Promise<number> {
+  const current = await readerVersion(pool, PROJECTIONS.search);
+  if (current !== undefined) {
+    await ensureSearchVersion(pool, current);
+    return current;
+  }
+  await ensureSearchVersion(pool, 1);
+  await activateSearchVersion(pool, 1);
+  return 1;
+}
