@@ -64,7 +64,7 @@ export async function startCommandApi(env: Env = {}) {
     };
   }
 
-  return { config, baseUrl, request, as, close: () => app.close() };
+  return { app, config, baseUrl, request, as, close: () => app.close() };
 }
 
 export type CommandApi = Awaited<ReturnType<typeof startCommandApi>>;

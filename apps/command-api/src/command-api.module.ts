@@ -14,7 +14,7 @@ import type { Config } from '@chat/config';
 import { createCommandHandling, type CommandHandling, type EventLog } from '@chat/commands';
 import { createEventAppender, createEventCodec, createKafka } from '@chat/events';
 import { createLogger } from '@chat/observability';
-import { createCassandraClient, createPgPool, createRedis } from '@chat/storage';
+import { createCassandraClient, createPgPool, createRedis, ObjectStore } from '@chat/storage';
 import { AuthGuard, TOKEN_VERIFIER } from './auth/auth.guard';
 import { CONFIG, DevTokensController } from './auth/dev-tokens.controller';
 import {
@@ -25,6 +25,9 @@ import { ConversationsController } from './conversations/conversations.controlle
 import { MessagesController } from './conversations/messages.controller';
 import { ReceiptsController } from './conversations/receipts.controller';
 import { ProblemFilter } from './http/problem.filter';
+import { MediaController } from './media/media.controller';
+import { MediaService, OBJECT_STORE } from './media/media.service';
+import { UploadSweeper } from './media/upload-sweeper';
 import { PresenceSettingsController } from './presence/presence-settings.controller';
 import { COMMAND_HANDLING, EVENT_LOG, PG_POOL, REDIS } from './log/tokens';
 import { RateLimitGuard, USER_READ_LIMIT } from './rate-limit/rate-limit.guard';
@@ -47,16 +50,18 @@ export function commandApiModule(config: Config): DynamicModule {
     { provide: CONFIG, useValue: config },
     { provide: PG_POOL, useFactory: () => createPgPool(config, { max: 20 }) },
     { provide: REDIS, useFactory: () => createRedis(config) },
+    { provide: OBJECT_STORE, useFactory: () => ObjectStore.fromConfig(config) },
     {
       // Kafka may be down when the app starts: it connects on first use, and until then
       // commands answer 503 and readiness says which dependency is missing.
       provide: COMMAND_HANDLING_AND_LOG,
-      inject: [PG_POOL, REDIS],
-      useFactory: (pool: Pool, redis: Redis) =>
+      inject: [PG_POOL, REDIS, OBJECT_STORE],
+      useFactory: (pool: Pool, redis: Redis, objects: ObjectStore) =>
         createCommandHandling(config, {
           pool,
           redis,
           kafka,
+          objects,
           appender: createEventAppender({
             kafka,
             codec: createEventCodec({ registryUrl: config.registry.value }),
@@ -96,6 +101,8 @@ export function commandApiModule(config: Config): DynamicModule {
     { provide: APP_GUARD, useClass: AuthGuard },
     { provide: APP_GUARD, useClass: RateLimitGuard },
     { provide: APP_FILTER, useClass: ProblemFilter },
+    MediaService,
+    UploadSweeper,
     ExecuteConversationCommandHandler,
     SendMessageHandler,
   ];
@@ -106,6 +113,7 @@ export function commandApiModule(config: Config): DynamicModule {
       @Inject(EVENT_LOG) private readonly log: EventLog,
       @Inject(PG_POOL) private readonly pool: Pool,
       @Inject(REDIS) private readonly redis: Redis,
+      @Inject(OBJECT_STORE) private readonly objects: ObjectStore,
       @Inject(CASSANDRA) private readonly cassandra: Client,
     ) {}
 
@@ -113,6 +121,7 @@ export function commandApiModule(config: Config): DynamicModule {
       await this.log.close();
       await this.pool.end().catch(() => undefined);
       this.redis.disconnect();
+      this.objects.close();
       await this.cassandra.shutdown().catch(() => undefined);
     }
   }
@@ -125,6 +134,7 @@ export function commandApiModule(config: Config): DynamicModule {
       MessagesController,
       ReceiptsController,
       PresenceSettingsController,
+      MediaController,
       ReadsController,
       ...(config.auth.devTokens ? [DevTokensController] : []),
     ],

@@ -5,7 +5,7 @@ import type { Config } from '@chat/config';
 import { createCommandHandling, type EventLog } from '@chat/commands';
 import { createEventAppender, createEventCodec, createKafka } from '@chat/events';
 import type { Logger } from '@chat/observability';
-import { createCassandraClient, createPgPool, createRedis } from '@chat/storage';
+import { createCassandraClient, createPgPool, createRedis, ObjectStore } from '@chat/storage';
 import { CLOSE_CODES } from '@chat/protocol';
 import { ChatQueries, PresenceAudience } from '@chat/views';
 import { whenExpired } from './auth/token-expiry';
@@ -31,6 +31,8 @@ export class Gateway {
   private readonly cassandra;
   private readonly redis;
   private readonly subscriber;
+  /** Media on messages: sends' uploads checked, download URLs signed, as the command API. */
+  private readonly objects: ObjectStore;
   private readonly hub: LiveHub;
   private readonly endpoint: WsEndpoint;
   private readonly presence: PresenceReporter;
@@ -54,6 +56,7 @@ export class Gateway {
     this.cassandra = createCassandraClient(config);
     this.redis = createRedis(config);
     this.subscriber = createRedis(config);
+    this.objects = ObjectStore.fromConfig(config);
     const queries = new ChatQueries({
       pool: this.pool,
       cassandra: this.cassandra,
@@ -94,6 +97,7 @@ export class Gateway {
       redis: this.redis,
       kafka,
       appender: this.appender,
+      objects: this.objects,
     });
     this.log = log;
     this.deps = {
@@ -171,6 +175,7 @@ export class Gateway {
     await this.log.close();
     this.subscriber.disconnect();
     this.redis.disconnect();
+    this.objects.close();
     await Promise.all([this.pool.end(), this.cassandra.shutdown()]).catch(() => undefined);
   }
 

@@ -12,6 +12,7 @@ import {
   type SendResult,
   type StateChange,
   type WebSocketFactory,
+  type MediaFile,
   type WebSocketLike,
 } from './types';
 import {
@@ -210,6 +211,56 @@ export class ChatClient {
     return Object.assign(attempt(), { clientMessageId });
   }
 
+  /**
+   * Sends a file: asks the command API for an upload URL, puts the bytes straight into object
+   * storage, then sends a message carrying the media id. Encrypt the bytes first for
+   * end-to-end encrypted media (the key goes in `content.ciphertext`): the server never reads
+   * them. A refusal of the upload (type or size) rejects before any byte is sent.
+   */
+  async sendMedia(
+    conversationId: string,
+    file: MediaFile | Blob,
+    content: Omit<SendContent, 'media' | 'mediaId'> = {},
+    options: SendOptions = {},
+  ): Promise<SendResult & { mediaId: string }> {
+    const apiUrl = this.options.apiUrl;
+    if (!apiUrl) throw new Error('sendMedia needs the apiUrl option (the command API)');
+    const doFetch = this.options.fetch ?? globalThis.fetch;
+    const { bytes, contentType } =
+      'contentType' in file ? file : { bytes: file as Blob, contentType: (file as Blob).type };
+    const sizeBytes = bytes instanceof Uint8Array ? bytes.byteLength : bytes.size;
+    const intent = await doFetch(`${apiUrl.replace(/\/+$/, '')}/v1/media/uploads`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${await this.currentToken()}`,
+        'content-type': 'application/json',
+      },
+      body: JSON.stringify({ contentType, sizeBytes }),
+    });
+    const answer = (await intent.json()) as {
+      mediaId: string;
+      upload: { url: string; headers: Record<string, string> };
+      code?: string;
+      detail?: string;
+    };
+    if (intent.status !== 201) {
+      throw new ChatError(
+        answer.code ?? 'upload-refused',
+        answer.detail ?? `HTTP ${intent.status}`,
+      );
+    }
+    // Content-Length and Content-Type are signed: the body must be exactly what was announced.
+    // (Browsers set Content-Length themselves and ignore the one given.)
+    const put = await doFetch(answer.upload.url, {
+      method: 'PUT',
+      headers: answer.upload.headers,
+      body: bytes,
+    });
+    if (!put.ok) throw new ChatError('upload-failed', `the store answered ${put.status}`);
+    const sent = await this.send(conversationId, { ...content, mediaId: answer.mediaId }, options);
+    return { ...sent, mediaId: answer.mediaId };
+  }
+
   /** This device received everything up to `upToSeq`. */
   ack(conversationId: string, upToSeq: number, options?: RequestOptions) {
     return this.request({ type: 'ack', conversationId, upToSeq }, options);
@@ -234,6 +285,14 @@ export class ChatClient {
 
   unsubscribePresence(userIds: string[], options?: RequestOptions) {
     return this.request({ type: 'presence.unsubscribe', userIds }, options);
+  }
+
+  /** A short-lived URL to download a message's media (the bytes come from object storage). */
+  mediaUrl(conversationId: string, messageId: string, options?: RequestOptions) {
+    return this.request<{ url: string; contentType: string; sizeBytes: number; expiresAt: string }>(
+      { type: 'media.url', conversationId, messageId },
+      options,
+    );
   }
 
   history(

@@ -62,6 +62,16 @@ export interface ChatClientOptions {
   requestTimeoutMs?: number;
   /** Attempts of one `send` on retriable failures, all with the same clientMessageId (default 5). */
   sendAttempts?: number;
+  /** The command API's base URL, e.g. http://127.0.0.1:3000: needed by `sendMedia` only. */
+  apiUrl?: string;
+  /** The fetch implementation for `sendMedia` (default: the global one). */
+  fetch?: typeof fetch;
+}
+
+/** A file to send: its bytes and MIME type (a browser File or Blob has both). */
+export interface MediaFile {
+  bytes: Blob | Uint8Array;
+  contentType: string;
 }
 
 export interface RequestOptions {

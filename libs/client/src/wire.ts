@@ -33,6 +33,8 @@ export interface SendContent {
   replyTo?: string | null;
   ciphertext?: Ciphertext | null;
   media?: { objectKey: string; contentType: string; sizeBytes: number } | null;
+  /** An upload the message carries (what `sendMedia` does for you). */
+  mediaId?: string | null;
 }
 
 /** The client frames with an answer (`result` or `error`), without their `id`. */
@@ -42,6 +44,7 @@ export type RequestFrame =
   | { type: 'read'; conversationId: string; upToSeq: number }
   | { type: 'presence.subscribe'; userIds: string[] }
   | { type: 'presence.unsubscribe'; userIds: string[] }
+  | { type: 'media.url'; conversationId: string; messageId: string }
   | { type: 'history'; conversationId: string; beforeSeq?: number; limit?: number }
   | { type: 'sync'; conversationId: string; afterCs: number; limit?: number }
   | { type: 'inbox'; after?: string; limit?: number };

@@ -8,6 +8,7 @@ import type { ConversationEvent } from '@chat/events';
 import { accepted } from './accepted';
 import { CommandPipeline } from './command-pipeline';
 import type { EventLog } from './event-log';
+import type { DownloadUrl, MediaAttachments } from './media-attachments';
 import { problem } from './problem';
 import { conversationParams, deliveredBody, readBody, sendMessageBody } from './request-schemas';
 import { SendIdempotency } from './send-idempotency';
@@ -22,11 +23,14 @@ export type Accepted = ReturnType<typeof accepted>;
 export const bytesOf = (ciphertext: { algorithm: string; data: string } | null) =>
   ciphertext && { algorithm: ciphertext.algorithm, data: Buffer.from(ciphertext.data, 'base64') };
 
-/** The send a validated body names: its message id derived from sender and client id. */
-export function sendCommand(
+/**
+ * The send a validated body names: its message id derived from sender and client id. Not
+ * exported: a send is built by `CommandHandling.prepareSend`, which checks its media first.
+ */
+function sendCommand(
   actor: Principal,
   conversationId: string,
-  message: SendMessageBody,
+  message: Omit<SendMessageBody, 'mediaId'>,
 ): SendMessage {
   return {
     type: 'SendMessage',
@@ -46,8 +50,17 @@ export class CommandHandling {
   private readonly pipeline: CommandPipeline;
   private readonly idempotency: SendIdempotency;
   private readonly bucket: TokenBucket;
+  private readonly media: MediaAttachments | null;
 
-  constructor(deps: { pool: Pool; redis: Redis; log: EventLog; config: Config }) {
+  constructor(deps: {
+    pool: Pool;
+    redis: Redis;
+    log: EventLog;
+    config: Config;
+    /** Media on messages; without it a send that carries media is refused. */
+    media?: MediaAttachments;
+  }) {
+    this.media = deps.media ?? null;
     this.pipeline = new CommandPipeline(deps.pool, deps.log, deps.config.limits);
     this.idempotency = new SendIdempotency(deps.redis);
     this.bucket = createTokenBucket(deps.redis, {
@@ -86,6 +99,43 @@ export class CommandHandling {
     return this.pipeline.run(actor, command);
   }
 
+  /**
+   * The send a validated body names, its media checked first, for every transport: media is
+   * referenced by mediaId only, and the object must be the sender's upload and what the
+   * reference says; it is then moved under the message.
+   */
+  async prepareSend(
+    actor: Principal,
+    conversationId: string,
+    message: SendMessageBody,
+  ): Promise<SendMessage> {
+    const { mediaId, ...rest } = message;
+    if (rest.media && !mediaId) {
+      throw problem(400, 'media-needs-upload', 'media is referenced by mediaId, from an upload');
+    }
+    const command = sendCommand(actor, conversationId, rest);
+    if (!mediaId) return { ...command, media: null };
+    const attachments = this.attachments();
+    const media = await attachments.attach(
+      actor,
+      { conversationId, messageId: command.messageId, mediaId },
+      rest.media ?? null,
+    );
+    return { ...command, kind: 'MEDIA', media };
+  }
+
+  /** A signed download URL for the message's media, for a member who may see the message. */
+  mediaUrl(actor: Principal, conversationId: string, messageId: string): Promise<DownloadUrl> {
+    return this.attachments().downloadUrl(actor, conversationId, messageId, () =>
+      this.pipeline.catchUp(),
+    );
+  }
+
+  /** After a delete for everyone: the message's media object goes. */
+  async removeMedia(conversationId: string, messageId: string): Promise<void> {
+    await this.media?.removeForMessage(conversationId, messageId);
+  }
+
   /** A send, at most once per sender and client message id. */
   sendMessage(actor: Principal, command: SendMessage): Promise<{ replayed: boolean }> {
     return this.idempotency.once(actor.userId, command, () => this.pipeline.run(actor, command));
@@ -98,7 +148,7 @@ export class CommandHandling {
     await this.spend(actor.userId);
     const params = validate(conversationParams, { conversationId }, 'path');
     const message = validate(sendMessageBody, input);
-    const command = sendCommand(actor, params.conversationId, message);
+    const command = await this.prepareSend(actor, params.conversationId, message);
     const { replayed } = await this.sendMessage(actor, command);
     return { accepted: accepted(command.conversationId, [], command.messageId), replayed };
   }
@@ -124,6 +174,13 @@ export class CommandHandling {
       conversationId: params.conversationId,
       upToSeq,
     });
+  }
+
+  private attachments(): MediaAttachments {
+    if (!this.media) {
+      throw problem(503, 'media-store-unavailable', 'this service has no object storage');
+    }
+    return this.media;
   }
 
   private async accept(actor: Principal, command: Exclude<ConversationCommand, SendMessage>) {

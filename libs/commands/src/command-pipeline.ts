@@ -88,7 +88,8 @@ export class CommandPipeline {
     }
   }
 
-  private async catchUp(): Promise<boolean> {
+  /** Waits for the membership view to reach the log end; false past the deadline. */
+  async catchUp(): Promise<boolean> {
     return waitForProjection(
       {
         pool: this.pool,

@@ -10,3 +10,5 @@ export * from './command-pipeline';
 export * from './send-idempotency';
 export * from './command-handling';
 export * from './wiring';
+export * from './media-keys';
+export * from './media-attachments';

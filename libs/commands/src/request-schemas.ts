@@ -65,7 +65,16 @@ export const sendMessageBody = z
     body: text({ max: 1_000_000 }).nullable().default(null),
     replyTo: id.nullable().default(null),
     ciphertext: ciphertext.nullable().default(null),
-    media: media.nullable().default(null),
+    media: media
+      .nullable()
+      .default(null)
+      .describe('What the upload must be; with mediaId only, its objectKey is ignored'),
+    mediaId: z
+      .string()
+      .uuid()
+      .nullable()
+      .default(null)
+      .describe('Your upload (POST /v1/media/uploads) this message carries'),
   })
   .strict();
 

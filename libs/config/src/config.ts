@@ -40,6 +40,7 @@ const envSchema = z.object({
   CHAT_CASSANDRA_STORAGE_PORT: port.default(17000),
   CHAT_POSTGRES_PORT: port.default(15432),
   CHAT_REDIS_PORT: port.default(16379),
+  CHAT_S3_PORT: port.default(19900),
 
   /** Address the apps listen on: loopback locally, 0.0.0.0 in a container. */
   CHAT_BIND_HOST: z.string().default('127.0.0.1'),
@@ -70,6 +71,48 @@ const envSchema = z.object({
   CASSANDRA_REPLICATION: z.string().default("{'class': 'SimpleStrategy', 'replication_factor': 1}"),
   DATABASE_URL: z.string().optional(),
   REDIS_URL: z.string().optional(),
+  /**
+   * Object storage for media: any S3 API. Unset, the local stack's s3proxy on CHAT_S3_PORT.
+   * In production set S3_ENDPOINT (or leave it empty with S3_USE_AWS=on for AWS itself),
+   * S3_REGION, S3_BUCKET and the keys; path-style addressing is for s3proxy and MinIO.
+   */
+  S3_ENDPOINT: z.string().url().optional(),
+  /** Where clients reach the store, when not at S3_ENDPOINT (containers): URLs are signed for it. */
+  S3_PUBLIC_ENDPOINT: z.string().url().optional(),
+  S3_USE_AWS: z.enum(['on', 'off']).default('off'),
+  S3_REGION: z.string().default('us-east-1'),
+  S3_BUCKET: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'an S3 bucket name')
+    .default('chat-media'),
+  S3_ACCESS_KEY_ID: z.string().default('local-identity'),
+  S3_SECRET_ACCESS_KEY: z.string().default('local-credential'),
+  S3_FORCE_PATH_STYLE: z.enum(['true', 'false']).optional(),
+  /** Media uploads: the content types allowed, the largest object, and URL lifetimes. */
+  CHAT_MEDIA_TYPES: z
+    .string()
+    .default(
+      'image/jpeg,image/png,image/gif,image/webp,video/mp4,audio/mpeg,audio/ogg,application/pdf,application/octet-stream',
+    ),
+  CHAT_MEDIA_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(25 * 1024 * 1024),
+  CHAT_MEDIA_UPLOAD_URL_TTL_S: z.coerce.number().int().min(1).max(3600).default(300),
+  CHAT_MEDIA_DOWNLOAD_URL_TTL_S: z.coerce.number().int().min(1).max(3600).default(300),
+  /** An upload no message references is removed after this long. */
+  CHAT_MEDIA_UNREFERENCED_TTL_MS: z.coerce
+    .number()
+    .int()
+    .min(1000)
+    .default(24 * 3600 * 1000),
+  /** How often the command API removes unreferenced uploads. */
+  CHAT_MEDIA_SWEEP_INTERVAL_MS: z.coerce
+    .number()
+    .int()
+    .min(1000)
+    .default(15 * 60 * 1000),
 
   /** HS256 secret for local tokens. The default is public, so production refuses it. */
   CHAT_JWT_SECRET: z.string().min(16).default(DEV_JWT_SECRET),
@@ -153,6 +196,7 @@ export interface Config {
     cassandraStorage: number;
     postgres: number;
     redis: number;
+    s3: number;
     commandApi: number;
     gateway: number;
     projectors: number;
@@ -171,6 +215,24 @@ export interface Config {
   };
   postgres: ServiceEndpoint<string>;
   redis: ServiceEndpoint<string>;
+  /** value is the endpoint URL, or '' for AWS's own regional endpoints. */
+  s3: ServiceEndpoint<string> & {
+    /** The endpoint pre-signed URLs name: the same as value unless S3_PUBLIC_ENDPOINT is set. */
+    publicEndpoint: string;
+    region: string;
+    bucket: string;
+    accessKeyId: string;
+    secretAccessKey: string;
+    forcePathStyle: boolean;
+  };
+  media: {
+    allowedTypes: string[];
+    maxBytes: number;
+    uploadUrlTtlS: number;
+    downloadUrlTtlS: number;
+    unreferencedTtlMs: number;
+    sweepIntervalMs: number;
+  };
   auth: {
     jwtSecret: string;
     jwksUrl: string | undefined;
@@ -256,6 +318,7 @@ export function loadConfig(env: Env = process.env): Config {
       cassandraStorage: e.CHAT_CASSANDRA_STORAGE_PORT,
       postgres: e.CHAT_POSTGRES_PORT,
       redis: e.CHAT_REDIS_PORT,
+      s3: e.CHAT_S3_PORT,
       commandApi: e.COMMAND_API_PORT,
       gateway: e.GATEWAY_PORT,
       projectors: e.PROJECTORS_PORT,
@@ -288,6 +351,35 @@ export function loadConfig(env: Env = process.env): Config {
       `postgres://postgres@127.0.0.1:${e.CHAT_POSTGRES_PORT}/chat`,
     ),
     redis: endpoint(e.REDIS_URL, (s) => s, `redis://127.0.0.1:${e.CHAT_REDIS_PORT}`),
+    s3: {
+      ...(e.S3_USE_AWS === 'on' && !e.S3_ENDPOINT
+        ? { value: '', external: true }
+        : endpoint(
+            e.S3_ENDPOINT,
+            (s) => s.replace(/\/+$/, ''),
+            `http://127.0.0.1:${e.CHAT_S3_PORT}`,
+          )),
+      publicEndpoint: (
+        e.S3_PUBLIC_ENDPOINT ??
+        e.S3_ENDPOINT ??
+        (e.S3_USE_AWS === 'on' ? '' : `http://127.0.0.1:${e.CHAT_S3_PORT}`)
+      ).replace(/\/+$/, ''),
+      region: e.S3_REGION,
+      bucket: e.S3_BUCKET,
+      accessKeyId: e.S3_ACCESS_KEY_ID,
+      secretAccessKey: e.S3_SECRET_ACCESS_KEY,
+      forcePathStyle: e.S3_FORCE_PATH_STYLE
+        ? e.S3_FORCE_PATH_STYLE === 'true'
+        : e.S3_USE_AWS !== 'on',
+    },
+    media: {
+      allowedTypes: csv(e.CHAT_MEDIA_TYPES).map((type) => type.toLowerCase()),
+      maxBytes: e.CHAT_MEDIA_MAX_BYTES,
+      uploadUrlTtlS: e.CHAT_MEDIA_UPLOAD_URL_TTL_S,
+      downloadUrlTtlS: e.CHAT_MEDIA_DOWNLOAD_URL_TTL_S,
+      unreferencedTtlMs: e.CHAT_MEDIA_UNREFERENCED_TTL_MS,
+      sweepIntervalMs: e.CHAT_MEDIA_SWEEP_INTERVAL_MS,
+    },
     auth: {
       jwtSecret: e.CHAT_JWT_SECRET,
       jwksUrl: e.CHAT_JWT_JWKS_URL,

@@ -34,6 +34,41 @@ describe('loadConfig', () => {
     expect(config.cassandra.external).toBe(false);
   });
 
+  it('should put media on the local s3proxy, path-style, on CHAT_S3_PORT by default', () => {
+    const config = loadConfig({ CHAT_S3_PORT: '29900' });
+    expect(config.s3).toMatchObject({
+      value: 'http://127.0.0.1:29900',
+      publicEndpoint: 'http://127.0.0.1:29900',
+      external: false,
+      forcePathStyle: true,
+      bucket: 'chat-media',
+    });
+  });
+
+  it('should point media at real S3 with virtual-hosted addressing when asked for AWS', () => {
+    const config = loadConfig({
+      S3_USE_AWS: 'on',
+      S3_REGION: 'eu-west-1',
+      S3_BUCKET: 'prod-media',
+    });
+    expect(config.s3).toMatchObject({
+      value: '',
+      external: true,
+      forcePathStyle: false,
+      region: 'eu-west-1',
+      bucket: 'prod-media',
+    });
+  });
+
+  it('should read the allowed media types and the size limit as configured', () => {
+    const config = loadConfig({
+      CHAT_MEDIA_TYPES: 'image/PNG, video/mp4',
+      CHAT_MEDIA_MAX_BYTES: '1000',
+    });
+    expect(config.media.allowedTypes).toEqual(['image/png', 'video/mp4']);
+    expect(config.media.maxBytes).toBe(1000);
+  });
+
   it('should name every bad variable', () => {
     expect(() => loadConfig({ CHAT_KAFKA_PORT: '70000', SCHEMA_REGISTRY_URL: 'nope' })).toThrow(
       ConfigError,

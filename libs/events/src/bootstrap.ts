@@ -30,6 +30,13 @@ export function topicSpecs(config: Config): TopicSpec[] {
       replicationFactor,
       config: { ...durable, 'retention.ms': SEVEN_DAYS_MS },
     },
+    // Who owns which media id: read back by the sweeper of unreferenced uploads.
+    {
+      topic: TOPICS.media,
+      partitions,
+      replicationFactor,
+      config: { ...durable, 'retention.ms': FOREVER },
+    },
     // Dead letters wait for a person, however long that takes.
     {
       topic: TOPICS.deadLetters,

@@ -11,6 +11,8 @@ import type { ChatEvent, EventType } from './generated/event-types';
 export const TOPICS = {
   conversations: 'chat.conversations.v1',
   presence: 'chat.presence.v1',
+  /** Media uploads, keyed by owner: who may reference which media id. */
+  media: 'chat.media.v1',
   deadLetters: 'chat.dead-letters.v1',
 } as const;
 
@@ -24,20 +26,30 @@ const PRESENCE_EVENTS: ReadonlySet<EventType> = new Set<PresenceEventType>([
   'PresenceSettingsChanged',
 ]);
 
+type MediaEventType = 'MediaUploadRequested';
+const MEDIA_EVENTS: ReadonlySet<EventType> = new Set<MediaEventType>(['MediaUploadRequested']);
+
 export type PresenceEvent = Extract<ChatEvent, { type: PresenceEventType }>;
-export type ConversationEvent = Exclude<ChatEvent, PresenceEvent>;
+export type MediaEvent = Extract<ChatEvent, { type: MediaEventType }>;
+export type ConversationEvent = Exclude<ChatEvent, PresenceEvent | MediaEvent>;
 
 export function isPresenceEvent(event: ChatEvent): event is PresenceEvent {
   return PRESENCE_EVENTS.has(event.type);
 }
 
-export function topicOf(type: EventType): TopicName {
-  return PRESENCE_EVENTS.has(type) ? TOPICS.presence : TOPICS.conversations;
+export function isMediaEvent(event: ChatEvent): event is MediaEvent {
+  return MEDIA_EVENTS.has(event.type);
 }
 
-/** The partition key: conversation id, or user id for presence. */
+export function topicOf(type: EventType): TopicName {
+  if (PRESENCE_EVENTS.has(type)) return TOPICS.presence;
+  return MEDIA_EVENTS.has(type) ? TOPICS.media : TOPICS.conversations;
+}
+
+/** The partition key: conversation id, user id for presence, owner id for media. */
 export function partitionKeyOf(event: ChatEvent): string {
-  return isPresenceEvent(event) ? event.userId : event.conversationId;
+  if (isPresenceEvent(event)) return event.userId;
+  return isMediaEvent(event) ? event.ownerId : event.conversationId;
 }
 
 export const EVENT_NAMESPACE = 'chat.events';

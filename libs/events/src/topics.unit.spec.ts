@@ -22,6 +22,12 @@ describe('event routing', () => {
     expect(new Set(presence.map(partitionKeyOf))).toEqual(new Set(['user-bob']));
   });
 
+  it('should key media events by owner on the media topic', () => {
+    const media = sampleEvents().filter((event) => topicOf(event.type) === TOPICS.media);
+    expect(media.map((event) => event.type)).toEqual(['MediaUploadRequested']);
+    expect(media.map(partitionKeyOf)).toEqual(['user-alice']);
+  });
+
   it('should name subjects by topic and record so types on one topic evolve apart', () => {
     expect(subjectOf('MessageSent')).toBe('chat.conversations.v1-chat.events.MessageSent');
     expect(new Set(EVENT_TYPES.map(subjectOf)).size).toBe(EVENT_TYPES.length);

@@ -48,6 +48,8 @@ export const clientFrame = z.discriminatedUnion('type', [
         .strict()
         .nullable()
         .optional(),
+      /** An upload (POST /v1/media/uploads) the message carries. */
+      mediaId: z.string().uuid().nullable().optional(),
     })
     .strict(),
   z.object({ type: z.literal('ack'), id: requestId, conversationId: id, upToSeq: seq }).strict(),
@@ -66,6 +68,10 @@ export const clientFrame = z.discriminatedUnion('type', [
       id: requestId,
       userIds: z.array(id).min(1).max(200),
     })
+    .strict(),
+  /** A short-lived download URL for a message's media (members who can see it). */
+  z
+    .object({ type: z.literal('media.url'), id: requestId, conversationId: id, messageId: id })
     .strict(),
   z
     .object({

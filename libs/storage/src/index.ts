@@ -1,3 +1,4 @@
 export * from './clients';
 export * from './migrate';
 export * from './migration-files';
+export * from './object-store';

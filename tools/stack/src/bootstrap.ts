@@ -6,16 +6,19 @@ import {
   createPgPool,
   migrateCassandra,
   migratePostgres,
+  ObjectStore,
 } from '@chat/storage';
 import { ensureInboxReadable, ensureTimelineReadable } from '@chat/views';
 
 /** Topics, schemas, keyspace, tables and migrations: everything idempotent. */
 export async function bootstrap(config: Config): Promise<void> {
   const logger = createLogger('bootstrap', 'warn');
-  const [log, postgres, cassandra] = await Promise.all([
+  const objects = ObjectStore.fromConfig(config);
+  const [log, postgres, cassandra, bucketCreated] = await Promise.all([
     bootstrapEventLog(config, logger),
     migratePostgres(config),
     migrateCassandra(config),
+    objects.ensureBucket().finally(() => objects.close()),
   ]);
   // Readers (the command API, the gateway) need a version of each view before the
   // projectors first start.
@@ -31,6 +34,7 @@ export async function bootstrap(config: Config): Promise<void> {
     ...log.createdTopics.map((topic) => `topic ${topic}`),
     ...postgres.map((m) => `postgres ${m}`),
     ...cassandra.map((m) => `cassandra ${m}`),
+    ...(bucketCreated ? [`bucket ${config.s3.bucket}`] : []),
   ];
   console.log(
     changes.length > 0

@@ -11,7 +11,7 @@ import { runJest } from './test-runner';
 import { rmSync } from 'node:fs';
 
 const program = new Command('stack').description(
-  "Runs the chat backend's services (Kafka, schema registry, Cassandra, Postgres, Redis) as local processes",
+  "Runs the chat backend's services (Kafka, schema registry, Cassandra, Postgres, Redis, S3) as local processes",
 );
 
 async function upCommand(options: { apps?: boolean; only?: string }) {

@@ -4,7 +4,7 @@ import type { StackPaths } from './stack-paths';
 
 /** One local service: how to install, configure, start and probe it. */
 export interface ServiceDefinition {
-  name: 'postgres' | 'redis' | 'kafka' | 'cassandra' | 'registry';
+  name: 'postgres' | 'redis' | 'kafka' | 'cassandra' | 'registry' | 's3';
   /** Services that must be healthy before this one starts. */
   after: ServiceDefinition['name'][];
   /** True when the config points at an existing server: then nothing is provisioned. */

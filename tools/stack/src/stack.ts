@@ -9,9 +9,10 @@ import { kafka } from './services/kafka';
 import { postgres } from './services/postgres';
 import { redis } from './services/redis';
 import { registry } from './services/registry';
+import { s3 } from './services/s3';
 import type { StackPaths } from './stack-paths';
 
-export const SERVICES: ServiceDefinition[] = [postgres, redis, kafka, cassandra, registry];
+export const SERVICES: ServiceDefinition[] = [postgres, redis, kafka, cassandra, registry, s3];
 
 /** A problem a person can fix: printed without a stack trace, exits non-zero. */
 export class StackError extends Error {}

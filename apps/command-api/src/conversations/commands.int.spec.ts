@@ -267,17 +267,32 @@ describe('messages', () => {
     expect(log.all().filter((e) => e.envelope.actor.userId === mallory)).toEqual([]);
   });
 
-  it('sends ciphertext and media references as given', async () => {
+  it('sends ciphertext as given, and media by the id of an upload checked in the store', async () => {
     const client = await api.as(alice);
     const data = Buffer.from([0, 1, 2, 250, 255]);
     const encrypted = await client.post(`/v1/conversations/${conversationId}/messages`, {
       clientMessageId: 'c-secret',
       ciphertext: { algorithm: 'signal', data: data.toString('base64') },
     });
-    const photo = await client.post(`/v1/conversations/${conversationId}/messages`, {
-      clientMessageId: 'c-photo',
+    const unchecked = await client.post(`/v1/conversations/${conversationId}/messages`, {
+      clientMessageId: 'c-unchecked',
       kind: 'MEDIA',
       media: { objectKey: 'media/cat.jpg', contentType: 'image/jpeg', sizeBytes: 2048 },
+    });
+    expect([unchecked.status, unchecked.body.code]).toEqual([400, 'media-needs-upload']);
+    const intent = await client.post('/v1/media/uploads', {
+      contentType: 'image/jpeg',
+      sizeBytes: 2048,
+    });
+    const stored = await fetch(intent.body.upload.url, {
+      method: 'PUT',
+      headers: intent.body.upload.headers,
+      body: Buffer.alloc(2048, 7),
+    });
+    expect(stored.status).toBe(200);
+    const photo = await client.post(`/v1/conversations/${conversationId}/messages`, {
+      clientMessageId: 'c-photo',
+      mediaId: intent.body.mediaId,
       replyTo: encrypted.body.messageId,
     });
     expect([encrypted.status, photo.status]).toEqual([202, 202]);
@@ -293,7 +308,7 @@ describe('messages', () => {
     expect(media).toMatchObject({
       kind: 'MEDIA',
       replyTo: encrypted.body.messageId,
-      media: { sizeBytes: 2048 },
+      media: { sizeBytes: 2048, contentType: 'image/jpeg' },
     });
   });
 

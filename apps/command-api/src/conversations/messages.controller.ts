@@ -6,11 +6,12 @@ import type { z } from 'zod';
 import type { Principal } from '@chat/auth';
 import { Actor } from '../auth/auth.guard';
 import { ApiCommand, JsonBody, PathParams } from '../http/openapi';
+import { COMMAND_HANDLING } from '../log/tokens';
 import { ExecuteConversationCommand, SendMessageCommand } from './conversation-commands';
 import {
   accepted,
   bytesOf,
-  sendCommand,
+  type CommandHandling,
   acceptedResponse,
   conversationParams,
   editMessageBody,
@@ -25,7 +26,10 @@ type ReactionParams = z.infer<typeof reactionParams>;
 @ApiTags('messages')
 @Controller('v1/conversations/:conversationId/messages')
 export class MessagesController {
-  constructor(@Inject(CommandBus) private readonly commands: CommandBus) {}
+  constructor(
+    @Inject(CommandBus) private readonly commands: CommandBus,
+    @Inject(COMMAND_HANDLING) private readonly handling: CommandHandling,
+  ) {}
 
   @Post()
   @ApiCommand({
@@ -39,7 +43,8 @@ export class MessagesController {
     @JsonBody(sendMessageBody) message: z.infer<typeof sendMessageBody>,
     @Res({ passthrough: true }) response: Response,
   ) {
-    const command = sendCommand(actor, conversationId, message);
+    // Media is checked first, in the handling every transport shares.
+    const command = await this.handling.prepareSend(actor, conversationId, message);
     const { replayed } = await this.commands.execute(new SendMessageCommand(actor, command));
     if (replayed) response.setHeader('Idempotent-Replayed', 'true');
     return accepted(conversationId, [], command.messageId);
@@ -75,7 +80,9 @@ export class MessagesController {
     @Actor() actor: Principal,
     @PathParams(messageParams) { conversationId, messageId }: z.infer<typeof messageParams>,
   ) {
-    return this.run(actor, { type: 'DeleteMessage', conversationId, messageId });
+    const accepted = await this.run(actor, { type: 'DeleteMessage', conversationId, messageId });
+    await this.handling.removeMedia(conversationId, messageId);
+    return accepted;
   }
 
   @Put(':messageId/reactions/:emoji')

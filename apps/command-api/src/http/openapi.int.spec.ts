@@ -128,6 +128,8 @@ describe('the OpenAPI document', () => {
           'POST /v1/conversations/{conversationId}/read',
           'POST /v1/dev/tokens',
           'PUT /v1/me/presence-settings',
+          'POST /v1/media/uploads',
+          'GET /v1/conversations/{conversationId}/messages/{messageId}/media',
           'GET /health/live',
           'GET /health/ready',
           'GET /metrics',
@@ -143,7 +145,14 @@ describe('the OpenAPI document', () => {
       const schema = send.requestBody.content['application/json'].schema;
       expect(schema).toMatchObject({ additionalProperties: false, required: ['clientMessageId'] });
       expect(Object.keys(schema.properties)).toEqual(
-        expect.arrayContaining(['clientMessageId', 'body', 'replyTo', 'ciphertext', 'media']),
+        expect.arrayContaining([
+          'clientMessageId',
+          'body',
+          'replyTo',
+          'ciphertext',
+          'media',
+          'mediaId',
+        ]),
       );
       expect(Object.keys(send.responses)).toEqual(
         expect.arrayContaining(['202', '400', '401', '403', '404', '409', '429', '503']),

@@ -8,6 +8,7 @@ export const READ_FRAMES: ReadonlySet<ClientFrameType> = new Set<ClientFrameType
   'inbox',
   'presence.subscribe',
   'presence.unsubscribe',
+  'media.url',
 ]);
 
 /** Why a frame is not taken now: answered with an `error` frame, never a close. */

@@ -21,7 +21,7 @@ import type { Transport } from '../transport/transport';
 export interface SessionDeps {
   queries: ChatQueries;
   /** The command API's own command handling, run in this process for the socket's user. */
-  commands: Pick<CommandHandling, 'send' | 'delivered' | 'read'>;
+  commands: Pick<CommandHandling, 'send' | 'delivered' | 'read' | 'mediaUrl'>;
   logger: Logger;
   /** Tells the members who may see this user that they are typing (throttled per user). */
   relayTyping(conversationId: string, userId: string, connectionId: string): Promise<void>;
@@ -198,8 +198,9 @@ export class Session {
         return;
       }
       case 'send': {
-        const { conversationId, clientMessageId, body, replyTo, ciphertext, media } = frame;
-        const command = { clientMessageId, body, replyTo, ciphertext, media };
+        const { conversationId, clientMessageId, body, replyTo, ciphertext, media, mediaId } =
+          frame;
+        const command = { clientMessageId, body, replyTo, ciphertext, media, mediaId };
         const sent = this.sends.run(conversationId, () =>
           commands.send(this.principal, conversationId, command),
         );
@@ -226,6 +227,11 @@ export class Session {
         for (const state of states) this.presenceShown.set(state.userId, JSON.stringify(state));
         return this.reply(frame.id, { presence: states });
       }
+      case 'media.url':
+        return this.reply(
+          frame.id,
+          await commands.mediaUrl(this.principal, frame.conversationId, frame.messageId),
+        );
       case 'presence.unsubscribe':
         this.deps.unwatchPresence(this, frame.userIds);
         for (const userId of frame.userIds) this.presenceShown.delete(userId);

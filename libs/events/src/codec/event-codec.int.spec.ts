@@ -25,6 +25,7 @@ describe('every event type through the registry and Kafka', () => {
     const events = sampleEvents();
     const conversations = await markLogEnd(kafka, TOPICS.conversations);
     const presence = await markLogEnd(kafka, TOPICS.presence);
+    const media = await markLogEnd(kafka, TOPICS.media);
     const ours = new Set(events.map((event) => event.envelope.eventId));
 
     await appender.append(events);
@@ -34,6 +35,7 @@ describe('every event type through the registry and Kafka', () => {
     const read = [
       ...mine(await conversations.collect((r) => r.length >= 11)),
       ...mine(await presence.collect((r) => r.length >= 3)),
+      ...mine(await media.collect((r) => r.length >= 1)),
     ];
     const decoded = new Map<string, { event: ChatEvent; key: string }>();
     for (const { message } of read) {

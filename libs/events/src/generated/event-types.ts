@@ -88,6 +88,28 @@ export interface Heartbeat {
   gatewayId: string;
 }
 
+/** A user was given a pre-signed URL to upload one object: who owns the media id, and what it may be. */
+export interface MediaUploadRequested {
+  /** The event type; not serialized: the Avro record name carries it. */
+  type: 'MediaUploadRequested';
+  /** Event metadata. */
+  envelope: Envelope;
+  /** Server-assigned id of the media (UUID). */
+  mediaId: string;
+  /** The user who may upload it and reference it in a message; the partition key of media events. */
+  ownerId: string;
+  /** Key of the object in the media bucket, derived from the owner and the media id. */
+  objectKey: string;
+  /** The MIME type the upload is signed for. */
+  contentType: string;
+  /** The exact size in bytes the upload is signed for. */
+  sizeBytes: number;
+  /** Hex SHA-256 of the bytes, when the client gave it (of the ciphertext for encrypted media). */
+  sha256: null | string;
+  /** When the upload URL stops working, epoch milliseconds UTC. */
+  expiresAt: number;
+}
+
 /** A user joined a group conversation. */
 export interface MemberAdded {
   /** The event type; not serialized: the Avro record name carries it. */
@@ -297,8 +319,8 @@ export interface ReactionRemoved {
   emoji: string;
 }
 
-export const EVENT_TYPES = ['Connected', 'ConversationCreated', 'Disconnected', 'Heartbeat', 'MemberAdded', 'MemberRemoved', 'MemberRoleChanged', 'MessageDeleted', 'MessageEdited', 'MessageSent', 'MessagesDelivered', 'MessagesRead', 'PresenceSettingsChanged', 'ReactionAdded', 'ReactionRemoved'] as const;
+export const EVENT_TYPES = ['Connected', 'ConversationCreated', 'Disconnected', 'Heartbeat', 'MediaUploadRequested', 'MemberAdded', 'MemberRemoved', 'MemberRoleChanged', 'MessageDeleted', 'MessageEdited', 'MessageSent', 'MessagesDelivered', 'MessagesRead', 'PresenceSettingsChanged', 'ReactionAdded', 'ReactionRemoved'] as const;
 
 export type EventType = (typeof EVENT_TYPES)[number];
 
-export type ChatEvent = Connected | ConversationCreated | Disconnected | Heartbeat | MemberAdded | MemberRemoved | MemberRoleChanged | MessageDeleted | MessageEdited | MessageSent | MessagesDelivered | MessagesRead | PresenceSettingsChanged | ReactionAdded | ReactionRemoved;
+export type ChatEvent = Connected | ConversationCreated | Disconnected | Heartbeat | MediaUploadRequested | MemberAdded | MemberRemoved | MemberRoleChanged | MessageDeleted | MessageEdited | MessageSent | MessagesDelivered | MessagesRead | PresenceSettingsChanged | ReactionAdded | ReactionRemoved;

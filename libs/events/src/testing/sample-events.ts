@@ -15,6 +15,7 @@ export function envelopeFor(type: EventType, userId = 'user-alice', at = Date.no
 
 export function sampleEvents(conversationId = `conv-${randomUUID()}`): ChatEvent[] {
   const messageId = `msg-${randomUUID()}`;
+  const mediaId = randomUUID();
   const common = { conversationId };
   return [
     {
@@ -137,6 +138,17 @@ export function sampleEvents(conversationId = `conv-${randomUUID()}`): ChatEvent
       envelope: envelopeFor('PresenceSettingsChanged', 'user-bob'),
       userId: 'user-bob',
       lastSeenVisible: false,
+    },
+    {
+      type: 'MediaUploadRequested',
+      envelope: envelopeFor('MediaUploadRequested', 'user-alice'),
+      mediaId,
+      ownerId: 'user-alice',
+      objectKey: `uploads/user-alice/${mediaId}`,
+      contentType: 'image/png',
+      sizeBytes: 4096,
+      sha256: null,
+      expiresAt: Date.now() + 300_000,
     },
   ];
 }

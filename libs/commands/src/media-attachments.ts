@@ -1,0 +1,134 @@
+import type { Pool } from 'pg';
+import type { Principal } from '@chat/auth';
+import type { Config } from '@chat/config';
+import type { MediaReference } from '@chat/events';
+import type { ObjectStore } from '@chat/storage';
+import { InboxStore, INBOX_READER_SCHEMA } from '@chat/views';
+import { messageMediaKey, uploadKey } from './media-keys';
+import { problem, ProblemException } from './problem';
+
+/** The object store could not be asked: retriable. */
+export const mediaStoreUnavailable = (error: unknown) =>
+  problem(
+    503,
+    'media-store-unavailable',
+    `object storage: ${(error as Error).message}`,
+    {},
+    { 'Retry-After': '2' },
+  );
+
+export interface DownloadUrl {
+  url: string;
+  contentType: string;
+  sizeBytes: number;
+  expiresAt: string;
+}
+
+/**
+ * Media on messages, whatever transport carries the command: the checks a send's media
+ * passes (the object exists, is the sender's upload, is what the reference says) and its
+ * move under the message, and the signed download URL for a member who may see the message.
+ */
+export class MediaAttachments {
+  private readonly views: InboxStore;
+
+  constructor(
+    private readonly store: ObjectStore,
+    pool: Pool,
+    private readonly media: Pick<Config['media'], 'downloadUrlTtlS'>,
+  ) {
+    this.views = new InboxStore(pool, INBOX_READER_SCHEMA);
+  }
+
+  /**
+   * The sender's upload, checked and moved under the message, as the message's reference.
+   * A retry of the same send finds it already moved.
+   */
+  async attach(
+    actor: Principal,
+    target: { conversationId: string; messageId: string; mediaId: string },
+    expected: { contentType: string; sizeBytes: number } | null,
+  ): Promise<MediaReference> {
+    const destination = messageMediaKey(target.conversationId, target.messageId);
+    const source = uploadKey(actor.userId, target.mediaId);
+    try {
+      let found = await this.store.head(destination);
+      if (!found) {
+        found = await this.store.head(source);
+        if (!found) {
+          throw problem(
+            409,
+            'media-not-uploaded',
+            `no upload ${target.mediaId} of yours is in the store`,
+          );
+        }
+        if (
+          expected &&
+          (expected.sizeBytes !== found.size ||
+            expected.contentType.toLowerCase() !== found.contentType.toLowerCase())
+        ) {
+          throw problem(409, 'media-mismatch', 'the stored object differs from the reference');
+        }
+        await this.store.copy(source, destination);
+        await this.store.delete(source);
+      }
+      return { objectKey: destination, contentType: found.contentType, sizeBytes: found.size };
+    } catch (error) {
+      if (error instanceof ProblemException) throw error;
+      throw mediaStoreUnavailable(error);
+    }
+  }
+
+  /**
+   * A short-lived GET URL for a member who can see the message (from their join seq on).
+   * `catchUp` waits for the membership view when the message is not (yet) in it.
+   */
+  async downloadUrl(
+    actor: Principal,
+    conversationId: string,
+    messageId: string,
+    catchUp: () => Promise<boolean>,
+  ): Promise<DownloadUrl> {
+    let seen = await this.visible(actor, conversationId, messageId);
+    if (seen === 'unknown' && (await catchUp())) {
+      seen = await this.visible(actor, conversationId, messageId);
+    }
+    if (seen === 'forbidden') throw problem(403, 'not-a-member', 'you cannot see this message');
+    if (seen === 'unknown') throw problem(404, 'message-not-found', 'no such message');
+    const key = messageMediaKey(conversationId, messageId);
+    const object = await this.store.head(key).catch((error: unknown) => {
+      throw mediaStoreUnavailable(error);
+    });
+    if (!object) throw problem(404, 'media-not-found', 'this message has no media');
+    const ttlS = this.media.downloadUrlTtlS;
+    return {
+      url: await this.store.presignGet(key, ttlS),
+      contentType: object.contentType,
+      sizeBytes: object.size,
+      expiresAt: new Date(Date.now() + ttlS * 1000).toISOString(),
+    };
+  }
+
+  /** After a delete for everyone: the object goes, and URLs issued before stop working. */
+  async removeForMessage(conversationId: string, messageId: string): Promise<void> {
+    await this.store.delete(messageMediaKey(conversationId, messageId)).catch(() => undefined);
+  }
+
+  private async visible(
+    actor: Principal,
+    conversationId: string,
+    messageId: string,
+  ): Promise<'visible' | 'forbidden' | 'unknown'> {
+    const state = await this.views.decisionState({
+      conversationId,
+      memberIds: [actor.userId],
+      messageId,
+      sentBy: null,
+    });
+    const member = state.conversation?.members.get(actor.userId);
+    if (!state.conversation) return 'unknown';
+    if (!member) return 'forbidden';
+    if (!state.message || state.message.deleted) return 'unknown';
+    return state.message.seq >= member.joinedSeq ? 'visible' : 'forbidden';
+  }
+}
