@@ -45,7 +45,7 @@ async function main() {
   buildApps();
   const api = await startAppProcess('command-api', unlimited);
   const projectors = await startAppProcess('projectors');
-  const gateway = await startAppProcess('gateway', { COMMAND_API_URL: api.url, ...unlimited });
+  const gateway = await startAppProcess('gateway', { ...unlimited });
   const cpu = processCpu({
     'command-api': () => [api.pid],
     projectors: () => [projectors.pid],

@@ -47,13 +47,13 @@ async function main() {
     {
       label: 'gateway-1',
       app: 'gateway',
-      env: { COMMAND_API_URL: apiUrl, ...unlimited },
+      env: { ...unlimited },
       port: await freePort(),
     },
     {
       label: 'gateway-2',
       app: 'gateway',
-      env: { COMMAND_API_URL: apiUrl, ...unlimited },
+      env: { ...unlimited },
       port: await freePort(),
     },
     { label: 'command-api', app: 'command-api', env: unlimited, port: apiPort },
