@@ -92,6 +92,20 @@ export const clientFrame = z.discriminatedUnion('type', [
       limit: z.number().int().min(1).max(200).optional(),
     })
     .strict(),
+  /** Full-text search over the messages the user may read: the result of GET /v1/search. */
+  z
+    .object({
+      type: z.literal('search'),
+      id: requestId,
+      q: z.string().trim().min(1).max(256),
+      conversationId: id.optional(),
+      senderId: id.optional(),
+      from: z.string().datetime({ offset: true }).optional(),
+      to: z.string().datetime({ offset: true }).optional(),
+      limit: z.number().int().min(1).max(50).optional(),
+      after: z.string().max(512).optional(),
+    })
+    .strict(),
   z
     .object({
       type: z.literal('inbox'),

@@ -6,6 +6,7 @@ export const READ_FRAMES: ReadonlySet<ClientFrameType> = new Set<ClientFrameType
   'history',
   'sync',
   'inbox',
+  'search',
   'presence.subscribe',
   'presence.unsubscribe',
   'media.url',

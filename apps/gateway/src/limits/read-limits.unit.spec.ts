@@ -17,4 +17,10 @@ describe('read limits', () => {
     now += 1000;
     expect(limits.refusal('alice', 'sync')).toBeNull();
   });
+
+  it('counts search frames as reads', () => {
+    const limits = new ReadLimits({ ratePerSecond: 1, burst: 1, now: () => 0 });
+    expect(limits.refusal('alice', 'search')).toBeNull();
+    expect(limits.refusal('alice', 'search')).toMatchObject({ code: 'rate-limited' });
+  });
 });

@@ -251,6 +251,13 @@ export class Session {
             limit: frame.limit,
           }),
         );
+      case 'search': {
+        const { q, conversationId, senderId, from, to, limit, after } = frame;
+        return this.reply(
+          frame.id,
+          await queries.search(me, q, { conversationId, senderId, from, to, limit, after }),
+        );
+      }
       case 'inbox':
         return this.reply(
           frame.id,
