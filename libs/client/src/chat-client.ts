@@ -289,10 +289,13 @@ export class ChatClient {
 
   /** A short-lived URL to download a message's media (the bytes come from object storage). */
   mediaUrl(conversationId: string, messageId: string, options?: RequestOptions) {
-    return this.request<{ url: string; contentType: string; sizeBytes: number; expiresAt: string }>(
-      { type: 'media.url', conversationId, messageId },
-      options,
-    );
+    return this.request<{
+      url: string;
+      contentType: string;
+      sizeBytes: number;
+      expiresAt: string;
+      thumbnailUrl: string | null;
+    }>({ type: 'media.url', conversationId, messageId }, options);
   }
 
   history(

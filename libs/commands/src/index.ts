@@ -12,3 +12,4 @@ export * from './command-handling';
 export * from './wiring';
 export * from './media-keys';
 export * from './media-attachments';
+export * from './thumbnails';

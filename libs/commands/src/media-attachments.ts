@@ -4,8 +4,10 @@ import type { Config } from '@chat/config';
 import type { MediaReference } from '@chat/events';
 import type { ObjectStore } from '@chat/storage';
 import { InboxStore, INBOX_READER_SCHEMA } from '@chat/views';
-import { messageMediaKey, uploadKey } from './media-keys';
+import type { Logger } from '@chat/observability';
+import { messageMediaKey, thumbnailKey, uploadKey } from './media-keys';
 import { problem, ProblemException } from './problem';
+import { hasThumbnail, makeThumbnail, THUMBNAIL_CONTENT_TYPE } from './thumbnails';
 
 /** The object store could not be asked: retriable. */
 export const mediaStoreUnavailable = (error: unknown) =>
@@ -22,6 +24,8 @@ export interface DownloadUrl {
   contentType: string;
   sizeBytes: number;
   expiresAt: string;
+  /** A URL of the same lifetime for the image's WebP thumbnail, or null when it has none. */
+  thumbnailUrl: string | null;
 }
 
 /**
@@ -36,6 +40,7 @@ export class MediaAttachments {
     private readonly store: ObjectStore,
     pool: Pool,
     private readonly media: Pick<Config['media'], 'downloadUrlTtlS'>,
+    private readonly logger?: Pick<Logger, 'warn'>,
   ) {
     this.views = new InboxStore(pool, INBOX_READER_SCHEMA);
   }
@@ -72,6 +77,9 @@ export class MediaAttachments {
         await this.store.copy(source, destination);
         await this.store.delete(source);
       }
+      if (hasThumbnail(found.contentType)) {
+        await this.ensureThumbnail(target.conversationId, target.messageId, destination);
+      }
       return { objectKey: destination, contentType: found.contentType, sizeBytes: found.size };
     } catch (error) {
       if (error instanceof ProblemException) throw error;
@@ -100,18 +108,59 @@ export class MediaAttachments {
       throw mediaStoreUnavailable(error);
     });
     if (!object) throw problem(404, 'media-not-found', 'this message has no media');
+    const thumbKey = thumbnailKey(conversationId, messageId);
+    const thumbnail = hasThumbnail(object.contentType)
+      ? await this.store.head(thumbKey).catch((error: unknown) => {
+          throw mediaStoreUnavailable(error);
+        })
+      : undefined;
     const ttlS = this.media.downloadUrlTtlS;
     return {
       url: await this.store.presignGet(key, ttlS),
+      thumbnailUrl: thumbnail ? await this.store.presignGet(thumbKey, ttlS) : null,
       contentType: object.contentType,
       sizeBytes: object.size,
       expiresAt: new Date(Date.now() + ttlS * 1000).toISOString(),
     };
   }
 
-  /** After a delete for everyone: the object goes, and URLs issued before stop working. */
+  /**
+   * After a delete for everyone: the object and its thumbnail go, and URLs issued before
+   * stop working.
+   */
   async removeForMessage(conversationId: string, messageId: string): Promise<void> {
-    await this.store.delete(messageMediaKey(conversationId, messageId)).catch(() => undefined);
+    await Promise.all(
+      [messageMediaKey(conversationId, messageId), thumbnailKey(conversationId, messageId)].map(
+        (key) => this.store.delete(key).catch(() => undefined),
+      ),
+    );
+  }
+
+  /**
+   * The image's thumbnail beside it, unless one is there already (a retried send). Bytes
+   * that are not a readable image get none: logged, and the send goes on. A store that
+   * cannot be reached fails the send (retriable), as for the move.
+   */
+  private async ensureThumbnail(
+    conversationId: string,
+    messageId: string,
+    original: string,
+  ): Promise<void> {
+    const key = thumbnailKey(conversationId, messageId);
+    if (await this.store.head(key)) return;
+    const image = await this.store.get(original);
+    if (!image) return;
+    let thumbnail: Buffer;
+    try {
+      thumbnail = await makeThumbnail(image);
+    } catch (error) {
+      this.logger?.warn(
+        { conversationId, messageId, error: (error as Error).message },
+        'media is not a readable image: no thumbnail',
+      );
+      return;
+    }
+    await this.store.put(key, thumbnail, THUMBNAIL_CONTENT_TYPE);
   }
 
   private async visible(

@@ -10,3 +10,9 @@ export const uploadKey = (ownerId: string, mediaId: string) =>
 
 export const messageMediaKey = (conversationId: string, messageId: string) =>
   `conversations/${encodeURIComponent(conversationId)}/${encodeURIComponent(messageId)}`;
+
+/** A message's image thumbnail lives beside its media object. */
+export const THUMBNAIL_SUFFIX = '.thumb.webp';
+
+export const thumbnailKey = (conversationId: string, messageId: string) =>
+  `${messageMediaKey(conversationId, messageId)}${THUMBNAIL_SUFFIX}`;

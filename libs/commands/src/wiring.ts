@@ -3,6 +3,7 @@ import type { Kafka } from 'kafkajs';
 import type { Pool } from 'pg';
 import type { Config } from '@chat/config';
 import { createLogAdmin, type EventAppender } from '@chat/events';
+import { createLogger } from '@chat/observability';
 import type { ObjectStore } from '@chat/storage';
 import { CommandHandling } from './command-handling';
 import { createEventLog, type EventLog } from './event-log';
@@ -22,7 +23,14 @@ export function createCommandHandling(
     () => createLogAdmin(deps.kafka),
     config.appendTimeoutMs,
   );
-  const media = deps.objects && new MediaAttachments(deps.objects, deps.pool, config.media);
+  const media =
+    deps.objects &&
+    new MediaAttachments(
+      deps.objects,
+      deps.pool,
+      config.media,
+      createLogger('media', config.logLevel),
+    );
   return {
     handling: new CommandHandling({
       pool: deps.pool,

@@ -40,7 +40,7 @@ const isMissing = (error: unknown) =>
     error.name === 'NotFound' ||
     error.name === 'NoSuchKey');
 
-/** The media bucket: pre-signed PUT and GET URLs, HEAD and DELETE of one key. */
+/** The media bucket: pre-signed PUT and GET URLs, HEAD, GET, PUT and DELETE of one key. */
 export class ObjectStore {
   constructor(
     readonly client: S3Client,
@@ -109,6 +109,33 @@ export class ObjectStore {
         Bucket: this.bucket,
         Key: destination,
         CopySource: `${this.bucket}/${source}`,
+      }),
+    );
+  }
+
+  /** The stored object's bytes, or undefined when there is none. */
+  async get(key: string): Promise<Buffer | undefined> {
+    try {
+      const object = await this.client.send(
+        new GetObjectCommand({ Bucket: this.bucket, Key: key }),
+      );
+      if (!object.Body) return Buffer.alloc(0);
+      return Buffer.from(await object.Body.transformToByteArray());
+    } catch (error) {
+      if (isMissing(error)) return undefined;
+      throw error;
+    }
+  }
+
+  /** Writes bytes of one type under a key (replacing any object there). */
+  async put(key: string, bytes: Buffer, contentType: string): Promise<void> {
+    await this.client.send(
+      new PutObjectCommand({
+        Bucket: this.bucket,
+        Key: key,
+        Body: bytes,
+        ContentType: contentType,
+        ContentLength: bytes.length,
       }),
     );
   }

@@ -44,6 +44,10 @@ const downloadLink = z
     contentType: z.string(),
     sizeBytes: z.number().int(),
     expiresAt: z.string(),
+    thumbnailUrl: z
+      .string()
+      .nullable()
+      .describe('Same lifetime: a WebP thumbnail of an image (at most 320 px a side), or null'),
   })
   .strict();
 

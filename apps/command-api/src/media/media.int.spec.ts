@@ -4,7 +4,10 @@ import { eventLogFixture, waitFor } from '@chat/events/testing';
 import { startCommandApi, type CommandApi } from '../../../../test/harness/command-api';
 import { startEventRecorder, type EventRecorder } from '../../../../test/harness/event-recorder';
 import { startInboxProjector } from '../../../../test/harness/inbox-projector';
-import { uploadKey } from '@chat/commands';
+import { THUMBNAIL_BOX_PX, thumbnailKey, uploadKey } from '@chat/commands';
+import sharp from 'sharp';
+import type { ObjectStore } from '@chat/storage';
+import { OBJECT_STORE } from './media.service';
 import { UploadSweeper } from './upload-sweeper';
 
 /** Media by pre-signed URL against the local stack's object store (s3proxy). */
@@ -289,5 +292,111 @@ describe('media messages', () => {
       return response.status === 200 ? response : undefined;
     });
     expect(Buffer.from(await (await fetch(link.body.url)).arrayBuffer()).toString()).toBe('sent');
+  });
+
+  describe('thumbnails', () => {
+    const objects = () => api.app.get<ObjectStore>(OBJECT_STORE);
+    const png = (width: number, height: number) =>
+      sharp({
+        create: { width, height, channels: 3, background: { r: 200, g: 40, b: 90 } },
+      })
+        .png()
+        .toBuffer();
+
+    async function sendAndLink(
+      alice: Client,
+      bob: Client,
+      conversationId: string,
+      clientMessageId: string,
+      mediaId: string,
+      extra: Record<string, unknown> = {},
+    ) {
+      const sent = await alice.post(`/v1/conversations/${conversationId}/messages`, {
+        clientMessageId,
+        mediaId,
+        ...extra,
+      });
+      expect(sent.status).toBe(202);
+      const link = await waitFor('the download URL', async () => {
+        const response = await mediaOf(bob, conversationId, sent.body.messageId);
+        return response.status === 200 ? response : undefined;
+      });
+      return { messageId: sent.body.messageId as string, link: link.body };
+    }
+
+    it('should give a member a WebP thumbnail of an uploaded image, within the box', async () => {
+      const alice = await api.as(user('alice'));
+      const bob = await api.as(user('bob'));
+      const conversationId = await directBetween(alice, bob);
+      const mediaId = await upload(alice, await png(1200, 800));
+      const { messageId, link } = await sendAndLink(alice, bob, conversationId, 'pic', mediaId);
+
+      expect(link.thumbnailUrl).toEqual(expect.any(String));
+      const thumb = await fetch(link.thumbnailUrl);
+      expect(thumb.status).toBe(200);
+      const meta = await sharp(Buffer.from(await thumb.arrayBuffer())).metadata();
+      expect(meta.format).toBe('webp');
+      expect(meta.width).toBeLessThanOrEqual(THUMBNAIL_BOX_PX);
+      expect(meta.height).toBeLessThanOrEqual(THUMBNAIL_BOX_PX);
+      expect([meta.width, meta.height]).toEqual([320, 213]);
+      expect(await objects().head(thumbnailKey(conversationId, messageId))).toMatchObject({
+        contentType: 'image/webp',
+      });
+
+      const retried = await alice.post(`/v1/conversations/${conversationId}/messages`, {
+        clientMessageId: 'pic',
+        mediaId,
+      });
+      expect(retried.status).toBe(202);
+      expect((await mediaOf(bob, conversationId, messageId)).body.thumbnailUrl).toEqual(
+        expect.any(String),
+      );
+    });
+
+    it('should make no thumbnail for encrypted media', async () => {
+      const alice = await api.as(user('alice'));
+      const bob = await api.as(user('bob'));
+      const conversationId = await directBetween(alice, bob);
+      const mediaId = await upload(alice, await png(400, 400), 'application/octet-stream');
+      const { messageId, link } = await sendAndLink(
+        alice,
+        bob,
+        conversationId,
+        'sealed-image',
+        mediaId,
+        {
+          ciphertext: { algorithm: 'signal', data: Buffer.from('key').toString('base64') },
+        },
+      );
+      expect(link.thumbnailUrl).toBeNull();
+      expect(await objects().head(thumbnailKey(conversationId, messageId))).toBeUndefined();
+    });
+
+    it("should remove a message's thumbnail when it is deleted for everyone", async () => {
+      const alice = await api.as(user('alice'));
+      const bob = await api.as(user('bob'));
+      const conversationId = await directBetween(alice, bob);
+      const mediaId = await upload(alice, await png(640, 480));
+      const { messageId, link } = await sendAndLink(alice, bob, conversationId, 'gone', mediaId);
+      expect((await fetch(link.thumbnailUrl)).status).toBe(200);
+      const deleted = await alice.delete(
+        `/v1/conversations/${conversationId}/messages/${messageId}`,
+      );
+      expect(deleted.status).toBe(202);
+      expect((await fetch(link.thumbnailUrl)).status).toBe(404);
+      expect(await objects().head(thumbnailKey(conversationId, messageId))).toBeUndefined();
+    });
+
+    it('should still send a corrupt image, without a thumbnail', async () => {
+      const alice = await api.as(user('alice'));
+      const bob = await api.as(user('bob'));
+      const conversationId = await directBetween(alice, bob);
+      const corrupt = Buffer.concat([(await png(300, 300)).subarray(0, 40), Buffer.alloc(200, 7)]);
+      const mediaId = await upload(alice, corrupt);
+      const { messageId, link } = await sendAndLink(alice, bob, conversationId, 'bad', mediaId);
+      expect(link).toMatchObject({ contentType: 'image/png', sizeBytes: corrupt.length });
+      expect(link.thumbnailUrl).toBeNull();
+      expect(await objects().head(thumbnailKey(conversationId, messageId))).toBeUndefined();
+    });
   });
 });
