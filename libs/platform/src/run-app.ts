@@ -54,6 +54,7 @@ export async function createApp(spec: AppSpec, config: Config): Promise<INestApp
 /** Starts an app: JSON logs, /health/live, /health/ready, /metrics, clean shutdown on SIGTERM. */
 export async function runApp(spec: AppSpec): Promise<void> {
   const config = loadConfig();
+  logProcessWarnings(createLogger(spec.name, config.logLevel));
   const app = await createApp(spec, config);
   await app.listen(spec.port(config), config.bindHost);
   const logger = app.get(NestPinoLogger);
@@ -77,3 +78,13 @@ export async function runApp(spec: AppSpec): Promise<void> {
 }
 
 const SHUTDOWN_DEADLINE_MS = 15000;
+
+/**
+ * Node prints process warnings (a library's deprecation notice, say) as plain text on stderr,
+ * which would break the one-JSON-object-per-line log. Its own printer is a 'warning' listener:
+ * replaced here by one that logs each warning as a structured line.
+ */
+function logProcessWarnings(logger: ReturnType<typeof createLogger>): void {
+  process.removeAllListeners('warning');
+  process.on('warning', (warning) => logger.warn({ warning: warning.name }, warning.message));
+}
