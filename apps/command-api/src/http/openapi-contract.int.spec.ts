@@ -171,8 +171,11 @@ describe('the OpenAPI contract', () => {
         String(MAX_SECONDS),
         '--phases',
         'examples,coverage,fuzzing',
+        // One worker: hypothesis describes generated lambdas through a shared AST cache that is
+        // not thread-safe, and with two workers a run sometimes dies inside schemathesis itself
+        // ("AST constructor recursion depth mismatch"), a tool error that says nothing of the API.
         '--workers',
-        '2',
+        '1',
         '--seed',
         '1',
         '--generation-database',
