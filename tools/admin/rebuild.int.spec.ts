@@ -17,10 +17,6 @@ import { scriptedWorkload } from '../../test/harness/scripted-workload';
 import { rebuildProjection, type RebuildProgress } from './rebuild';
 import { connectStores, type Stores } from './view-stores';
 
-// A resumed inbox rebuild has once reported one group differing from the live version on a
-// loaded machine; until that cause is found, one retry keeps it from failing the whole suite.
-jest.retryTimes(1, { logErrorsBeforeRetry: true });
-
 /**
  * Rebuilds under live traffic: a new version is built beside the live one, verified per
  * conversation, and readers switch to it, while events keep arriving and a client keeps

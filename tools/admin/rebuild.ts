@@ -38,6 +38,12 @@ export interface RebuildOptions {
   /** Stops the rebuild early (an interrupt); run it again to resume. */
   signal?: AbortSignal;
   pollMs?: number;
+  /**
+   * How long verification may wait for both versions to reach the same log end before a
+   * difference counts as real (default 60 s). Under steady traffic the live version can be
+   * seconds behind (a rebalance, a loaded machine): comparing it early would blame the rebuild.
+   */
+  verifyTimeoutMs?: number;
 }
 
 export interface RebuildResult {
@@ -145,16 +151,36 @@ export async function rebuildProjection(
     const applied = await stores.applied(projection, version);
     const eventsPerSecond = Number(applied - startPosition) / Math.max(seconds, 0.001);
 
-    // 2. Verify against the live version, letting both catch up before calling a difference real.
+    // 2. Verify against the live version. A comparison counts only once both versions have
+    // applied the log up to one end read before it; traffic moving on meanwhile makes a
+    // difference that the next comparison resolves, a real one persists until the deadline.
     let differences: string[] = [];
     if (previous !== undefined) {
-      for (let attempt = 0; attempt < 10; attempt++) {
+      const deadline = Date.now() + (options.verifyTimeoutMs ?? 60000);
+      const compare = async () => {
         const [fresh, live] = await Promise.all([
           digestOf(stores, projection, version),
           digestOf(stores, projection, previous),
         ]);
-        differences = fresh && live ? differing(fresh, live) : [];
-        if (differences.length === 0) break;
+        return fresh && live ? differing(fresh, live) : [];
+      };
+      let levelAt: string | undefined;
+      for (;;) {
+        if (options.signal?.aborted) throw new Error('interrupted: run again to resume');
+        const last = Date.now() >= deadline;
+        const ends = await stores.ends(projection);
+        const [freshLag, liveLag] = await Promise.all([
+          stores.lag(projection, version, ends),
+          stores.lag(projection, previous, ends),
+        ]);
+        const level = freshLag === 0n && liveLag === 0n;
+        // Past the deadline it compares whatever it has: never a switch without a comparison.
+        if (level || last) differences = await compare();
+        if (differences.length === 0 && level) break;
+        // Different twice at the same log end, with no traffic in between: the difference is real.
+        const at = JSON.stringify(ends);
+        if (last || (level && levelAt === at)) break;
+        if (level) levelAt = at;
         await sleep(pollMs);
       }
     }

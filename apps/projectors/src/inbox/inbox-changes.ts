@@ -46,6 +46,10 @@ export interface IgnoredEvent {
 export interface InboxChanges {
   conversations: InboxConversation[];
   memberships: MembershipRow[];
+  /**
+   * Memberships that ended in the batch, re-added ones included: their rows and device cursors
+   * go before the batch's memberships and deliveries are written, as if applied one by one.
+   */
   removedMembers: Array<{ conversationId: string; userId: string }>;
   deliveries: DeviceDelivery[];
   sentMessages: Array<{ event: Extract<ConversationEvent, { type: 'MessageSent' }>; seq: number }>;
@@ -70,6 +74,7 @@ export function inboxChanges(
   const cursors = new Map<string, { readSeq: number; deliveredSeq: number }>();
   const deliveries = new Map<string, DeviceDelivery>();
   const facts = new Map<string, MembershipFacts>();
+  const ended = new Map<string, { conversationId: string; userId: string }>();
   const factsOf = (conversationId: string, userId: string) => {
     const key = memberKey(conversationId, userId);
     const found = facts.get(key) ?? { engaged: false, addedBy: null };
@@ -140,6 +145,18 @@ export function inboxChanges(
           });
         }
         break;
+      case 'MemberRemoved': {
+        // Whatever the batch gathered for this membership ends with it: a receipt from one of
+        // its devices earlier in the batch must not outlive it when the rows are written.
+        const key = memberKey(id, event.userId);
+        cursors.delete(key);
+        facts.delete(key);
+        for (const [delivery, row] of deliveries) {
+          if (row.conversationId === id && row.userId === event.userId) deliveries.delete(delivery);
+        }
+        ended.set(key, { conversationId: id, userId: event.userId });
+        break;
+      }
       case 'MemberAdded':
         // A member joins with everything before them read; a re-added member starts over.
         cursors.set(memberKey(id, event.userId), { readSeq: seq!, deliveredSeq: seq! });
@@ -194,10 +211,7 @@ export function inboxChanges(
   for (const key of touchedMembers) {
     const [conversationId, userId] = key.split('\u0000') as [string, string];
     const member = conversations.get(conversationId)?.state.members.get(userId);
-    if (!member) {
-      changes.removedMembers.push({ conversationId, userId });
-      continue;
-    }
+    if (!member) continue;
     const cursor = cursors.get(key) ?? { readSeq: 0, deliveredSeq: 0 };
     changes.memberships.push({
       conversationId,
@@ -209,6 +223,7 @@ export function inboxChanges(
       facts: facts.get(key) ?? { engaged: false, addedBy: null },
     });
   }
+  changes.removedMembers = [...ended.values()];
   changes.deliveries = [...deliveries.values()];
   return changes;
 }

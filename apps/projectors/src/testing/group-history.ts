@@ -6,6 +6,7 @@ import {
   messageDeleted,
   messageEdited,
   messageSent,
+  messagesDelivered,
   messagesRead,
   reaction,
 } from '@chat/domain/testing';
@@ -13,9 +14,9 @@ import {
 /**
  * Random histories of one group among four users, for property tests of the projection
  * mappers: joins, removals and re-adds interleaved with messages, edits, deletes, reactions and
- * receipts, many of them ones the rules forbid at their position.
+ * receipts and device deliveries, many of them ones the rules forbid at their position.
  */
-export function groupHistory(maxLength = 50) {
+export function groupHistory(maxLength = 50, minLength = 0) {
   const user = fc.constantFrom('alice', 'bob', 'carol', 'dave');
   const messageId = fc.constantFrom('m1', 'm2', 'm3');
   return fc.array(
@@ -28,7 +29,10 @@ export function groupHistory(maxLength = 50) {
       fc.tuple(messageId, user).map(([m, u]) => messageDeleted(m, u)),
       fc.tuple(fc.boolean(), messageId, user).map(([a, m, u]) => reaction(a, m, u, '👍')),
       fc.tuple(user, fc.nat(9)).map(([u, seq]) => messagesRead(u, seq)),
+      fc
+        .tuple(user, fc.constantFrom('phone', 'laptop'), fc.nat(9))
+        .map(([u, device, seq]) => messagesDelivered(u, device, seq)),
     ),
-    { maxLength },
+    { minLength, maxLength },
   );
 }

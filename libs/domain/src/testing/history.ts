@@ -112,6 +112,20 @@ export const messagesRead = (
   upToSeq,
 });
 
+export const messagesDelivered = (
+  userId: string,
+  deviceId: string,
+  upToSeq: number,
+  conversationId = CONVERSATION,
+): ConversationEvent => ({
+  type: 'MessagesDelivered',
+  envelope: { ...envelope('MessagesDelivered', userId), actor: { userId, deviceId } },
+  conversationId,
+  userId,
+  deviceId,
+  upToSeq,
+});
+
 export const messageEdited = (
   messageId: string,
   editorId: string,
