@@ -1,4 +1,5 @@
 import type { ConversationEvent } from '@chat/events';
+import type { IgnoredEvent } from '../runtime/ignored-events';
 import type { PositionedOutcome } from '../runtime/conversation-events';
 import type { InboxConversation } from '@chat/views';
 import { DELETED_PREVIEW, previewOf } from './previews';
@@ -31,15 +32,6 @@ export interface DeviceDelivery {
   userId: string;
   deviceId: string;
   deliveredSeq: number;
-}
-
-export interface IgnoredEvent {
-  topic: string;
-  partition: number;
-  offset: string;
-  event: ConversationEvent;
-  reason: string;
-  detail: string;
 }
 
 /** Everything one batch changes in the inbox, one write per row however many events touched it. */

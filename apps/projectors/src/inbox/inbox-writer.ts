@@ -1,4 +1,5 @@
 import type { PoolClient } from 'pg';
+import { writeIgnoredEvents } from '../runtime/ignored-events';
 import type { InboxChanges } from './inbox-changes';
 import { storableText, type TextMapping } from './storable-text';
 
@@ -131,23 +132,5 @@ export async function writeInboxChanges(
     );
   }
 
-  const i = changes.ignored;
-  if (i.length > 0) {
-    await db.query(
-      `INSERT INTO ${schema}.ignored_events
-         (topic, partition, "offset", event_id, event_type, conversation_id, reason, detail)
-       SELECT * FROM unnest($1::text[], $2::int[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])
-       ON CONFLICT DO NOTHING`,
-      [
-        i.map((x) => x.topic),
-        i.map((x) => x.partition),
-        i.map((x) => x.offset),
-        i.map((x) => x.event.envelope.eventId),
-        i.map((x) => x.event.type),
-        i.map((x) => x.event.conversationId),
-        i.map((x) => x.reason),
-        i.map((x) => text(x.detail)),
-      ],
-    );
-  }
+  await writeIgnoredEvents(db, schema, changes.ignored, text);
 }

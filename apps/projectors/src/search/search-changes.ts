@@ -1,7 +1,7 @@
 import type { ConversationState } from '@chat/domain';
 import type { ConversationEvent } from '@chat/events';
 import type { PositionedOutcome } from '../runtime/conversation-events';
-import type { IgnoredEvent } from '../inbox/inbox-changes';
+import type { IgnoredEvent } from '../runtime/ignored-events';
 
 /** A message the batch sent, with its text as it stands after the batch. */
 export interface SentMessage {

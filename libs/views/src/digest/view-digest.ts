@@ -45,58 +45,26 @@ function combine(perConversation: Map<string, string>): ViewDigest {
   };
 }
 
-/** The inbox of one version: conversations, members, device cursors, message facts, ignored. */
-export async function digestInbox(
-  pool: Pool,
-  version: number,
-  options: { conversationIds?: string[] } = {},
-): Promise<ViewDigest> {
-  const schema = inboxSchemaOf(version);
-  const ids =
-    options.conversationIds ??
-    (
-      await pool.query<{ id: string }>(
-        `SELECT conversation_id AS id FROM ${schema}.conversations
-         UNION SELECT conversation_id FROM ${schema}.ignored_events`,
-      )
-    ).rows.map((row) => row.id);
-  const grouped = new Map<string, Record<string, unknown[]>>(
-    ids.map((id) => [
-      id,
-      { conversation: [], members: [], devices: [], messages: [], ignored: [] },
-    ]),
-  );
-  const tables: Array<[string, string, string]> = [
-    ['conversation', 'conversations', 'conversation_id'],
-    ['members', 'memberships', 'user_id'],
-    ['devices', 'device_deliveries', 'user_id, device_id'],
-    ['messages', 'messages', 'seq, message_id'],
-    ['ignored', 'ignored_events', 'partition, "offset"'],
-  ];
-  for (const [part, table, order] of tables) {
-    const { rows } = await pool.query<Record<string, unknown>>(
-      `SELECT * FROM ${schema}.${table} WHERE conversation_id = ANY($1)
-       ORDER BY conversation_id, ${order}`,
-      [ids],
-    );
-    for (const row of rows)
-      grouped.get(row.conversation_id as string)?.[part]!.push(canonical(row));
-  }
-  return combine(new Map([...grouped].map(([id, parts]) => [id, sha256(parts)])));
+/** One part of a Postgres view's digest: a table, the columns that count, their order. */
+interface DigestedTable {
+  part: string;
+  table: string;
+  columns?: string;
+  order: string;
 }
 
 /**
- * The search index of one version: ledger states, messages with their indexed text (the
- * document is derived from the body and left out), membership spans, ignored events.
+ * A Postgres view's digest: each conversation (every one it has rows or ignored events for,
+ * unless named) over the rows of the given tables, in their order.
  */
-export async function digestSearch(
+async function digestPostgres(
   pool: Pool,
-  version: number,
-  options: { conversationIds?: string[] } = {},
+  schema: string,
+  tables: DigestedTable[],
+  conversationIds?: string[],
 ): Promise<ViewDigest> {
-  const schema = searchSchemaOf(version);
   const ids =
-    options.conversationIds ??
+    conversationIds ??
     (
       await pool.query<{ id: string }>(
         `SELECT conversation_id AS id FROM ${schema}.conversations
@@ -104,20 +72,9 @@ export async function digestSearch(
       )
     ).rows.map((row) => row.id);
   const grouped = new Map<string, Record<string, unknown[]>>(
-    ids.map((id) => [id, { conversation: [], messages: [], spans: [], ignored: [] }]),
+    ids.map((id) => [id, Object.fromEntries(tables.map(({ part }) => [part, []]))]),
   );
-  const tables: Array<[string, string, string, string]> = [
-    ['conversation', 'conversations', '*', 'conversation_id'],
-    [
-      'messages',
-      'messages',
-      'conversation_id, message_id, seq, sender_id, client_message_id, deleted, sent_at, body',
-      'seq, message_id',
-    ],
-    ['spans', 'member_spans', '*', 'user_id, joined_seq'],
-    ['ignored', 'ignored_events', '*', 'partition, "offset"'],
-  ];
-  for (const [part, table, columns, order] of tables) {
+  for (const { part, table, columns = '*', order } of tables) {
     const { rows } = await pool.query<Record<string, unknown>>(
       `SELECT ${columns} FROM ${schema}.${table} WHERE conversation_id = ANY($1)
        ORDER BY conversation_id, ${order}`,
@@ -127,6 +84,54 @@ export async function digestSearch(
       grouped.get(row.conversation_id as string)?.[part]!.push(canonical(row));
   }
   return combine(new Map([...grouped].map(([id, parts]) => [id, sha256(parts)])));
+}
+
+/** The inbox of one version: conversations, members, device cursors, message facts, ignored. */
+export function digestInbox(
+  pool: Pool,
+  version: number,
+  options: { conversationIds?: string[] } = {},
+): Promise<ViewDigest> {
+  return digestPostgres(
+    pool,
+    inboxSchemaOf(version),
+    [
+      { part: 'conversation', table: 'conversations', order: 'conversation_id' },
+      { part: 'members', table: 'memberships', order: 'user_id' },
+      { part: 'devices', table: 'device_deliveries', order: 'user_id, device_id' },
+      { part: 'messages', table: 'messages', order: 'seq, message_id' },
+      { part: 'ignored', table: 'ignored_events', order: 'partition, "offset"' },
+    ],
+    options.conversationIds,
+  );
+}
+
+/**
+ * The search index of one version: ledger states, messages with their indexed text (the
+ * document is derived from the body and left out), membership spans, ignored events.
+ */
+export function digestSearch(
+  pool: Pool,
+  version: number,
+  options: { conversationIds?: string[] } = {},
+): Promise<ViewDigest> {
+  return digestPostgres(
+    pool,
+    searchSchemaOf(version),
+    [
+      { part: 'conversation', table: 'conversations', order: 'conversation_id' },
+      {
+        part: 'messages',
+        table: 'messages',
+        columns:
+          'conversation_id, message_id, seq, sender_id, client_message_id, deleted, sent_at, body',
+        order: 'seq, message_id',
+      },
+      { part: 'spans', table: 'member_spans', order: 'user_id, joined_seq' },
+      { part: 'ignored', table: 'ignored_events', order: 'partition, "offset"' },
+    ],
+    options.conversationIds,
+  );
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { Pool } from 'pg';
 import type { Queryable } from './inbox-store';
+import { ignoredEventsTable } from '../ignored-events-table';
 import { PROJECTIONS, versionKey } from '../projection-names';
 import {
   readerVersion,
@@ -84,17 +85,7 @@ function ddl(schema: string): string[] {
     `CREATE INDEX IF NOT EXISTS messages_by_client_id
       ON ${schema}.messages (sender_id, client_message_id)`,
     // Events the log holds but the rules forbade at their position, with the reason.
-    `CREATE TABLE IF NOT EXISTS ${schema}.ignored_events (
-      topic text NOT NULL,
-      partition int NOT NULL,
-      "offset" bigint NOT NULL,
-      event_id text NOT NULL,
-      event_type text NOT NULL,
-      conversation_id text NOT NULL,
-      reason text NOT NULL,
-      detail text NOT NULL,
-      PRIMARY KEY (topic, partition, "offset")
-    )`,
+    ignoredEventsTable(schema),
   ];
 }
 

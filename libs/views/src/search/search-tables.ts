@@ -1,4 +1,5 @@
 import type { Pool } from 'pg';
+import { ignoredEventsTable } from '../ignored-events-table';
 import { PROJECTIONS, versionKey } from '../projection-names';
 import {
   readerVersion,
@@ -56,17 +57,7 @@ function ddl(schema: string): string[] {
     )`,
     `CREATE INDEX IF NOT EXISTS member_spans_open ON ${schema}.member_spans (user_id)
       WHERE removed_seq IS NULL`,
-    `CREATE TABLE IF NOT EXISTS ${schema}.ignored_events (
-      topic text NOT NULL,
-      partition int NOT NULL,
-      "offset" bigint NOT NULL,
-      event_id text NOT NULL,
-      event_type text NOT NULL,
-      conversation_id text NOT NULL,
-      reason text NOT NULL,
-      detail text NOT NULL,
-      PRIMARY KEY (topic, partition, "offset")
-    )`,
+    ignoredEventsTable(schema),
   ];
 }
 
