@@ -142,6 +142,7 @@ const RETRIABLE_CODES = new Set([
   'log-unavailable',
   'idempotency-store-unavailable',
   'views-unavailable',
+  'views-behind',
   'rate-limiter-unavailable',
   'rate-limited',
   'http-502',

@@ -53,7 +53,18 @@ export class CommandPipeline {
       limits: this.limits,
     };
     let decision = decide(command, await this.load(actor, command), ctx);
-    if (!decision.ok && MAYBE_STALE.has(decision.error.code) && (await this.catchUp())) {
+    if (!decision.ok && MAYBE_STALE.has(decision.error.code)) {
+      // A refusal is only an answer once the view has read the log as far as it was when the
+      // request came: a view still behind may not yet hold the conversation the client has.
+      if (!(await this.catchUp())) {
+        throw problem(
+          503,
+          'views-behind',
+          'the membership view has not caught up with the log yet; retry',
+          {},
+          { 'Retry-After': '1' },
+        );
+      }
       decision = decide(command, await this.load(actor, command), ctx);
     }
     if (!decision.ok) throw decision.error;

@@ -213,6 +213,12 @@ describe('malformed and unauthorized requests', () => {
             headers,
           });
           statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
+          // A refusal waits for the inbox to read the log as far as the request saw it; on a
+          // loaded machine it may still be behind then, and the answer is "retry", not a 4xx.
+          if (response.status === 503) {
+            expect(response.body).toMatchObject({ status: 503, code: 'views-behind' });
+            return;
+          }
           expect(response.status).toBeGreaterThanOrEqual(400);
           expect(response.status).toBeLessThan(500);
           expect(response.body).toMatchObject({
