@@ -30,7 +30,8 @@ import { ensureSearchVersion, searchSchemaOf } from './search-tables';
  */
 const { config, logger, kafka, registryUrl } = eventLogFixture('search-queries');
 const codec = createEventCodec({ registryUrl });
-const pool = createPgPool(config, { max: 4 });
+// As many connections as the runner has partitions in flight, plus the test's own reads.
+const pool = createPgPool(config);
 const appender = createEventAppender({ kafka, codec, logger });
 const version = 100000 + Math.floor(Math.random() * 1000000);
 const queries = new SearchQueries(pool, () => Promise.resolve(version));
