@@ -34,8 +34,7 @@ export function createPostgresProjectionRunner(
   async function applyBatch(batch: EventBatch) {
     const client = await pool.connect();
     try {
-      await client.query('BEGIN');
-      const next = await lockPosition(client, key, batch);
+      const next = await beginAndLockPosition(client, key, batch);
       const fresh = batch.events.filter((e) => BigInt(e.offset) >= next);
       const skipped = batch.events.length - fresh.length;
       let ignored = 0;
@@ -43,12 +42,7 @@ export function createPostgresProjectionRunner(
         await client.query('ROLLBACK');
       } else {
         ({ ignored } = await projection.apply(client, fresh));
-        await client.query(
-          `UPDATE projection_positions SET next_offset = $4, updated_at = now()
-           WHERE projection = $1 AND topic = $2 AND partition = $3`,
-          [key, batch.topic, batch.partition, (BigInt(batch.lastOffset) + 1n).toString()],
-        );
-        await client.query('COMMIT');
+        await movePositionAndCommit(client, key, batch, BigInt(batch.lastOffset) + 1n);
       }
       recordBatch(key, batch, {
         applied: fresh.length - ignored,
@@ -72,8 +66,7 @@ export function createPostgresProjectionRunner(
   const applyHeld: ParkableStore['applyHeld'] = async (events, through, settle) => {
     const client = await pool.connect();
     try {
-      await client.query('BEGIN');
-      const next = await lockPosition(client, key, through);
+      const next = await beginAndLockPosition(client, key, through);
       if (next !== through.next) {
         throw new Error(`position of partition ${through.partition} moved during a resume`);
       }
@@ -105,20 +98,46 @@ export function createPostgresProjectionRunner(
   });
 }
 
-async function lockPosition(
+/**
+ * BEGIN, then the partition's position row, created if missing and locked: one round trip.
+ * A batch at low rates is one event, so its round trips are most of its cost; the simple
+ * protocol carries several statements, with the values as escaped literals (our own key, topic
+ * and partition number, never input).
+ */
+async function beginAndLockPosition(
   client: PoolClient,
   key: string,
-  batch: { topic: string; partition: number },
+  at: { topic: string; partition: number },
 ): Promise<bigint> {
+  const where = positionRow(client, key, at);
+  const results = (await client.query(
+    `BEGIN;
+     INSERT INTO projection_positions (projection, topic, partition, next_offset)
+       VALUES (${where.values}, 0) ON CONFLICT DO NOTHING;
+     SELECT next_offset FROM projection_positions WHERE ${where.match} FOR UPDATE`,
+  )) as unknown as Array<{ rows: Array<{ next_offset: string }> }>;
+  return BigInt(results[2]!.rows[0]!.next_offset);
+}
+
+/** The new position and COMMIT: one round trip. */
+async function movePositionAndCommit(
+  client: PoolClient,
+  key: string,
+  at: { topic: string; partition: number },
+  next: bigint,
+): Promise<void> {
   await client.query(
-    `INSERT INTO projection_positions (projection, topic, partition, next_offset)
-     VALUES ($1, $2, $3, 0) ON CONFLICT DO NOTHING`,
-    [key, batch.topic, batch.partition],
+    `UPDATE projection_positions SET next_offset = ${next.toString()}, updated_at = now()
+       WHERE ${positionRow(client, key, at).match};
+     COMMIT`,
   );
-  const { rows } = await client.query<{ next_offset: string }>(
-    `SELECT next_offset FROM projection_positions
-     WHERE projection = $1 AND topic = $2 AND partition = $3 FOR UPDATE`,
-    [key, batch.topic, batch.partition],
-  );
-  return BigInt(rows[0]!.next_offset);
+}
+
+function positionRow(client: PoolClient, key: string, at: { topic: string; partition: number }) {
+  const [k, t, p] = [client.escapeLiteral(key), client.escapeLiteral(at.topic), at.partition];
+  if (!Number.isSafeInteger(p)) throw new RangeError(`bad partition ${String(p)}`);
+  return {
+    values: `${k}, ${t}, ${p}`,
+    match: `projection = ${k} AND topic = ${t} AND partition = ${p}`,
+  };
 }
