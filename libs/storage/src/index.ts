@@ -2,3 +2,4 @@ export * from './clients';
 export * from './migrate';
 export * from './migration-files';
 export * from './object-store';
+export * from './prepared-query';

@@ -1,3 +1,4 @@
+import { preparedQuery } from '@chat/storage';
 import type { PoolClient } from 'pg';
 import { writeIgnoredEvents } from '../runtime/ignored-events';
 import type { InboxChanges } from './inbox-changes';
@@ -18,7 +19,8 @@ export async function writeInboxChanges(
   const orNull = (value: string | null) => (value === null ? null : text(value));
   const c = changes.conversations;
   if (c.length > 0) {
-    await db.query(
+    await preparedQuery(
+      db,
       `INSERT INTO ${schema}.conversations AS t (conversation_id, kind, title, creator_id, created_at,
          last_seq, last_message_id, last_message_sender_id, last_message_preview, last_activity_at,
          last_cs)
@@ -49,7 +51,8 @@ export async function writeInboxChanges(
   const removed = changes.removedMembers;
   if (removed.length > 0) {
     for (const table of ['memberships', 'device_deliveries']) {
-      await db.query(
+      await preparedQuery(
+        db,
         `DELETE FROM ${schema}.${table} WHERE (conversation_id, user_id) IN
            (SELECT * FROM unnest($1::text[], $2::text[]))`,
         [removed.map((r) => r.conversationId), removed.map((r) => r.userId)],
@@ -61,7 +64,8 @@ export async function writeInboxChanges(
   if (m.length > 0) {
     // A member re-added since the stored row (another joined_seq) starts from the new cursors
     // and facts; otherwise facts only accumulate (engaged stays, the adder is kept).
-    await db.query(
+    await preparedQuery(
+      db,
       `INSERT INTO ${schema}.memberships AS t
          (conversation_id, user_id, role, joined_seq, read_seq, delivered_seq, engaged, added_by)
        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::bigint[], $6::bigint[],
@@ -92,7 +96,8 @@ export async function writeInboxChanges(
 
   const d = changes.deliveries;
   if (d.length > 0) {
-    await db.query(
+    await preparedQuery(
+      db,
       `INSERT INTO ${schema}.device_deliveries AS t (conversation_id, user_id, device_id, delivered_seq)
        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[])
        ON CONFLICT (conversation_id, user_id, device_id) DO UPDATE SET
@@ -108,7 +113,8 @@ export async function writeInboxChanges(
 
   const s = changes.sentMessages;
   if (s.length > 0) {
-    await db.query(
+    await preparedQuery(
+      db,
       `INSERT INTO ${schema}.messages (message_id, conversation_id, seq, sender_id, client_message_id, sent_at)
        SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::timestamptz[])
        ON CONFLICT DO NOTHING`,
@@ -125,7 +131,8 @@ export async function writeInboxChanges(
 
   const deleted = changes.deletedMessages;
   if (deleted.length > 0) {
-    await db.query(
+    await preparedQuery(
+      db,
       `UPDATE ${schema}.messages SET deleted = true
        WHERE (conversation_id, message_id) IN (SELECT * FROM unnest($1::text[], $2::text[]))`,
       [deleted.map(([conversation]) => conversation), deleted.map(([, message]) => message)],

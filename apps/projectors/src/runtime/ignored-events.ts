@@ -1,3 +1,4 @@
+import { preparedQuery } from '@chat/storage';
 import type { ConversationEvent } from '@chat/events';
 import type { PoolClient } from 'pg';
 import type { TextMapping } from '../inbox/storable-text';
@@ -23,7 +24,8 @@ export async function writeIgnoredEvents(
   text: TextMapping,
 ): Promise<void> {
   if (ignored.length === 0) return;
-  await db.query(
+  await preparedQuery(
+    db,
     `INSERT INTO ${schema}.ignored_events
        (topic, partition, "offset", event_id, event_type, conversation_id, reason, detail)
      SELECT * FROM unnest($1::text[], $2::int[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])

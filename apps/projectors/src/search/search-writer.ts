@@ -1,3 +1,4 @@
+import { preparedQuery } from '@chat/storage';
 import type { PoolClient } from 'pg';
 import { writeIgnoredEvents } from '../runtime/ignored-events';
 import { serializeState, SEARCH_CONFIG } from '@chat/views';
@@ -24,7 +25,8 @@ export async function writeSearchChanges(
   const orNull = (value: string | null) => (value === null ? null : text(value));
   const c = changes.conversations;
   if (c.length > 0) {
-    await db.query(
+    await preparedQuery(
+      db,
       `INSERT INTO ${schema}.conversations AS t (conversation_id, state, last_seq, last_cs)
        SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[])
        ON CONFLICT (conversation_id) DO UPDATE SET
@@ -41,7 +43,8 @@ export async function writeSearchChanges(
 
   const spans = changes.spans;
   if (spans.length > 0) {
-    await db.query(
+    await preparedQuery(
+      db,
       `INSERT INTO ${schema}.member_spans AS t (conversation_id, user_id, joined_seq, removed_seq)
        SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[])
        ON CONFLICT (conversation_id, user_id, joined_seq) DO UPDATE SET
@@ -57,7 +60,8 @@ export async function writeSearchChanges(
 
   const s = changes.sent;
   if (s.length > 0) {
-    await db.query(
+    await preparedQuery(
+      db,
       `INSERT INTO ${schema}.messages (conversation_id, message_id, seq, sender_id,
          client_message_id, sent_at, deleted, body, document)
        SELECT m.*, ${documentOf('m.body')}
@@ -81,7 +85,8 @@ export async function writeSearchChanges(
   const t = changes.texts;
   if (t.length > 0) {
     // An edit replaces the indexed text; a delete for everyone removes it.
-    await db.query(
+    await preparedQuery(
+      db,
       `UPDATE ${schema}.messages AS m SET body = u.body, deleted = m.deleted OR u.deleted,
          document = ${documentOf('u.body')}
        FROM unnest($1::text[], $2::text[], $3::text[], $4::boolean[])

@@ -1,3 +1,4 @@
+import { preparedQuery } from '@chat/storage';
 import type { Pool, PoolClient } from 'pg';
 import type { ConversationKind, MemberRole } from '@chat/events';
 import type { ConversationState, Member, MessageFacts } from '@chat/domain';
@@ -68,12 +69,13 @@ export class InboxStore {
       `SELECT * FROM ${this.schema}.conversations WHERE conversation_id = ANY($1)`,
       [wanted],
     );
-    const members = await this.db.query<{
+    const members = await preparedQuery<{
       conversation_id: string;
       user_id: string;
       role: MemberRole;
       joined_seq: string;
     }>(
+      this.db,
       `SELECT conversation_id, user_id, role, joined_seq FROM ${this.schema}.memberships
          WHERE conversation_id = ANY($1) ORDER BY conversation_id, joined_seq, user_id`,
       [wanted],
@@ -116,7 +118,8 @@ export class InboxStore {
     sends: ReadonlyArray<readonly [string, string, string]> = [],
   ): Promise<MessageFacts[]> {
     if (ids.length === 0 && sends.length === 0) return [];
-    const { rows } = await this.db.query<MessageRow>(
+    const { rows } = await preparedQuery<MessageRow>(
+      this.db,
       `SELECT ${FACTS} FROM ${this.schema}.messages
        WHERE (conversation_id, message_id) IN (SELECT * FROM unnest($1::text[], $2::text[]))
           OR (conversation_id, sender_id, client_message_id)
@@ -153,12 +156,13 @@ export class InboxStore {
     message: MessageFacts | null;
     duplicate: MessageFacts | null;
   }> {
-    const { rows } = await this.db.query<{
+    const { rows } = await preparedQuery<{
       conversation: ConversationRow | null;
       members: Array<[string, MemberRole, number]> | null;
       message: MessageRow | null;
       duplicate: MessageRow | null;
     }>(
+      this.db,
       `SELECT
          (SELECT row_to_json(c) FROM ${this.schema}.conversations c WHERE conversation_id = $1) AS conversation,
          (SELECT json_agg(json_build_array(user_id, role, joined_seq) ORDER BY joined_seq, user_id)

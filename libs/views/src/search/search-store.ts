@@ -1,3 +1,4 @@
+import { preparedQuery } from '@chat/storage';
 import type { ConversationState, MessageFacts } from '@chat/domain';
 import { InboxStore, type Queryable } from '../inbox/inbox-store';
 import { parseState } from '../timeline/timeline-store';
@@ -18,7 +19,8 @@ export class SearchStore {
   }
 
   async conversations(ids: Iterable<string>): Promise<ConversationState[]> {
-    const { rows } = await this.db.query<{ conversation_id: string; state: string }>(
+    const { rows } = await preparedQuery<{ conversation_id: string; state: string }>(
+      this.db,
       `SELECT conversation_id, state FROM ${this.schema}.conversations
        WHERE conversation_id = ANY($1)`,
       [[...ids]],
