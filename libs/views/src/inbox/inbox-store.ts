@@ -120,10 +120,16 @@ export class InboxStore {
     if (ids.length === 0 && sends.length === 0) return [];
     const { rows } = await preparedQuery<MessageRow>(
       this.db,
+      // Two keyed lookups, not one WHERE with OR: Postgres cannot drive an OR of two row
+      // IN-lists from the indexes and scanned the whole table for every batch.
       `SELECT ${FACTS} FROM ${this.schema}.messages
-       WHERE (conversation_id, message_id) IN (SELECT * FROM unnest($1::text[], $2::text[]))
-          OR (conversation_id, sender_id, client_message_id)
-             IN (SELECT * FROM unnest($3::text[], $4::text[], $5::text[]))`,
+         JOIN unnest($1::text[], $2::text[]) AS k(conversation_id, message_id)
+           USING (conversation_id, message_id)
+       UNION
+       SELECT ${FACTS} FROM ${this.schema}.messages
+         JOIN unnest($3::text[], $4::text[], $5::text[])
+           AS k(conversation_id, sender_id, client_message_id)
+           USING (conversation_id, sender_id, client_message_id)`,
       [
         ids.map(([conversation]) => conversation),
         ids.map(([, message]) => message),
