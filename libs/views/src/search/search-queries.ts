@@ -2,6 +2,9 @@ import type { Pool } from 'pg';
 import { ViewError } from '../queries/view-error';
 import { SEARCH_CONFIG, searchSchemaOf } from './search-tables';
 
+/** The user's query, parameter $2, as a tsquery in the index's configuration. */
+const TSQUERY = `websearch_to_tsquery('${SEARCH_CONFIG}', $2)`;
+
 export const MAX_SEARCH_PAGE = 50;
 export const MAX_QUERY_LENGTH = 256;
 
@@ -86,17 +89,19 @@ export class SearchQueries {
       rank: string;
       snippet: string;
     }>(
-      `WITH q AS (SELECT websearch_to_tsquery('${SEARCH_CONFIG}', $2) AS q),
+      // The tsquery is written out where it filters, not read from the CTE: the planner then
+      // sees the words and their frequency, and for a word in 7% of a million messages walks
+      // the user's conversations (16 ms) instead of every match in the GIN index (230 ms).
+      `WITH q AS (SELECT ${TSQUERY} AS q),
        hits AS (
          SELECT m.conversation_id, m.message_id, m.seq, m.sender_id, m.sent_at, m.body,
-                ts_rank(m.document, q.q) AS rank
+                ts_rank(m.document, ${TSQUERY}) AS rank
            FROM ${schema}.member_spans s
            JOIN ${schema}.messages m
              ON m.conversation_id = s.conversation_id AND m.seq >= s.joined_seq
-           CROSS JOIN q
           WHERE s.user_id = $1 AND s.removed_seq IS NULL
             AND ($3::text IS NULL OR s.conversation_id = $3)
-            AND m.document @@ q.q AND NOT m.deleted
+            AND m.document @@ ${TSQUERY} AND NOT m.deleted
             AND ($4::text IS NULL OR m.sender_id = $4)
             AND ($5::timestamptz IS NULL OR m.sent_at >= $5)
             AND ($6::timestamptz IS NULL OR m.sent_at < $6)
