@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { ZodTypeAny } from 'zod';
 import { startCommandApi } from '../../../../test/harness/command-api';
 import { conversationParams, memberParams, messageParams, reactionParams } from '@chat/commands';
+import { TEST_OWN_VAPID_ENV } from '@chat/config';
 import { jsonSchemaOf } from './openapi';
 import { problemDocument } from './problem';
 
@@ -185,6 +186,7 @@ describe('local tokens', () => {
     const api = await startCommandApi({
       NODE_ENV: 'production',
       CHAT_JWT_SECRET: 'a-production-secret-0123456789',
+      ...TEST_OWN_VAPID_ENV,
     });
     try {
       const response = await api.request('POST', '/v1/dev/tokens', { body: { userId: 'mallory' } });
