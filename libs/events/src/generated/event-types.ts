@@ -329,7 +329,7 @@ export interface PushSubscriptionRemoved {
   userId: string;
   /** The device whose subscription ends. */
   deviceId: string;
-  /** The endpoint that ends: a newer subscription of the device with another endpoint stays. */
+  /** The endpoint that ends (a newer subscription of the device with another endpoint stays), or empty when the device unregistered whatever it had. */
   endpoint: string;
   /** Why: "unregistered" (the device asked) or "gone" (the push service answered 404 or 410). */
   reason: string;
