@@ -1,5 +1,10 @@
 import type { Config } from '@chat/config';
-import { createDeadLetterPublisher, createEventCodec, createKafka } from '@chat/events';
+import {
+  createDeadLetterPublisher,
+  createEventAppender,
+  createEventCodec,
+  createKafka,
+} from '@chat/events';
 import { createLogger, type Logger } from '@chat/observability';
 import { createCassandraClient, createPgPool, createRedis } from '@chat/storage';
 import {
@@ -8,6 +13,8 @@ import {
   ensureInboxVersion,
   ensurePresenceReadable,
   ensurePresenceVersion,
+  ensurePushReadable,
+  ensurePushVersion,
   ensureSearchReadable,
   ensureSearchVersion,
   ensureTimelineReadable,
@@ -17,6 +24,10 @@ import {
 import { inboxProjection } from './inbox/inbox-projection';
 import { createLivePublisher } from './live/live-publisher';
 import { presenceProjection } from './presence/presence-projection';
+import { createPushDispatcher, type PushDispatcher } from './push/push-dispatcher';
+import { pushProjection } from './push/push-projection';
+import type { PushProvider } from './push/push-provider';
+import { webPushProvider } from './push/web-push-provider';
 import { searchProjection } from './search/search-projection';
 import { createCassandraProjectionRunner } from './runtime/cassandra-projection-runner';
 import {
@@ -32,6 +43,8 @@ export interface StartProjectionsOptions {
   /** A version per projection (a rebuild runs a new one); the readers' version by default. */
   versions?: Partial<Record<ProjectionName, number>>;
   logger?: Logger;
+  /** How the notifier reaches devices: Web Push with the configured VAPID keys by default. */
+  pushProvider?: PushProvider;
 }
 
 export interface RunningProjections {
@@ -68,6 +81,8 @@ export async function startProjections(
   const keyspace = config.cassandra.keyspace;
   const runners: ProjectionRunner[] = [];
   const versions: RunningProjections['versions'] = {};
+  const dispatchers: PushDispatcher[] = [];
+  const appender = createEventAppender({ kafka, codec, logger });
 
   if (wanted(PROJECTIONS.inbox)) {
     const requested = options.versions?.inbox;
@@ -99,6 +114,36 @@ export async function startProjections(
         pool,
         logger,
         projection: searchProjection(version),
+      }),
+    );
+  }
+  if (wanted(PROJECTIONS.push)) {
+    const requested = options.versions?.push;
+    const version = requested ?? (await ensurePushReadable(pool));
+    if (requested !== undefined) await ensurePushVersion(pool, requested);
+    versions.push = version;
+    runners.push(
+      createPostgresProjectionRunner({
+        kafka,
+        codec,
+        deadLetters,
+        group: config.kafka.consumer,
+        pool,
+        logger,
+        projection: pushProjection(version),
+      }),
+    );
+    // Every running version dispatches: the shared ledger lets each push out only once.
+    dispatchers.push(
+      createPushDispatcher({
+        pool,
+        redis: liveRedis, // reads only; the presence runner's connection holds its WATCH
+
+        log: appender,
+        provider: options.pushProvider ?? webPushProvider(config.push.vapid),
+        version,
+        settings: config.push,
+        logger: logger.child({ component: 'push-dispatcher' }),
       }),
     );
   }
@@ -142,13 +187,16 @@ export async function startProjections(
   }
 
   await Promise.all(runners.map((runner) => runner.start()));
+  for (const dispatcher of dispatchers) dispatcher.start();
   return {
     versions,
     get ready() {
       return runners.every((runner) => runner.ready);
     },
     async stop() {
+      await Promise.all(dispatchers.map((dispatcher) => dispatcher.stop()));
       await Promise.all(runners.map((runner) => runner.stop()));
+      await appender.disconnect();
       await Promise.all([pool.end(), cassandra.shutdown()]);
       redis.disconnect();
       liveRedis.disconnect();

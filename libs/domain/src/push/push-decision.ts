@@ -34,23 +34,27 @@ export interface PushRules {
 }
 
 /**
- * Muted first (the member said so), then what the device already has: an ack covers the
- * message, or a live socket got it (presence says connected, so the gateway streamed it).
- * Only then age: an old message the device has is "delivered", not "stale".
+ * Age first: an old message is never pushed nor looked into (a rebuild's backlog costs no
+ * reads). Then muted (the member said so), then what the device already has: an ack covers
+ * the message, or a live socket got it (presence says connected, so the gateway streamed it).
  */
 export function pushVerdict(
   message: { seq: number; sentAt: number },
   device: PushRecipientFacts,
   { now, maxAgeMs, presenceTtlMs = PRESENCE_TTL_MS }: PushRules,
 ): PushVerdict {
+  if (isStale(message, { now, maxAgeMs })) return 'skipped_stale';
   if (device.muted) return 'skipped_muted';
   if (device.deliveredSeq >= message.seq) return 'skipped_delivered';
   if (device.lastAliveAt !== null && device.lastAliveAt > now - presenceTtlMs) {
     return 'skipped_online';
   }
-  if (message.sentAt < now - maxAgeMs) return 'skipped_stale';
   return 'push';
 }
+
+/** Too old to push to anyone. */
+export const isStale = (message: { sentAt: number }, { now, maxAgeMs }: PushRules) =>
+  message.sentAt < now - maxAgeMs;
 
 /** What the device's service worker receives: never content for an encrypted message. */
 export type PushPayload =

@@ -40,12 +40,11 @@ describe('push verdict for one recipient device', () => {
     expect(pushVerdict({ seq: 7, sentAt: NOW - 600_000 }, offline, rules)).toBe('push');
   });
 
-  it('should say muted before anything else, and delivered before online or stale', () => {
+  it('should say stale before anything else, then muted, then delivered before online', () => {
     const everything = { muted: true, deliveredSeq: 9, lastAliveAt: NOW };
-    expect(pushVerdict({ seq: 7, sentAt: 0 }, everything, rules)).toBe('skipped_muted');
-    expect(pushVerdict({ seq: 7, sentAt: 0 }, { ...everything, muted: false }, rules)).toBe(
-      'skipped_delivered',
-    );
+    expect(pushVerdict({ seq: 7, sentAt: 0 }, everything, rules)).toBe('skipped_stale');
+    expect(pushVerdict(message, everything, rules)).toBe('skipped_muted');
+    expect(pushVerdict(message, { ...everything, muted: false }, rules)).toBe('skipped_delivered');
   });
 });
 
