@@ -4,7 +4,6 @@ import type { Pool, PoolClient } from 'pg';
 import type { Config } from '@chat/config';
 import {
   collapseTopicOf,
-  isStale,
   pushPayload,
   pushVerdict,
   removePushSubscription,
@@ -147,6 +146,12 @@ export function createPushDispatcher(options: PushDispatcherOptions) {
     const client = await pool.connect();
     try {
       await client.query('BEGIN');
+      // Too old for anyone (a backlog after an outage, a rebuild's history): gone unread.
+      const { rowCount: stale } = await client.query(
+        `DELETE FROM ${schema}.pending WHERE sent_at < to_timestamp($1 / 1000.0)`,
+        [now - settings.maxAgeMs],
+      );
+      pushMetrics.pushes.inc({ outcome: 'skipped_stale' }, stale ?? 0);
       const { rows: due } = await client.query<Due>(
         `SELECT conversation_id, message_id, sender_id, partition, "offset", preview,
                 (extract(epoch FROM sent_at) * 1000)::bigint AS sent_at_ms
@@ -160,14 +165,11 @@ export function createPushDispatcher(options: PushDispatcherOptions) {
         return { decided: 0, jobs: [] };
       }
       const judged = await judgedByInbox(client, due);
-      const stale = judged.filter((row) => isStale(sentAt(row), { now, ...settings }));
-      const fresh = judged.filter((row) => !isStale(sentAt(row), { now, ...settings }));
-      pushMetrics.pushes.inc({ outcome: 'skipped_stale' }, stale.length);
-      const devices = await recipientDevices(client, fresh);
+      const devices = await recipientDevices(client, judged);
       const alive = await lastAlive(client, devices);
-      const byMessage = new Map(fresh.map((row) => [row.message_id, row]));
+      const byMessage = new Map(judged.map((row) => [messageKey(row), row]));
       const verdicts = devices.map((device) => {
-        const message = byMessage.get(device.message_id)!;
+        const message = byMessage.get(messageKey(device))!;
         const verdict = pushVerdict(
           { seq: device.seq, sentAt: sentAt(message).sentAt },
           {
@@ -193,7 +195,7 @@ export function createPushDispatcher(options: PushDispatcherOptions) {
           pushMetrics.pushes.inc({ outcome: verdict });
           continue;
         }
-        const message = byMessage.get(device.message_id)!;
+        const message = byMessage.get(messageKey(device))!;
         jobs.push(jobFor(device, message));
       }
       return { decided: judged.length, jobs };
@@ -386,6 +388,8 @@ export function createPushDispatcher(options: PushDispatcherOptions) {
 export type PushDispatcher = ReturnType<typeof createPushDispatcher>;
 
 const sentAt = (row: Due) => ({ sentAt: Number(row.sent_at_ms) });
+const messageKey = (m: { conversation_id: string; message_id: string }) =>
+  `${m.conversation_id}\u0000${m.message_id}`;
 const deviceKey = (d: { user_id: string; device_id: string }) => `${d.user_id}\u0000${d.device_id}`;
 const ledgerKey = (d: {
   conversation_id: string;

@@ -4,7 +4,7 @@ import { Counter, Histogram } from 'prom-client';
 export const pushMetrics = {
   pushes: new Counter({
     name: 'chat_push_total',
-    help: 'Push decisions per recipient device, by outcome (sent, failed, gone, skipped_online, skipped_muted, skipped_delivered, skipped_stale)',
+    help: 'Push decisions per recipient device, by outcome (sent, failed, gone, skipped_online, skipped_muted, skipped_delivered); skipped_stale counts messages, whose recipients are never looked up',
     labelNames: ['outcome'] as const,
   }),
   decisionSeconds: new Histogram({
