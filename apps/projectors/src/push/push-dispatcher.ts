@@ -90,8 +90,9 @@ export function createPushDispatcher(options: PushDispatcherOptions) {
   const schema = pushSchemaOf(options.version);
   const pollMs = options.pollMs ?? 200;
   const batchSize = options.batchSize ?? 100;
-  // Claim no more while this many pushes wait: about two seconds of sending.
-  const highWater = Math.max(batchSize, Math.ceil(settings.ratePerSecond * 2));
+  // Pushes claimed but not sent yet, at most: about a second of sending. A kill -9 loses
+  // these (never sends them twice), so the bound is what a crash can cost.
+  const highWater = Math.max(10, Math.ceil(settings.ratePerSecond));
   const reportedGone = new Set<string>();
   const sender = createPushSender({
     provider: options.provider,
@@ -142,7 +143,10 @@ export function createPushDispatcher(options: PushDispatcherOptions) {
   }
 
   /** One transaction: due rows in, decisions claimed, pending rows out. Returns the sends. */
-  async function decideDue(now: number): Promise<{ decided: number; jobs: PushJob[] }> {
+  async function decideDue(
+    now: number,
+    room: number,
+  ): Promise<{ decided: number; more: boolean; jobs: PushJob[] }> {
     const client = await pool.connect();
     try {
       await client.query('BEGIN');
@@ -162,7 +166,7 @@ export function createPushDispatcher(options: PushDispatcherOptions) {
       );
       if (due.length === 0) {
         await client.query('COMMIT');
-        return { decided: 0, jobs: [] };
+        return { decided: 0, more: false, jobs: [] };
       }
       const judged = await judgedByInbox(client, due);
       const devices = await recipientDevices(client, judged);
@@ -181,15 +185,22 @@ export function createPushDispatcher(options: PushDispatcherOptions) {
         );
         return { device, verdict };
       });
-      const claimed = await claim(client, verdicts);
+      // Skips are claimed at once; pushes only as many as the sender has room for. A message
+      // with more keeps its pending row, and its undecided devices come up again next round
+      // (a group of 1,000 is claimed a second's worth at a time).
+      const pushes = verdicts.filter((v) => v.verdict === 'push');
+      const deferred = new Set(pushes.slice(room).map((v) => messageKey(v.device)));
+      const decided = [...verdicts.filter((v) => v.verdict !== 'push'), ...pushes.slice(0, room)];
+      const claimed = await claim(client, decided);
+      const done = judged.filter((row) => !deferred.has(messageKey(row)));
       await client.query(
         `DELETE FROM ${schema}.pending p USING unnest($1::text[], $2::text[]) AS d(c, m)
          WHERE p.conversation_id = d.c AND p.message_id = d.m`,
-        [judged.map((row) => row.conversation_id), judged.map((row) => row.message_id)],
+        [done.map((row) => row.conversation_id), done.map((row) => row.message_id)],
       );
       await client.query('COMMIT');
       const jobs: PushJob[] = [];
-      for (const { device, verdict } of verdicts) {
+      for (const { device, verdict } of decided) {
         if (!claimed.has(ledgerKey(device))) continue; // decided before: by us or a rebuild
         if (verdict !== 'push') {
           pushMetrics.pushes.inc({ outcome: verdict });
@@ -198,7 +209,7 @@ export function createPushDispatcher(options: PushDispatcherOptions) {
         const message = byMessage.get(messageKey(device))!;
         jobs.push(jobFor(device, message));
       }
-      return { decided: judged.length, jobs };
+      return { decided: done.length, more: deferred.size > 0 || due.length === batchSize, jobs };
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined);
       throw error;
@@ -224,9 +235,9 @@ export function createPushDispatcher(options: PushDispatcherOptions) {
   }
 
   /**
-   * Every subscribed device of every member who could see the message (joined at or before
-   * its seq), but the sender's; nothing for a message the ledger ignored (not in the inbox)
-   * or that was deleted for everyone before it was due.
+   * Every subscribed device not decided yet of every member who could see the message (joined
+   * at or before its seq), but the sender's; nothing for a message the ledger ignored (not in
+   * the inbox) or that was deleted for everyone before it was due.
    */
   async function recipientDevices(db: PoolClient, messages: Due[]): Promise<RecipientDevice[]> {
     if (messages.length === 0) return [];
@@ -256,12 +267,16 @@ export function createPushDispatcher(options: PushDispatcherOptions) {
               coalesce(dd.delivered_seq, 0)::int AS delivered_seq, coalesce(b.badge, 0) AS badge
        FROM recipients r
        JOIN ${schema}.subscriptions s ON s.user_id = r.user_id
+       LEFT JOIN ${PUSH_LEDGER_TABLE} l
+         ON l.conversation_id = r.conversation_id AND l.message_id = r.message_id
+        AND l.device_user_id = r.user_id AND l.device_id = s.device_id
        LEFT JOIN ${schema}.mutes mu
          ON mu.user_id = r.user_id AND mu.conversation_id = r.conversation_id
        LEFT JOIN ${inbox}.device_deliveries dd
          ON dd.conversation_id = r.conversation_id AND dd.user_id = r.user_id
         AND dd.device_id = s.device_id
-       LEFT JOIN badges b ON b.user_id = r.user_id`,
+       LEFT JOIN badges b ON b.user_id = r.user_id
+       WHERE l.device_id IS NULL`,
       [messages.map((m) => m.conversation_id), messages.map((m) => m.message_id)],
     );
     return rows;
@@ -348,11 +363,14 @@ export function createPushDispatcher(options: PushDispatcherOptions) {
   /** Decides every due message it can (while the send queue has room), then hands over. */
   async function tick(): Promise<number> {
     let decided = 0;
-    while (sender.backlog < highWater && !stopped) {
-      const round = await decideDue(Date.now());
+    while (!stopped) {
+      const room = highWater - sender.backlog;
+      if (room <= 0) break;
+      const round = await decideDue(Date.now(), room);
       sender.enqueue(round.jobs);
       decided += round.decided;
-      if (round.decided < batchSize) break;
+      // Nothing moved (every due message still waits for the inbox): wait for the next poll.
+      if (!round.more || (round.decided === 0 && round.jobs.length === 0)) break;
     }
     return decided;
   }
