@@ -11,6 +11,7 @@ const REQUEST_TIMEOUT_MS = 10_000;
  * the tests run, is reachable).
  */
 export function webPushProvider(vapid: Config['push']['vapid']): PushProvider {
+  const authorization = vapidAuthorizations(vapid);
   return {
     async send(subscription, payload, options) {
       const request = webpush.generateRequestDetails(
@@ -20,7 +21,7 @@ export function webPushProvider(vapid: Config['push']['vapid']): PushProvider {
         },
         payload,
         {
-          vapidDetails: vapid,
+          headers: { Authorization: authorization(new URL(subscription.endpoint).origin) },
           TTL: options.ttlSeconds,
           urgency: options.urgency,
           topic: options.topic,
@@ -46,6 +47,37 @@ export function webPushProvider(vapid: Config['push']['vapid']): PushProvider {
       }
       return attemptOf(response.status, response.headers.get('retry-after'));
     },
+  };
+}
+
+const VAPID_LIFETIME_S = 12 * 3600;
+const VAPID_RENEW_BEFORE_MS = 3600 * 1000;
+
+/**
+ * The VAPID authorization per push service origin (its audience), signed once and reused
+ * until an hour before it expires: an ES256 signature per push would cost as much CPU as the
+ * payload's encryption. RFC 8292 allows up to 24 h; web-push's own default is 12 h.
+ */
+function vapidAuthorizations(vapid: Config['push']['vapid']) {
+  const signed = new Map<string, { header: string; renewAt: number }>();
+  return (audience: string): string => {
+    const now = Date.now();
+    const cached = signed.get(audience);
+    if (cached && cached.renewAt > now) return cached.header;
+    const expiration = Math.floor(now / 1000) + VAPID_LIFETIME_S;
+    const { Authorization } = webpush.getVapidHeaders(
+      audience,
+      vapid.subject,
+      vapid.publicKey,
+      vapid.privateKey,
+      'aes128gcm',
+      expiration,
+    );
+    signed.set(audience, {
+      header: Authorization,
+      renewAt: expiration * 1000 - VAPID_RENEW_BEFORE_MS,
+    });
+    return Authorization;
   };
 }
 
