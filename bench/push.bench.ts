@@ -17,6 +17,7 @@ import { percentiles, round } from './lib/stats';
  * Decision latency: from a message's due time (its send + the window) to its push arriving.
  *
  * Usage: npm run bench:push -- [members=500] [messages=4] [ratePerSecond=1000]
+ * (members at most CHAT_MAX_GROUP_MEMBERS - 1: the sender is a member too)
  */
 async function main() {
   const members = Number(process.argv[2] ?? 500);
@@ -53,9 +54,12 @@ async function main() {
       devices.push(subscription);
     }
     const sender = await api.as(`bench-${run}-sender`, 'phone');
-    const { conversationId } = (
-      await sender.post('/v1/conversations/groups', { title: 'bench', members: users })
-    ).body as { conversationId: string };
+    const created = await sender.post('/v1/conversations/groups', {
+      title: 'bench',
+      members: users,
+    });
+    if (created.status !== 202) throw new Error(`group refused: ${JSON.stringify(created.body)}`);
+    const { conversationId } = created.body as { conversationId: string };
     await waitFor(
       'every subscription in the push view',
       async () => {
