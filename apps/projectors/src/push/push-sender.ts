@@ -138,6 +138,11 @@ export function createPushSender(options: PushSenderOptions) {
     get backlog() {
       return queue.length + inFlight;
     },
+    /** Resolves once every job handed over so far has ended, retries included. */
+    async drainWhenIdle(): Promise<void> {
+      if (queue.length === 0 && inFlight === 0) return;
+      await new Promise<void>((resolve) => idle.push(resolve));
+    },
     /**
      * Resolves once every job handed over has ended: the queue (at most a few seconds of
      * sends) still goes out at the rate, retries waiting for their backoff end failed.
@@ -149,8 +154,7 @@ export function createPushSender(options: PushSenderOptions) {
         resolve();
       }
       backoffs.clear();
-      if (queue.length === 0 && inFlight === 0) return;
-      await new Promise<void>((resolve) => idle.push(resolve));
+      await this.drainWhenIdle();
     },
   };
 }
