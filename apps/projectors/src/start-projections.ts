@@ -1,3 +1,4 @@
+import type { Pool } from 'pg';
 import type { Config } from '@chat/config';
 import {
   createDeadLetterPublisher,
@@ -32,6 +33,7 @@ import { searchProjection } from './search/search-projection';
 import { createCassandraProjectionRunner } from './runtime/cassandra-projection-runner';
 import {
   createPostgresProjectionRunner,
+  type PostgresProjection,
   type ProjectionRunner,
 } from './runtime/postgres-projection-runner';
 import { createRedisProjectionRunner } from './runtime/redis-projection-runner';
@@ -84,61 +86,55 @@ export async function startProjections(
   const dispatchers: PushDispatcher[] = [];
   const appender = createEventAppender({ kafka, codec, logger });
 
-  if (wanted(PROJECTIONS.inbox)) {
-    const requested = options.versions?.inbox;
-    const version = requested ?? (await ensureInboxReadable(pool));
-    if (requested !== undefined) await ensureInboxVersion(pool, requested);
-    versions.inbox = version;
+  /** A Postgres projection at the version asked for, or the readers' (made on first start). */
+  async function startPostgres(
+    name: typeof PROJECTIONS.inbox | typeof PROJECTIONS.search | typeof PROJECTIONS.push,
+    ensure: {
+      readable(pool: Pool): Promise<number>;
+      version(pool: Pool, v: number): Promise<void>;
+    },
+    projectionOf: (version: number) => PostgresProjection,
+    group?: Config['kafka']['consumer'],
+  ): Promise<number> {
+    const requested = options.versions?.[name];
+    const version = requested ?? (await ensure.readable(pool));
+    if (requested !== undefined) await ensure.version(pool, requested);
+    versions[name] = version;
     runners.push(
       createPostgresProjectionRunner({
         kafka,
         codec,
         deadLetters,
-        group: config.kafka.consumer,
+        group,
         pool,
         logger,
-        projection: inboxProjection(version),
+        projection: projectionOf(version),
       }),
     );
+    return version;
+  }
+
+  if (wanted(PROJECTIONS.inbox)) {
+    const inbox = { readable: ensureInboxReadable, version: ensureInboxVersion };
+    await startPostgres(PROJECTIONS.inbox, inbox, inboxProjection, config.kafka.consumer);
   }
   if (wanted(PROJECTIONS.search)) {
-    const requested = options.versions?.search;
-    const version = requested ?? (await ensureSearchReadable(pool));
-    if (requested !== undefined) await ensureSearchVersion(pool, requested);
-    versions.search = version;
-    runners.push(
-      createPostgresProjectionRunner({
-        kafka,
-        codec,
-        deadLetters,
-        pool,
-        logger,
-        projection: searchProjection(version),
-      }),
-    );
+    const search = { readable: ensureSearchReadable, version: ensureSearchVersion };
+    await startPostgres(PROJECTIONS.search, search, (version) => searchProjection(version));
   }
   if (wanted(PROJECTIONS.push)) {
-    const requested = options.versions?.push;
-    const version = requested ?? (await ensurePushReadable(pool));
-    if (requested !== undefined) await ensurePushVersion(pool, requested);
-    versions.push = version;
-    runners.push(
-      createPostgresProjectionRunner({
-        kafka,
-        codec,
-        deadLetters,
-        group: config.kafka.consumer,
-        pool,
-        logger,
-        projection: pushProjection(version),
-      }),
+    const push = { readable: ensurePushReadable, version: ensurePushVersion };
+    const version = await startPostgres(
+      PROJECTIONS.push,
+      push,
+      pushProjection,
+      config.kafka.consumer,
     );
     // Every running version dispatches: the shared ledger lets each push out only once.
     dispatchers.push(
       createPushDispatcher({
         pool,
         redis: liveRedis, // reads only; the presence runner's connection holds its WATCH
-
         log: appender,
         provider: options.pushProvider ?? webPushProvider(config.push.vapid),
         version,

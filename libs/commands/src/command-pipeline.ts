@@ -157,7 +157,8 @@ export type MemberDecider<E extends ChatEvent> = (
   source: EnvelopeSource,
 ) => E;
 
-const sourceOf = (actor: Principal): EnvelopeSource => ({
+/** The envelope source of a request's events: its actor, now, fresh ids. */
+export const sourceOf = (actor: Principal): EnvelopeSource => ({
   actor,
   now: Date.now(),
   correlationId: randomUUID(),

@@ -1,6 +1,5 @@
 import { Controller, Delete, Get, Inject, Put } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { Principal } from '@chat/auth';
 import type { Config } from '@chat/config';
@@ -8,22 +7,14 @@ import {
   changeConversationMute,
   registerPushSubscription,
   unregisterPushSubscription,
-  type EnvelopeSource,
 } from '@chat/domain';
-import { conversationParams, type CommandHandling, type EventLog } from '@chat/commands';
+import { conversationParams, sourceOf, type CommandHandling, type EventLog } from '@chat/commands';
 import type { ChatEvent } from '@chat/events';
 import { Actor } from '../auth/auth.guard';
 import { CONFIG } from '../auth/dev-tokens.controller';
 import { ApiCommand, ApiRead, JsonBody, PathParams } from '../http/openapi';
 import { COMMAND_HANDLING, EVENT_LOG } from '../log/tokens';
 import { muteBody, pushAccepted, pushSubscriptionBody, vapidPublicKey } from './push-schemas';
-
-const sourceOf = (actor: Principal): EnvelopeSource => ({
-  actor,
-  now: Date.now(),
-  correlationId: randomUUID(),
-  newEventId: randomUUID,
-});
 
 /**
  * Web Push subscriptions of the caller's device and mutes of their conversations. Each is an

@@ -15,6 +15,7 @@ import { startInboxProjector } from '../../../../test/harness/inbox-projector';
 import {
   killEveryProjectorProcess,
   startProjectorProcess,
+  type ProjectorProcess,
 } from '../../../../test/harness/projector-process';
 import {
   startPushService,
@@ -82,6 +83,17 @@ const pushesOf = (seq: number) =>
         .length,
   );
 
+/** Waits until every member's device got the message with this seq once. */
+const everyDeviceGets = (seq: number, notifier: ProjectorProcess) =>
+  waitFor(
+    `every device to get the message with seq ${seq}`,
+    () => {
+      notifier.assertAlive();
+      return pushesOf(seq).every((n) => n === 1) || undefined;
+    },
+    { timeoutMs: 30000 },
+  );
+
 async function subscriptionsIn(v: number) {
   await waitFor(
     `every subscription in push version ${v}`,
@@ -134,14 +146,7 @@ describe('the notifier killed mid-batch, then rebuilt', () => {
 
     const second = startProjectorProcess({ push: version }, env);
     await send(conversationId, 'two');
-    await waitFor(
-      'every device to get the second message',
-      () => {
-        second.assertAlive();
-        return pushesOf(3).every((n) => n === 1) || undefined;
-      },
-      { timeoutMs: 30000 },
-    );
+    await everyDeviceGets(3, second);
     // Every device got the first message at most once. Those it never got were claimed by
     // the killed process and not sent before it died: at most once, never twice.
     expect(pushesOf(2).every((n) => n <= 1)).toBe(true);
@@ -153,14 +158,7 @@ describe('the notifier killed mid-batch, then rebuilt', () => {
     const rebuild = startProjectorProcess({ push: rebuilt }, env);
     await subscriptionsIn(rebuilt);
     const m3 = await send(conversationId, 'three');
-    await waitFor(
-      'every device to get the message sent after the rebuild started',
-      () => {
-        rebuild.assertAlive();
-        return pushesOf(4).every((n) => n === 1) || undefined;
-      },
-      { timeoutMs: 30000 },
-    );
+    await everyDeviceGets(4, rebuild);
     // The rebuilt version has read past every message and decided each one.
     const positions = await positionsOf(stores, PROJECTIONS.push, rebuilt, TOPICS.conversations);
     expect([...positions.values()].length).toBeGreaterThan(0);

@@ -67,6 +67,17 @@ afterEach(() => expect(push.violations()).toEqual([]));
 
 const user = (name: string) => `${name}-${run}`;
 
+/** Waits until the push version has (or, with `present` false, no longer has) such a row. */
+function inPushView(what: string, tableAndCondition: string, params: unknown[], present = true) {
+  return waitFor(`${what} in the push view`, async () => {
+    const { rows } = await pool.query(
+      `SELECT 1 FROM ${pushSchemaOf(version)}.${tableAndCondition}`,
+      params,
+    );
+    return rows.length > 0 === present || undefined;
+  });
+}
+
 /** A device of a user with a push subscription the notifier has read. */
 async function subscribedDevice(userId: string, deviceId: string): Promise<TestSubscription> {
   const subscription = push.subscribe();
@@ -74,16 +85,17 @@ async function subscribedDevice(userId: string, deviceId: string): Promise<TestS
   expect(
     (await client.put('/v1/me/push-subscription', push.registration(subscription))).status,
   ).toBe(202);
-  await waitFor(`${userId}/${deviceId}'s subscription in the push view`, async () => {
-    const { rows } = await pool.query(
-      `SELECT 1 FROM ${pushSchemaOf(version)}.subscriptions
-       WHERE user_id = $1 AND device_id = $2 AND endpoint = $3`,
-      [userId, deviceId, subscription.endpoint],
-    );
-    return rows.length > 0 || undefined;
-  });
+  await inPushView(
+    `${userId}/${deviceId}'s subscription`,
+    'subscriptions WHERE user_id = $1 AND device_id = $2 AND endpoint = $3',
+    [userId, deviceId, subscription.endpoint],
+  );
   return subscription;
 }
+
+/** Two devices of one user, subscribed. */
+const subscribedDevices = (userId: string, first: string, second: string) =>
+  Promise.all([subscribedDevice(userId, first), subscribedDevice(userId, second)]);
 
 async function group(ownerId: string, members: string[]): Promise<string> {
   const owner = await api.as(ownerId, 'phone');
@@ -151,10 +163,7 @@ describe('push notifications', () => {
 
   it('should not push a device that is connected or that acked the message', async () => {
     const [alice, bob] = [user('alice2'), user('bob2')];
-    const [laptop, phone] = await Promise.all([
-      subscribedDevice(bob, 'laptop'),
-      subscribedDevice(bob, 'phone'),
-    ]);
+    const [laptop, phone] = await subscribedDevices(bob, 'laptop', 'phone');
     const conversationId = await group(alice, [bob]);
     // The laptop has a live socket: the gateway's Connected event, as presence sees it.
     await appender.append([
@@ -198,13 +207,7 @@ describe('push notifications', () => {
     expect(
       (await bobClient.put(`/v1/conversations/${conversationId}/mute`, { muted: true })).status,
     ).toBe(202);
-    await waitFor('the mute in the push view', async () => {
-      const { rows } = await pool.query(
-        `SELECT 1 FROM ${pushSchemaOf(version)}.mutes WHERE user_id = $1`,
-        [bob],
-      );
-      return rows.length > 0 || undefined;
-    });
+    await inPushView('the mute', 'mutes WHERE user_id = $1', [bob]);
     const messageId = await send(alice, conversationId, { body: 'psst' });
     expect(await decision(conversationId, messageId, bob, 'phone')).toMatchObject({
       outcome: 'skipped_muted',
@@ -214,10 +217,7 @@ describe('push notifications', () => {
 
   it('should remove a subscription its push service says is gone (410), and push there no more', async () => {
     const [alice, bob] = [user('alice4'), user('bob4')];
-    const [phone, tablet] = await Promise.all([
-      subscribedDevice(bob, 'phone'),
-      subscribedDevice(bob, 'tablet'),
-    ]);
+    const [phone, tablet] = await subscribedDevices(bob, 'phone', 'tablet');
     push.answer(phone, { status: 410 });
     const conversationId = await group(alice, [bob]);
     const first = await send(alice, conversationId, { body: 'one' });
@@ -227,13 +227,12 @@ describe('push notifications', () => {
       (e) => e.type === 'PushSubscriptionRemoved' && e.userId === bob,
     );
     expect(removed).toMatchObject({ deviceId: 'phone', endpoint: phone.endpoint, reason: 'gone' });
-    await waitFor('the subscription out of the push view', async () => {
-      const { rows } = await pool.query(
-        `SELECT 1 FROM ${pushSchemaOf(version)}.subscriptions WHERE user_id = $1 AND device_id = 'phone'`,
-        [bob],
-      );
-      return rows.length === 0 || undefined;
-    });
+    await inPushView(
+      'the subscription gone',
+      `subscriptions WHERE user_id = $1 AND device_id = 'phone'`,
+      [bob],
+      false,
+    );
 
     const second = await send(alice, conversationId, { body: 'two' });
     await push.waitForPushes(tablet, 2);

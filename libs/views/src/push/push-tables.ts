@@ -1,11 +1,5 @@
-import type { Pool } from 'pg';
 import { PROJECTIONS, versionKey } from '../projection-names';
-import {
-  readerVersion,
-  registerVersion,
-  setReaderVersion,
-  withVersionLock,
-} from '../projection-versions';
+import { postgresVersions } from '../projection-versions';
 
 export const pushSchemaOf = (version: number) => versionKey(PROJECTIONS.push, version);
 
@@ -68,26 +62,10 @@ function ddl(schema: string): string[] {
   ];
 }
 
+const versions = postgresVersions(PROJECTIONS.push, (version) => ddl(pushSchemaOf(version)));
+
 /** Creates the tables of a push version and the shared ledger (idempotent), and registers it. */
-export async function ensurePushVersion(pool: Pool, version: number): Promise<void> {
-  await withVersionLock(pool, async (client) => {
-    for (const statement of ddl(pushSchemaOf(version))) await client.query(statement);
-    await registerVersion(client, PROJECTIONS.push, version);
-  });
-}
-
-export async function activatePushVersion(pool: Pool, version: number): Promise<void> {
-  await withVersionLock(pool, (client) => setReaderVersion(client, PROJECTIONS.push, version));
-}
-
+export const ensurePushVersion = versions.ensureVersion;
+export const activatePushVersion = versions.activate;
 /** First start: version 1 exists and is the one named active. Later starts change nothing. */
-export async function ensurePushReadable(pool: Pool): Promise<number> {
-  const current = await readerVersion(pool, PROJECTIONS.push);
-  if (current !== undefined) {
-    await ensurePushVersion(pool, current);
-    return current;
-  }
-  await ensurePushVersion(pool, 1);
-  await activatePushVersion(pool, 1);
-  return 1;
-}
+export const ensurePushReadable = versions.ensureReadable;
