@@ -175,7 +175,7 @@ export function createPushDispatcher(options: PushDispatcherOptions) {
       const verdicts = devices.map((device) => {
         const message = byMessage.get(messageKey(device))!;
         const verdict = pushVerdict(
-          { seq: device.seq, sentAt: sentAt(message).sentAt },
+          { seq: device.seq, sentAt: Number(message.sent_at_ms) },
           {
             muted: device.muted,
             deliveredSeq: device.delivered_seq,
@@ -405,7 +405,6 @@ export function createPushDispatcher(options: PushDispatcherOptions) {
 
 export type PushDispatcher = ReturnType<typeof createPushDispatcher>;
 
-const sentAt = (row: Due) => ({ sentAt: Number(row.sent_at_ms) });
 const messageKey = (m: { conversation_id: string; message_id: string }) =>
   `${m.conversation_id}\u0000${m.message_id}`;
 const deviceKey = (d: { user_id: string; device_id: string }) => `${d.user_id}\u0000${d.device_id}`;
