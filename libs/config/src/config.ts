@@ -150,6 +150,12 @@ const envSchema = z.object({
     .string()
     .regex(/^(mailto:|https:\/\/)\S+$/, 'a mailto: or https: URL')
     .default('mailto:push@chat.invalid'),
+  /**
+   * Push service hosts a subscription may name (comma-separated; a host or a parent domain,
+   * e.g. fcm.googleapis.com,push.services.mozilla.com,push.apple.com,notify.windows.com).
+   * Empty: any host. The projectors POST to whatever is registered, so production should set it.
+   */
+  CHAT_PUSH_ENDPOINT_HOSTS: z.string().default(''),
   /** A device that got a message over a live socket (or acked it) within this time gets no push. */
   CHAT_PUSH_WINDOW_MS: z.coerce.number().int().min(0).default(5000),
   /** Older messages are never pushed: a notifier that was down, or a rebuild, sends nothing stale. */
@@ -280,6 +286,10 @@ export interface Config {
   };
   push: {
     vapid: { publicKey: string; privateKey: string; subject: string };
+    /** Hosts (or parent domains) endpoints may name; empty: any. */
+    endpointHosts: string[];
+    /** Plain http endpoints: only outside production (a local push service). */
+    allowHttpEndpoints: boolean;
     windowMs: number;
     maxAgeMs: number;
     ratePerSecond: number;
@@ -441,6 +451,8 @@ export function loadConfig(env: Env = process.env): Config {
         privateKey: e.CHAT_PUSH_VAPID_PRIVATE_KEY,
         subject: e.CHAT_PUSH_VAPID_SUBJECT,
       },
+      endpointHosts: csv(e.CHAT_PUSH_ENDPOINT_HOSTS).map((host) => host.toLowerCase()),
+      allowHttpEndpoints: e.NODE_ENV !== 'production',
       windowMs: e.CHAT_PUSH_WINDOW_MS,
       maxAgeMs: e.CHAT_PUSH_MAX_AGE_MS,
       ratePerSecond: e.CHAT_PUSH_RATE_PER_SECOND,

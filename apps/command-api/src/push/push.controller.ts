@@ -14,6 +14,7 @@ import { Actor } from '../auth/auth.guard';
 import { CONFIG } from '../auth/dev-tokens.controller';
 import { ApiCommand, ApiRead, JsonBody, PathParams } from '../http/openapi';
 import { COMMAND_HANDLING, EVENT_LOG } from '../log/tokens';
+import { checkPushEndpoint } from './endpoint-policy';
 import { muteBody, pushAccepted, pushSubscriptionBody, vapidPublicKey } from './push-schemas';
 
 /**
@@ -49,6 +50,7 @@ export class PushController {
     @Actor() actor: Principal,
     @JsonBody(pushSubscriptionBody) { endpoint, keys }: z.infer<typeof pushSubscriptionBody>,
   ) {
+    checkPushEndpoint(endpoint, this.config.push);
     return this.append(() => registerPushSubscription({ endpoint, ...keys }, sourceOf(actor)));
   }
 

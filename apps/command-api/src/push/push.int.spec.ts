@@ -72,6 +72,19 @@ describe('push subscriptions', () => {
     expect(log.all().filter((e) => 'userId' in e && e.userId === `${alice}-strict`)).toEqual([]);
   });
 
+  it('refuses an endpoint outside the configured push services', async () => {
+    const strict = await startCommandApi({ CHAT_PUSH_ENDPOINT_HOSTS: 'push.example.test' });
+    try {
+      const phone = await strict.as(`${alice}-hosts`, 'phone');
+      const elsewhere = { ...subscription, endpoint: 'https://169.254.169.254/latest' };
+      const refused = await phone.put('/v1/me/push-subscription', elsewhere);
+      expect(refused).toMatchObject({ status: 400, body: { code: 'push-endpoint-not-allowed' } });
+      expect((await phone.put('/v1/me/push-subscription', subscription)).status).toBe(202);
+    } finally {
+      await strict.close();
+    }
+  });
+
   it('gives the VAPID public key clients subscribe with', async () => {
     const { token } = await api.as(alice, 'phone');
     const key = await api.request('GET', '/v1/push/vapid-public-key', { token });
