@@ -99,6 +99,7 @@ export function createPushDispatcher(options: PushDispatcherOptions) {
     ratePerSecond: settings.ratePerSecond,
     maxAttempts: settings.maxAttempts,
     retryBaseMs: settings.retryBaseMs,
+    policy: settings,
     logger,
     settle,
   });

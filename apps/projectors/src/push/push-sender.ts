@@ -1,4 +1,8 @@
-import type { DevicePushSubscription } from '@chat/domain';
+import {
+  pushEndpointRefusal,
+  type DevicePushSubscription,
+  type PushEndpointPolicy,
+} from '@chat/domain';
 import type { Logger } from '@chat/observability';
 import type { PushAttempt, PushDeliveryOptions, PushProvider } from './push-provider';
 
@@ -23,6 +27,8 @@ export interface PushSenderOptions {
   logger: Logger;
   /** Called once per job when it ends; a failure here is logged, never retried as a send. */
   settle(job: PushJob, result: PushResult): Promise<void>;
+  /** Endpoints refused by it are never sent to (registered before the policy changed). */
+  policy?: PushEndpointPolicy;
   /** Requests in flight at most, so a slow push service does not pile up sockets. */
   concurrency?: number;
 }
@@ -76,6 +82,9 @@ export function createPushSender(options: PushSenderOptions) {
   }
 
   async function attemptAll(job: PushJob): Promise<PushResult> {
+    const refused =
+      options.policy && pushEndpointRefusal(job.subscription.endpoint, options.policy);
+    if (refused) return { outcome: 'failed', attempts: 0, detail: `not sent: ${refused}` };
     let last: PushAttempt | undefined;
     for (let attempt = 1; attempt <= options.maxAttempts; attempt++) {
       if (attempt > 1) await token();

@@ -1,3 +1,4 @@
+import type { PushEndpointPolicy } from '@chat/domain';
 import { createLogger } from '@chat/observability';
 import type { PushAttempt, PushProvider } from './push-provider';
 import { createPushSender, type PushJob, type PushResult } from './push-sender';
@@ -31,7 +32,7 @@ function scripted(...answers: PushAttempt[]) {
   return { provider, sentAt };
 }
 
-function senderWith(provider: PushProvider, ratePerSecond = 1000) {
+function senderWith(provider: PushProvider, ratePerSecond = 1000, policy?: PushEndpointPolicy) {
   const results: PushResult[] = [];
   const sender = createPushSender({
     provider,
@@ -39,6 +40,7 @@ function senderWith(provider: PushProvider, ratePerSecond = 1000) {
     maxAttempts: 3,
     retryBaseMs: 20,
     logger,
+    policy,
     settle: (_job, result) => {
       results.push(result);
       return Promise.resolve();
@@ -83,6 +85,24 @@ describe('push sender', () => {
     await sender.drainWhenIdle();
     // A burst of 5 (a tenth of a second's worth), then one every 20 ms: 15 * 20 = 300 ms.
     expect(sentAt[19]! - sentAt[0]!).toBeGreaterThanOrEqual(290);
+  });
+});
+
+describe('push endpoint policy at send time', () => {
+  it('should never send to an endpoint the policy refuses, and say why', async () => {
+    const { provider, sentAt } = scripted();
+    const policy = { endpointHosts: ['push.example.com'], allowHttpEndpoints: false };
+    const { sender, results } = senderWith(provider, 1000, policy);
+    sender.enqueue([job(1)]);
+    await sender.drainWhenIdle();
+    expect(sentAt).toEqual([]);
+    expect(results).toEqual([
+      {
+        outcome: 'failed',
+        attempts: 0,
+        detail: 'not sent: p.test is not a push service this server uses',
+      },
+    ]);
   });
 });
 

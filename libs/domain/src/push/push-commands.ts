@@ -97,3 +97,35 @@ export function changeConversationMute(
     muted: change.muted,
   };
 }
+
+/** Which push endpoints the server will POST to. */
+export interface PushEndpointPolicy {
+  /** Hosts (or parent domains) endpoints may name; empty: any. */
+  endpointHosts: readonly string[];
+  allowHttpEndpoints: boolean;
+}
+
+/**
+ * Why the server must not POST to this endpoint, or null when it may. The notifier makes a
+ * request to every endpoint a user registers, so in production only https, and only to the
+ * push services configured (a host or a subdomain of one), never an address inside the network.
+ * Checked at registration and again before every send (the policy may have changed since).
+ */
+export function pushEndpointRefusal(endpoint: string, policy: PushEndpointPolicy): string | null {
+  let url: URL;
+  try {
+    url = new URL(endpoint);
+  } catch {
+    return 'not a URL';
+  }
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && policy.allowHttpEndpoints)) {
+    return 'a push endpoint must be https';
+  }
+  const host = url.hostname.toLowerCase();
+  const listed = policy.endpointHosts.some(
+    (allowed) => host === allowed || host.endsWith(`.${allowed}`),
+  );
+  return policy.endpointHosts.length === 0 || listed
+    ? null
+    : `${host} is not a push service this server uses`;
+}
