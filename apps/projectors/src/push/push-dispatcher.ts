@@ -68,6 +68,11 @@ interface RecipientDevice {
   badge: number;
 }
 
+/** How often the ledger forgets decisions no replay can ask about again. */
+const PRUNE_EVERY_MS = 60_000;
+/** Over the maximum age: room for clocks of the command API and Postgres to differ. */
+const PRUNE_MARGIN_MS = 3600_000;
+
 /** Push services keep a push this long for an unreachable device; later it is not news. */
 const TTL_SECONDS = 24 * 3600;
 
@@ -361,8 +366,24 @@ export function createPushDispatcher(options: PushDispatcherOptions) {
     };
   }
 
+  /**
+   * A decision older than the maximum age (and a margin) is about a message no replay or
+   * rebuild will push again: its pending row would be stale. So the ledger keeps no more
+   * than that, and stays small however long the log grows.
+   */
+  let prunedAt = 0;
+  async function prune(now: number) {
+    if (now - prunedAt < PRUNE_EVERY_MS) return;
+    prunedAt = now;
+    await pool.query(
+      `DELETE FROM ${PUSH_LEDGER_TABLE} WHERE decided_at < now() - $1 * interval '1 millisecond'`,
+      [settings.maxAgeMs + PRUNE_MARGIN_MS],
+    );
+  }
+
   /** Decides every due message it can (while the send queue has room), then hands over. */
   async function tick(): Promise<number> {
+    await prune(Date.now());
     let decided = 0;
     while (!stopped) {
       const room = highWater - sender.backlog;

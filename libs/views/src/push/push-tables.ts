@@ -24,6 +24,7 @@ const ledgerDdl = `CREATE TABLE IF NOT EXISTS ${PUSH_LEDGER_TABLE} (
   detail text,
   PRIMARY KEY (conversation_id, message_id, device_user_id, device_id)
 )`;
+const ledgerByTime = `CREATE INDEX IF NOT EXISTS push_ledger_by_time ON ${PUSH_LEDGER_TABLE} (decided_at)`;
 
 /** The tables of one push version, all in schema `push_v<N>`. */
 function ddl(schema: string): string[] {
@@ -59,6 +60,7 @@ function ddl(schema: string): string[] {
     )`,
     `CREATE INDEX IF NOT EXISTS pending_by_time ON ${schema}.pending (sent_at)`,
     ledgerDdl,
+    ledgerByTime,
   ];
 }
 
