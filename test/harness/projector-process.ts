@@ -1,6 +1,8 @@
 import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { spawnTs } from './spawn-ts';
+import type { Env } from '@chat/config';
+import type { ProjectionName } from '@chat/views';
 import type { ViewVersions } from './view-versions';
 
 const ROOT = join(__dirname, '..', '..');
@@ -16,10 +18,13 @@ export interface ProjectorProcess {
 
 const everyStarted = new Set<ProjectorProcess>();
 
-export function startProjectorProcess(versions: ViewVersions): ProjectorProcess {
+export function startProjectorProcess(
+  versions: ViewVersions | Partial<Record<ProjectionName, number>>,
+  env: Env = {},
+): ProjectorProcess {
   const child = spawnTs(
     join(ROOT, 'test', 'harness', 'run-projections.ts'),
-    [JSON.stringify(versions)],
+    [JSON.stringify(versions), JSON.stringify(env)],
     {
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,6 +1,7 @@
 import {
   activateInboxVersion,
   activateSearchVersion,
+  activatePushVersion,
   activatePresenceVersion,
   activateTimelineVersion,
   digestInbox,
@@ -8,6 +9,7 @@ import {
   digestTimeline,
   ensureInboxVersion,
   ensureSearchVersion,
+  ensurePushVersion,
   ensurePresenceVersion,
   ensureTimelineVersion,
   PROJECTIONS,
@@ -75,6 +77,7 @@ async function chooseVersion(stores: Stores, projection: ProjectionName, request
 async function ensureVersion(stores: Stores, projection: ProjectionName, version: number) {
   if (projection === PROJECTIONS.inbox) await ensureInboxVersion(stores.pool, version);
   else if (projection === PROJECTIONS.search) await ensureSearchVersion(stores.pool, version);
+  else if (projection === PROJECTIONS.push) await ensurePushVersion(stores.pool, version);
   else if (projection === PROJECTIONS.timeline) {
     await ensureTimelineVersion(stores.cassandra, stores.pool, stores.keyspace, version);
   } else await ensurePresenceVersion(stores.pool, version);
@@ -83,6 +86,7 @@ async function ensureVersion(stores: Stores, projection: ProjectionName, version
 async function activate(stores: Stores, projection: ProjectionName, version: number) {
   if (projection === PROJECTIONS.inbox) await activateInboxVersion(stores.pool, version);
   else if (projection === PROJECTIONS.search) await activateSearchVersion(stores.pool, version);
+  else if (projection === PROJECTIONS.push) await activatePushVersion(stores.pool, version);
   else if (projection === PROJECTIONS.timeline) await activateTimelineVersion(stores.pool, version);
   else await activatePresenceVersion(stores.pool, version);
 }
@@ -96,7 +100,8 @@ async function digestOf(
   if (projection === PROJECTIONS.search) return digestSearch(stores.pool, version);
   if (projection === PROJECTIONS.timeline)
     return digestTimeline(stores.cassandra, stores.keyspace, version);
-  return undefined; // presence is a function of time: positions are its proof
+  // Presence is a function of time and push a queue of work: positions are their proof.
+  return undefined;
 }
 
 /** Conversations whose digests differ between two versions. */

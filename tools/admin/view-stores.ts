@@ -17,6 +17,8 @@ export const TOPIC_OF: Record<ProjectionName, string> = {
   timeline: TOPICS.conversations,
   presence: TOPICS.presence,
   search: TOPICS.conversations,
+  // It reads the notifications topic too; the conversations topic is where lag matters.
+  push: TOPICS.conversations,
 };
 
 export const PROJECTION_NAMES = Object.values(PROJECTIONS) as ProjectionName[];

@@ -29,6 +29,7 @@ import { MediaController } from './media/media.controller';
 import { MediaService, OBJECT_STORE } from './media/media.service';
 import { UploadSweeper } from './media/upload-sweeper';
 import { PresenceSettingsController } from './presence/presence-settings.controller';
+import { PushController } from './push/push.controller';
 import { COMMAND_HANDLING, EVENT_LOG, PG_POOL, REDIS } from './log/tokens';
 import { RateLimitGuard, USER_READ_LIMIT } from './rate-limit/rate-limit.guard';
 import { CASSANDRA, ReadsController } from './reads/reads.controller';
@@ -134,6 +135,7 @@ export function commandApiModule(config: Config): DynamicModule {
       MessagesController,
       ReceiptsController,
       PresenceSettingsController,
+      PushController,
       MediaController,
       ReadsController,
       ...(config.auth.devTokens ? [DevTokensController] : []),

@@ -1,5 +1,11 @@
+import type { Pool } from 'pg';
 import type { Config } from '@chat/config';
-import { createDeadLetterPublisher, createEventCodec, createKafka } from '@chat/events';
+import {
+  createDeadLetterPublisher,
+  createEventAppender,
+  createEventCodec,
+  createKafka,
+} from '@chat/events';
 import { createLogger, type Logger } from '@chat/observability';
 import { createCassandraClient, createPgPool, createRedis } from '@chat/storage';
 import {
@@ -8,6 +14,8 @@ import {
   ensureInboxVersion,
   ensurePresenceReadable,
   ensurePresenceVersion,
+  ensurePushReadable,
+  ensurePushVersion,
   ensureSearchReadable,
   ensureSearchVersion,
   ensureTimelineReadable,
@@ -17,10 +25,15 @@ import {
 import { inboxProjection } from './inbox/inbox-projection';
 import { createLivePublisher } from './live/live-publisher';
 import { presenceProjection } from './presence/presence-projection';
+import { createPushDispatcher, type PushDispatcher } from './push/push-dispatcher';
+import { pushProjection } from './push/push-projection';
+import type { PushProvider } from './push/push-provider';
+import { webPushProvider } from './push/web-push-provider';
 import { searchProjection } from './search/search-projection';
 import { createCassandraProjectionRunner } from './runtime/cassandra-projection-runner';
 import {
   createPostgresProjectionRunner,
+  type PostgresProjection,
   type ProjectionRunner,
 } from './runtime/postgres-projection-runner';
 import { createRedisProjectionRunner } from './runtime/redis-projection-runner';
@@ -32,6 +45,8 @@ export interface StartProjectionsOptions {
   /** A version per projection (a rebuild runs a new one); the readers' version by default. */
   versions?: Partial<Record<ProjectionName, number>>;
   logger?: Logger;
+  /** How the notifier reaches devices: Web Push with the configured VAPID keys by default. */
+  pushProvider?: PushProvider;
 }
 
 export interface RunningProjections {
@@ -68,37 +83,63 @@ export async function startProjections(
   const keyspace = config.cassandra.keyspace;
   const runners: ProjectionRunner[] = [];
   const versions: RunningProjections['versions'] = {};
+  const dispatchers: PushDispatcher[] = [];
+  const appender = createEventAppender({ kafka, codec, logger });
 
-  if (wanted(PROJECTIONS.inbox)) {
-    const requested = options.versions?.inbox;
-    const version = requested ?? (await ensureInboxReadable(pool));
-    if (requested !== undefined) await ensureInboxVersion(pool, requested);
-    versions.inbox = version;
+  /** A Postgres projection at the version asked for, or the readers' (made on first start). */
+  async function startPostgres(
+    name: typeof PROJECTIONS.inbox | typeof PROJECTIONS.search | typeof PROJECTIONS.push,
+    ensure: {
+      readable(pool: Pool): Promise<number>;
+      version(pool: Pool, v: number): Promise<void>;
+    },
+    projectionOf: (version: number) => PostgresProjection,
+    group?: Config['kafka']['consumer'],
+  ): Promise<number> {
+    const requested = options.versions?.[name];
+    const version = requested ?? (await ensure.readable(pool));
+    if (requested !== undefined) await ensure.version(pool, requested);
+    versions[name] = version;
     runners.push(
       createPostgresProjectionRunner({
         kafka,
         codec,
         deadLetters,
-        group: config.kafka.consumer,
+        group,
         pool,
         logger,
-        projection: inboxProjection(version),
+        projection: projectionOf(version),
       }),
     );
+    return version;
+  }
+
+  if (wanted(PROJECTIONS.inbox)) {
+    const inbox = { readable: ensureInboxReadable, version: ensureInboxVersion };
+    await startPostgres(PROJECTIONS.inbox, inbox, inboxProjection, config.kafka.consumer);
   }
   if (wanted(PROJECTIONS.search)) {
-    const requested = options.versions?.search;
-    const version = requested ?? (await ensureSearchReadable(pool));
-    if (requested !== undefined) await ensureSearchVersion(pool, requested);
-    versions.search = version;
-    runners.push(
-      createPostgresProjectionRunner({
-        kafka,
-        codec,
-        deadLetters,
+    const search = { readable: ensureSearchReadable, version: ensureSearchVersion };
+    await startPostgres(PROJECTIONS.search, search, (version) => searchProjection(version));
+  }
+  if (wanted(PROJECTIONS.push)) {
+    const push = { readable: ensurePushReadable, version: ensurePushVersion };
+    const version = await startPostgres(
+      PROJECTIONS.push,
+      push,
+      pushProjection,
+      config.kafka.consumer,
+    );
+    // Every running version dispatches: the shared ledger lets each push out only once.
+    dispatchers.push(
+      createPushDispatcher({
         pool,
-        logger,
-        projection: searchProjection(version),
+        redis: liveRedis, // reads only; the presence runner's connection holds its WATCH
+        log: appender,
+        provider: options.pushProvider ?? webPushProvider(config.push.vapid),
+        version,
+        settings: config.push,
+        logger: logger.child({ component: 'push-dispatcher' }),
       }),
     );
   }
@@ -142,13 +183,16 @@ export async function startProjections(
   }
 
   await Promise.all(runners.map((runner) => runner.start()));
+  for (const dispatcher of dispatchers) dispatcher.start();
   return {
     versions,
     get ready() {
       return runners.every((runner) => runner.ready);
     },
     async stop() {
+      await Promise.all(dispatchers.map((dispatcher) => dispatcher.stop()));
       await Promise.all(runners.map((runner) => runner.stop()));
+      await appender.disconnect();
       await Promise.all([pool.end(), cassandra.shutdown()]);
       redis.disconnect();
       liveRedis.disconnect();

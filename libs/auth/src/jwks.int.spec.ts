@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
-import { loadConfig } from '@chat/config';
+import { loadConfig, TEST_OWN_VAPID_ENV } from '@chat/config';
 import { AuthError, createTokenVerifier } from './tokens';
 
 /** Production verifies tokens with the identity provider's published keys (JWKS). */
@@ -38,7 +38,11 @@ describe('tokens verified with a JWKS', () => {
   };
 
   it('accepts a token signed by the provider and refuses the local HS256 secret', async () => {
-    const config = loadConfig({ NODE_ENV: 'production', CHAT_JWT_JWKS_URL: url });
+    const config = loadConfig({
+      NODE_ENV: 'production',
+      CHAT_JWT_JWKS_URL: url,
+      ...TEST_OWN_VAPID_ENV,
+    });
     const verifier = createTokenVerifier(config.auth);
     await expect(verifier.verify(await tokenSignedWith(privateKey, 'ES256'))).resolves.toEqual({
       userId: 'alice',

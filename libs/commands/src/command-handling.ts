@@ -4,9 +4,9 @@ import type { z } from 'zod';
 import type { Principal } from '@chat/auth';
 import type { Config } from '@chat/config';
 import { messageIdFor, type ConversationCommand } from '@chat/domain';
-import type { ConversationEvent } from '@chat/events';
+import type { ChatEvent, ConversationEvent } from '@chat/events';
 import { accepted } from './accepted';
-import { CommandPipeline } from './command-pipeline';
+import { CommandPipeline, type MemberDecider } from './command-pipeline';
 import type { EventLog } from './event-log';
 import type { DownloadUrl, MediaAttachments } from './media-attachments';
 import { problem } from './problem';
@@ -97,6 +97,15 @@ export class CommandHandling {
   /** Any command but a send: decided and appended (resolves after Kafka), or refused. */
   run(actor: Principal, command: Exclude<ConversationCommand, SendMessage>) {
     return this.pipeline.run(actor, command);
+  }
+
+  /** A member's own setting about a conversation (mute), decided on their membership. */
+  runAsMember<E extends ChatEvent>(
+    actor: Principal,
+    conversationId: string,
+    decideFor: MemberDecider<E>,
+  ): Promise<E[]> {
+    return this.pipeline.runAsMember(actor, conversationId, decideFor);
   }
 
   /**

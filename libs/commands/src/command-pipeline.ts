@@ -4,11 +4,14 @@ import type { Principal } from '@chat/auth';
 import type { Config } from '@chat/config';
 import {
   decide,
+  DomainError,
   type ConversationCommand,
+  type ConversationState,
   type DecisionState,
+  type EnvelopeSource,
   type RejectionCode,
 } from '@chat/domain';
-import { TOPICS, type ConversationEvent } from '@chat/events';
+import { TOPICS, type ChatEvent, type ConversationEvent } from '@chat/events';
 import { InboxStore, INBOX_READER_SCHEMA, PROJECTIONS, waitForProjection } from '@chat/views';
 import type { EventLog } from './event-log';
 import { problem } from './problem';
@@ -45,14 +48,43 @@ export class CommandPipeline {
   }
 
   async run(actor: Principal, command: ConversationCommand): Promise<ConversationEvent[]> {
-    const ctx = {
-      actor,
-      now: Date.now(),
-      correlationId: randomUUID(),
-      newEventId: randomUUID,
-      limits: this.limits,
-    };
-    let decision = decide(command, await this.load(actor, command), ctx);
+    const ctx = { ...sourceOf(actor), limits: this.limits };
+    return this.decideAndAppend(
+      () => this.load(actor, command),
+      (state) => decide(command, state, ctx),
+    );
+  }
+
+  /**
+   * A member's own setting about a conversation (mute): its event is not the conversation's
+   * and goes to another topic, but it is decided on the same membership view, with the same
+   * catch-up before a refusal counts.
+   */
+  async runAsMember<E extends ChatEvent>(
+    actor: Principal,
+    conversationId: string,
+    decideFor: MemberDecider<E>,
+  ): Promise<E[]> {
+    const source = sourceOf(actor);
+    const load = () =>
+      this.loadState({ conversationId, memberIds: [actor.userId], messageId: null, sentBy: null });
+    return this.decideAndAppend(load, (state) => {
+      try {
+        return { ok: true, events: [decideFor(state.conversation, source)] };
+      } catch (error) {
+        if (error instanceof DomainError) return { ok: false, error };
+        throw error;
+      }
+    });
+  }
+
+  private async decideAndAppend<E extends ChatEvent>(
+    load: () => Promise<DecisionState>,
+    decideOn: (
+      state: DecisionState,
+    ) => { ok: true; events: E[] } | { ok: false; error: DomainError },
+  ): Promise<E[]> {
+    let decision = decideOn(await load());
     if (!decision.ok && MAYBE_STALE.has(decision.error.code)) {
       // A refusal is only an answer once the view has read the log as far as it was when the
       // request came: a view still behind may not yet hold the conversation the client has.
@@ -65,29 +97,35 @@ export class CommandPipeline {
           { 'Retry-After': '1' },
         );
       }
-      decision = decide(command, await this.load(actor, command), ctx);
+      decision = decideOn(await load());
     }
     if (!decision.ok) throw decision.error;
     await this.log.append(decision.events);
     return decision.events;
   }
 
-  private async load(actor: Principal, command: ConversationCommand): Promise<DecisionState> {
-    try {
-      return await this.views.decisionState({
-        conversationId: command.conversationId,
-        memberIds: membersNeeded(actor, command),
-        messageId:
-          command.type === 'SendMessage'
-            ? command.replyTo
-            : 'messageId' in command
-              ? command.messageId
-              : null,
-        sentBy:
-          command.type === 'SendMessage'
-            ? { senderId: actor.userId, clientMessageId: command.clientMessageId }
+  private load(actor: Principal, command: ConversationCommand): Promise<DecisionState> {
+    return this.loadState({
+      conversationId: command.conversationId,
+      memberIds: membersNeeded(actor, command),
+      messageId:
+        command.type === 'SendMessage'
+          ? command.replyTo
+          : 'messageId' in command
+            ? command.messageId
             : null,
-      });
+      sentBy:
+        command.type === 'SendMessage'
+          ? { senderId: actor.userId, clientMessageId: command.clientMessageId }
+          : null,
+    });
+  }
+
+  private async loadState(
+    query: Parameters<InboxStore['decisionState']>[0],
+  ): Promise<DecisionState> {
+    try {
+      return await this.views.decisionState(query);
     } catch (error) {
       throw problem(
         503,
@@ -112,6 +150,20 @@ export class CommandPipeline {
     ).catch(() => false);
   }
 }
+
+/** Decides a member's own event from the conversation's state; throws a DomainError to refuse. */
+export type MemberDecider<E extends ChatEvent> = (
+  conversation: ConversationState | null,
+  source: EnvelopeSource,
+) => E;
+
+/** The envelope source of a request's events: its actor, now, fresh ids. */
+export const sourceOf = (actor: Principal): EnvelopeSource => ({
+  actor,
+  now: Date.now(),
+  correlationId: randomUUID(),
+  newEventId: randomUUID,
+});
 
 /**
  * Membership commands look at the whole group (its size, who inherits admin); every other

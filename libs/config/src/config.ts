@@ -13,6 +13,13 @@ import { z } from 'zod';
 /** Public on purpose: usable for local development only; production refuses it. */
 export const DEV_JWT_SECRET = 'local-development-only-not-a-secret';
 
+/** A public VAPID key pair (RFC 8292) for local development only; production refuses it. */
+export const DEV_VAPID_KEYS = {
+  publicKey:
+    'BPX3KBLbP_ZyUTy0P64pd9CPawiL3o0p-bUpPbEO3i9-7jIHqQeS3-OS65QsqxwuEDdxHXjFJ-UtK1pdUmwjkkc',
+  privateKey: 'ZTykBlNS8d8lVk4vlxnmil9AVi8wfQZoIaaNJ5jAt2Y',
+} as const;
+
 const port = z.coerce.number().int().min(1).max(65535);
 const csv = (value: string) =>
   value
@@ -125,6 +132,43 @@ const envSchema = z.object({
    * (the local stack and the test harness turn it on); never on in production.
    */
   CHAT_DEV_TOKENS: z.enum(['on', 'off']).default('off'),
+
+  /**
+   * Web Push (RFC 8030/8291) with VAPID (RFC 8292): the application server's key pair, base64url
+   * (P-256 public point, private scalar), and the contact push services may reach
+   * (mailto: or https:). The default pair is public, so production refuses it.
+   */
+  CHAT_PUSH_VAPID_PUBLIC_KEY: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{87}$/, 'a base64url P-256 public key')
+    .default(DEV_VAPID_KEYS.publicKey),
+  CHAT_PUSH_VAPID_PRIVATE_KEY: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{43}$/, 'a base64url P-256 private key')
+    .default(DEV_VAPID_KEYS.privateKey),
+  CHAT_PUSH_VAPID_SUBJECT: z
+    .string()
+    .regex(/^(mailto:|https:\/\/)\S+$/, 'a mailto: or https: URL')
+    .default('mailto:push@chat.invalid'),
+  /**
+   * Push service hosts a subscription may name (comma-separated; a host or a parent domain,
+   * e.g. fcm.googleapis.com,push.services.mozilla.com,push.apple.com,notify.windows.com).
+   * Empty: any host. The projectors POST to whatever is registered, so production should set it.
+   */
+  CHAT_PUSH_ENDPOINT_HOSTS: z.string().default(''),
+  /** A device that got a message over a live socket (or acked it) within this time gets no push. */
+  CHAT_PUSH_WINDOW_MS: z.coerce.number().int().min(0).default(5000),
+  /** Older messages are never pushed: a notifier that was down, or a rebuild, sends nothing stale. */
+  CHAT_PUSH_MAX_AGE_MS: z.coerce
+    .number()
+    .int()
+    .min(1000)
+    .default(10 * 60 * 1000),
+  /** Pushes per second from one notifier process: a message to a big group goes out staggered. */
+  CHAT_PUSH_RATE_PER_SECOND: z.coerce.number().positive().default(200),
+  /** Sends of one push after a 5xx or 429, and the first backoff (doubled each time). */
+  CHAT_PUSH_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(4),
+  CHAT_PUSH_RETRY_BASE_MS: z.coerce.number().int().min(1).default(500),
 
   CHAT_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(65536),
   CHAT_MAX_MESSAGE_LENGTH: z.coerce.number().int().min(1).default(4096),
@@ -240,6 +284,18 @@ export interface Config {
     audience: string;
     devTokens: boolean;
   };
+  push: {
+    vapid: { publicKey: string; privateKey: string; subject: string };
+    /** Hosts (or parent domains) endpoints may name; empty: any. */
+    endpointHosts: string[];
+    /** Plain http endpoints: only outside production (a local push service). */
+    allowHttpEndpoints: boolean;
+    windowMs: number;
+    maxAgeMs: number;
+    ratePerSecond: number;
+    maxAttempts: number;
+    retryBaseMs: number;
+  };
   limits: {
     maxBodyBytes: number;
     maxMessageLength: number;
@@ -284,6 +340,8 @@ export function loadConfig(env: Env = process.env): Config {
       !e.CHAT_JWT_JWKS_URL &&
         e.CHAT_JWT_SECRET === DEV_JWT_SECRET &&
         'CHAT_JWT_SECRET: set a secret (or CHAT_JWT_JWKS_URL); the default is public',
+      e.CHAT_PUSH_VAPID_PRIVATE_KEY === DEV_VAPID_KEYS.privateKey &&
+        'CHAT_PUSH_VAPID_PRIVATE_KEY: set a key pair of your own; the default is public',
     ].filter((p): p is string => typeof p === 'string');
     if (problems.length > 0) throw new ConfigError(problems);
   }
@@ -386,6 +444,20 @@ export function loadConfig(env: Env = process.env): Config {
       issuer: e.CHAT_JWT_ISSUER,
       audience: e.CHAT_JWT_AUDIENCE,
       devTokens: e.CHAT_DEV_TOKENS === 'on',
+    },
+    push: {
+      vapid: {
+        publicKey: e.CHAT_PUSH_VAPID_PUBLIC_KEY,
+        privateKey: e.CHAT_PUSH_VAPID_PRIVATE_KEY,
+        subject: e.CHAT_PUSH_VAPID_SUBJECT,
+      },
+      endpointHosts: csv(e.CHAT_PUSH_ENDPOINT_HOSTS).map((host) => host.toLowerCase()),
+      allowHttpEndpoints: e.NODE_ENV !== 'production',
+      windowMs: e.CHAT_PUSH_WINDOW_MS,
+      maxAgeMs: e.CHAT_PUSH_MAX_AGE_MS,
+      ratePerSecond: e.CHAT_PUSH_RATE_PER_SECOND,
+      maxAttempts: e.CHAT_PUSH_MAX_ATTEMPTS,
+      retryBaseMs: e.CHAT_PUSH_RETRY_BASE_MS,
     },
     limits: {
       maxBodyBytes: e.CHAT_MAX_BODY_BYTES,

@@ -1,4 +1,5 @@
-import { ConfigError, loadConfig } from './config';
+import { ConfigError, DEV_VAPID_KEYS, loadConfig } from './config';
+import { TEST_OWN_VAPID_ENV } from './test-vapid-keys';
 
 describe('loadConfig', () => {
   it('should point every client at the local stack when nothing is set', () => {
@@ -112,14 +113,18 @@ describe('authentication settings', () => {
     expect(loadConfig({ NODE_ENV: 'development' }).auth.devTokens).toBe(false);
     expect(loadConfig({ CHAT_DEV_TOKENS: 'on' }).auth.devTokens).toBe(true);
     expect(
-      loadConfig({ NODE_ENV: 'production', CHAT_JWT_SECRET: 'a-real-secret-of-some-length' }).auth
-        .devTokens,
+      loadConfig({
+        NODE_ENV: 'production',
+        CHAT_JWT_SECRET: 'a-real-secret-of-some-length',
+        ...TEST_OWN_VAPID_ENV,
+      }).auth.devTokens,
     ).toBe(false);
     expect(() =>
       loadConfig({
         NODE_ENV: 'production',
         CHAT_DEV_TOKENS: 'on',
         CHAT_JWT_SECRET: 'x'.repeat(32),
+        ...TEST_OWN_VAPID_ENV,
       }),
     ).toThrow(/CHAT_DEV_TOKENS/);
   });
@@ -127,9 +132,45 @@ describe('authentication settings', () => {
   it('refuses the public development secret in production unless keys come from a JWKS', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/CHAT_JWT_SECRET/);
     expect(
-      loadConfig({ NODE_ENV: 'production', CHAT_JWT_JWKS_URL: 'https://id.example.com/jwks' }).auth
-        .jwksUrl,
+      loadConfig({
+        NODE_ENV: 'production',
+        CHAT_JWT_JWKS_URL: 'https://id.example.com/jwks',
+        ...TEST_OWN_VAPID_ENV,
+      }).auth.jwksUrl,
     ).toBe('https://id.example.com/jwks');
+  });
+});
+
+describe('push settings', () => {
+  it('has defaults for local development and takes each from its variable', () => {
+    expect(loadConfig({}).push).toMatchObject({
+      vapid: DEV_VAPID_KEYS,
+      windowMs: 5000,
+      maxAgeMs: 600_000,
+      ratePerSecond: 200,
+    });
+    expect(
+      loadConfig({
+        ...TEST_OWN_VAPID_ENV,
+        CHAT_PUSH_WINDOW_MS: '0',
+        CHAT_PUSH_RATE_PER_SECOND: '50',
+      }).push,
+    ).toMatchObject({
+      vapid: { publicKey: TEST_OWN_VAPID_ENV.CHAT_PUSH_VAPID_PUBLIC_KEY },
+      windowMs: 0,
+      ratePerSecond: 50,
+    });
+    expect(() => loadConfig({ CHAT_PUSH_VAPID_SUBJECT: 'push@example.com' })).toThrow(
+      /CHAT_PUSH_VAPID_SUBJECT/,
+    );
+  });
+
+  it('refuses the public development key pair in production', () => {
+    const production = { NODE_ENV: 'production', CHAT_JWT_SECRET: 'a-real-secret-of-some-length' };
+    expect(() => loadConfig(production)).toThrow(/CHAT_PUSH_VAPID_PRIVATE_KEY/);
+    expect(loadConfig({ ...production, ...TEST_OWN_VAPID_ENV }).push.vapid.privateKey).toBe(
+      TEST_OWN_VAPID_ENV.CHAT_PUSH_VAPID_PRIVATE_KEY,
+    );
   });
 });
 

@@ -9,3 +9,5 @@ export * from './conversation/decide';
 export * from './envelope';
 export * from './presence/presence';
 export * from './limits';
+export * from './push/push-commands';
+export * from './push/push-decision';

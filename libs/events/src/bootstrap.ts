@@ -37,6 +37,13 @@ export function topicSpecs(config: Config): TopicSpec[] {
       replicationFactor,
       config: { ...durable, 'retention.ms': FOREVER },
     },
+    // Push subscriptions and mutes are state like any other: a rebuilt notifier needs them all.
+    {
+      topic: TOPICS.notifications,
+      partitions,
+      replicationFactor,
+      config: { ...durable, 'retention.ms': FOREVER },
+    },
     // Dead letters wait for a person, however long that takes.
     {
       topic: TOPICS.deadLetters,

@@ -13,6 +13,8 @@ export const TOPICS = {
   presence: 'chat.presence.v1',
   /** Media uploads, keyed by owner: who may reference which media id. */
   media: 'chat.media.v1',
+  /** Push subscriptions and mutes, keyed by user: what the notifier needs to know per user. */
+  notifications: 'chat.notifications.v1',
   deadLetters: 'chat.dead-letters.v1',
 } as const;
 
@@ -29,9 +31,18 @@ const PRESENCE_EVENTS: ReadonlySet<EventType> = new Set<PresenceEventType>([
 type MediaEventType = 'MediaUploadRequested';
 const MEDIA_EVENTS: ReadonlySet<EventType> = new Set<MediaEventType>(['MediaUploadRequested']);
 
+type NotificationEventType =
+  'PushSubscriptionRegistered' | 'PushSubscriptionRemoved' | 'ConversationMuteChanged';
+const NOTIFICATION_EVENTS: ReadonlySet<EventType> = new Set<NotificationEventType>([
+  'PushSubscriptionRegistered',
+  'PushSubscriptionRemoved',
+  'ConversationMuteChanged',
+]);
+
 export type PresenceEvent = Extract<ChatEvent, { type: PresenceEventType }>;
 export type MediaEvent = Extract<ChatEvent, { type: MediaEventType }>;
-export type ConversationEvent = Exclude<ChatEvent, PresenceEvent | MediaEvent>;
+export type NotificationEvent = Extract<ChatEvent, { type: NotificationEventType }>;
+export type ConversationEvent = Exclude<ChatEvent, PresenceEvent | MediaEvent | NotificationEvent>;
 
 export function isPresenceEvent(event: ChatEvent): event is PresenceEvent {
   return PRESENCE_EVENTS.has(event.type);
@@ -41,14 +52,23 @@ export function isMediaEvent(event: ChatEvent): event is MediaEvent {
   return MEDIA_EVENTS.has(event.type);
 }
 
+export function isNotificationEvent(event: ChatEvent): event is NotificationEvent {
+  return NOTIFICATION_EVENTS.has(event.type);
+}
+
 export function topicOf(type: EventType): TopicName {
   if (PRESENCE_EVENTS.has(type)) return TOPICS.presence;
+  if (NOTIFICATION_EVENTS.has(type)) return TOPICS.notifications;
   return MEDIA_EVENTS.has(type) ? TOPICS.media : TOPICS.conversations;
 }
 
-/** The partition key: conversation id, user id for presence, owner id for media. */
+/**
+ * The partition key: conversation id, user id for presence and notifications (a mute is the
+ * member's setting, not the conversation's, so it stays in order with their subscriptions),
+ * owner id for media.
+ */
 export function partitionKeyOf(event: ChatEvent): string {
-  if (isPresenceEvent(event)) return event.userId;
+  if (isPresenceEvent(event) || isNotificationEvent(event)) return event.userId;
   return isMediaEvent(event) ? event.ownerId : event.conversationId;
 }
 

@@ -28,6 +28,18 @@ describe('event routing', () => {
     expect(media.map(partitionKeyOf)).toEqual(['user-alice']);
   });
 
+  it('should key push subscriptions and mutes by user on the notifications topic', () => {
+    const notifications = sampleEvents().filter(
+      (event) => topicOf(event.type) === TOPICS.notifications,
+    );
+    expect(notifications.map((event) => event.type).sort()).toEqual([
+      'ConversationMuteChanged',
+      'PushSubscriptionRegistered',
+      'PushSubscriptionRemoved',
+    ]);
+    expect(new Set(notifications.map(partitionKeyOf))).toEqual(new Set(['user-bob']));
+  });
+
   it('should name subjects by topic and record so types on one topic evolve apart', () => {
     expect(subjectOf('MessageSent')).toBe('chat.conversations.v1-chat.events.MessageSent');
     expect(new Set(EVENT_TYPES.map(subjectOf)).size).toBe(EVENT_TYPES.length);

@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import type { Pool } from 'pg';
 import { inboxSchemaOf } from './inbox/inbox-tables';
 import { searchSchemaOf } from './search/search-tables';
+import { pushSchemaOf } from './push/push-tables';
 import { forgetParked } from './parked-conversations';
 import { PROJECTIONS, versionKey, type ProjectionName } from './projection-names';
 import { readerVersion, withVersionLock } from './projection-versions';
@@ -40,9 +41,15 @@ export async function dropProjectionVersion(
   });
   const key = versionKey(projection, version);
   await forgetParked(pool, key);
-  if (projection === PROJECTIONS.inbox || projection === PROJECTIONS.search) {
-    const schema =
-      projection === PROJECTIONS.inbox ? inboxSchemaOf(version) : searchSchemaOf(version);
+  if (
+    projection === PROJECTIONS.inbox ||
+    projection === PROJECTIONS.search ||
+    projection === PROJECTIONS.push
+  ) {
+    // The push ledger is not the version's: it stays, so no later version pushes again.
+    const schema = { inbox: inboxSchemaOf, search: searchSchemaOf, push: pushSchemaOf }[projection](
+      version,
+    );
     await pool.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
     await pool.query('DELETE FROM projection_positions WHERE projection = $1', [key]);
   } else if (projection === PROJECTIONS.timeline) {

@@ -22,3 +22,4 @@ export * from './parked-conversations';
 export * from './search/search-tables';
 export * from './search/search-store';
 export * from './search/search-queries';
+export * from './push/push-tables';

@@ -8,6 +8,8 @@ export const PROJECTIONS = {
   timeline: 'timeline',
   presence: 'presence',
   search: 'search',
+  /** The notifier's subscriptions, mutes and pending pushes (not read by clients). */
+  push: 'push',
 } as const;
 
 export type ProjectionName = (typeof PROJECTIONS)[keyof typeof PROJECTIONS];

@@ -200,7 +200,7 @@ describe('the OpenAPI contract', () => {
         exitCode: run.code,
         output: run.code === 0 ? '' : lastLines(run.output, 200),
       }).toEqual({
-        operations: 26,
+        operations: 30,
         examples: expect.any(Number),
         failures: 0,
         errors: 0,

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { ZodTypeAny } from 'zod';
 import { startCommandApi } from '../../../../test/harness/command-api';
 import { conversationParams, memberParams, messageParams, reactionParams } from '@chat/commands';
+import { TEST_OWN_VAPID_ENV } from '@chat/config';
 import { jsonSchemaOf } from './openapi';
 import { problemDocument } from './problem';
 
@@ -128,6 +129,10 @@ describe('the OpenAPI document', () => {
           'POST /v1/conversations/{conversationId}/read',
           'POST /v1/dev/tokens',
           'PUT /v1/me/presence-settings',
+          'PUT /v1/me/push-subscription',
+          'DELETE /v1/me/push-subscription',
+          'PUT /v1/conversations/{conversationId}/mute',
+          'GET /v1/push/vapid-public-key',
           'POST /v1/media/uploads',
           'GET /v1/conversations/{conversationId}/messages/{messageId}/media',
           'GET /health/live',
@@ -185,6 +190,7 @@ describe('local tokens', () => {
     const api = await startCommandApi({
       NODE_ENV: 'production',
       CHAT_JWT_SECRET: 'a-production-secret-0123456789',
+      ...TEST_OWN_VAPID_ENV,
     });
     try {
       const response = await api.request('POST', '/v1/dev/tokens', { body: { userId: 'mallory' } });

@@ -60,6 +60,20 @@ export interface ConversationCreated {
 /** Direct conversations have exactly two fixed members; groups have admins. */
 export type ConversationKind = 'DIRECT' | 'GROUP';
 
+/** A member muted or unmuted a conversation's push notifications for all their devices. Messages still arrive; only pushes stop. */
+export interface ConversationMuteChanged {
+  /** The event type; not serialized: the Avro record name carries it. */
+  type: 'ConversationMuteChanged';
+  /** Event metadata. */
+  envelope: Envelope;
+  /** The member; the partition key of notification events. */
+  userId: string;
+  /** The conversation muted or unmuted. */
+  conversationId: string;
+  /** True: no pushes for this conversation. */
+  muted: boolean;
+}
+
 /** A device's connection to a gateway instance closed or timed out. */
 export interface Disconnected {
   /** The event type; not serialized: the Avro record name carries it. */
@@ -287,6 +301,40 @@ export interface PresenceSettingsChanged {
   lastSeenVisible: boolean;
 }
 
+/** A device gave a Web Push subscription (RFC 8030/8291) to be told of messages while it has no live connection. It replaces any earlier subscription of that device. */
+export interface PushSubscriptionRegistered {
+  /** The event type; not serialized: the Avro record name carries it. */
+  type: 'PushSubscriptionRegistered';
+  /** Event metadata. */
+  envelope: Envelope;
+  /** The device's user; the partition key of notification events. */
+  userId: string;
+  /** The device the subscription belongs to. */
+  deviceId: string;
+  /** The push service URL the browser gave (the push resource, RFC 8030). */
+  endpoint: string;
+  /** The user agent's P-256 public key, base64url: the payload is encrypted to it (RFC 8291). */
+  p256dh: string;
+  /** The 16-byte authentication secret, base64url, mixed into the payload's key (RFC 8291). */
+  auth: string;
+}
+
+/** A device's Web Push subscription ends: the device unregistered it, or its push service answered that it no longer exists. */
+export interface PushSubscriptionRemoved {
+  /** The event type; not serialized: the Avro record name carries it. */
+  type: 'PushSubscriptionRemoved';
+  /** Event metadata. */
+  envelope: Envelope;
+  /** The device's user; the partition key of notification events. */
+  userId: string;
+  /** The device whose subscription ends. */
+  deviceId: string;
+  /** The endpoint that ends (a newer subscription of the device with another endpoint stays), or empty when the device unregistered whatever it had. */
+  endpoint: string;
+  /** Why: "unregistered" (the device asked) or "gone" (the push service answered 404 or 410). */
+  reason: string;
+}
+
 /** A member reacted to a message with an emoji. */
 export interface ReactionAdded {
   /** The event type; not serialized: the Avro record name carries it. */
@@ -319,8 +367,8 @@ export interface ReactionRemoved {
   emoji: string;
 }
 
-export const EVENT_TYPES = ['Connected', 'ConversationCreated', 'Disconnected', 'Heartbeat', 'MediaUploadRequested', 'MemberAdded', 'MemberRemoved', 'MemberRoleChanged', 'MessageDeleted', 'MessageEdited', 'MessageSent', 'MessagesDelivered', 'MessagesRead', 'PresenceSettingsChanged', 'ReactionAdded', 'ReactionRemoved'] as const;
+export const EVENT_TYPES = ['Connected', 'ConversationCreated', 'ConversationMuteChanged', 'Disconnected', 'Heartbeat', 'MediaUploadRequested', 'MemberAdded', 'MemberRemoved', 'MemberRoleChanged', 'MessageDeleted', 'MessageEdited', 'MessageSent', 'MessagesDelivered', 'MessagesRead', 'PresenceSettingsChanged', 'PushSubscriptionRegistered', 'PushSubscriptionRemoved', 'ReactionAdded', 'ReactionRemoved'] as const;
 
 export type EventType = (typeof EVENT_TYPES)[number];
 
-export type ChatEvent = Connected | ConversationCreated | Disconnected | Heartbeat | MediaUploadRequested | MemberAdded | MemberRemoved | MemberRoleChanged | MessageDeleted | MessageEdited | MessageSent | MessagesDelivered | MessagesRead | PresenceSettingsChanged | ReactionAdded | ReactionRemoved;
+export type ChatEvent = Connected | ConversationCreated | ConversationMuteChanged | Disconnected | Heartbeat | MediaUploadRequested | MemberAdded | MemberRemoved | MemberRoleChanged | MessageDeleted | MessageEdited | MessageSent | MessagesDelivered | MessagesRead | PresenceSettingsChanged | PushSubscriptionRegistered | PushSubscriptionRemoved | ReactionAdded | ReactionRemoved;

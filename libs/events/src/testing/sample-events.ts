@@ -150,5 +150,30 @@ export function sampleEvents(conversationId = `conv-${randomUUID()}`): ChatEvent
       sha256: null,
       expiresAt: Date.now() + 300_000,
     },
+    {
+      type: 'PushSubscriptionRegistered',
+      envelope: envelopeFor('PushSubscriptionRegistered', 'user-bob'),
+      userId: 'user-bob',
+      deviceId: 'device-9',
+      endpoint: 'https://push.example.test/send/abc',
+      p256dh:
+        'BNcRdreALRFXTkOOUHK1EtK2wtaz5Ry4YfYCA_0QTpQtUbVlUls0VJXg7A8u-Ts1XbjhazAkj7I99e8QcYP7DkM',
+      auth: 'tBHItJI5svbpez7KI4CCXg',
+    },
+    {
+      type: 'PushSubscriptionRemoved',
+      envelope: envelopeFor('PushSubscriptionRemoved', 'user-bob'),
+      userId: 'user-bob',
+      deviceId: 'device-9',
+      endpoint: 'https://push.example.test/send/abc',
+      reason: 'unregistered',
+    },
+    {
+      type: 'ConversationMuteChanged',
+      envelope: envelopeFor('ConversationMuteChanged', 'user-bob'),
+      userId: 'user-bob',
+      conversationId,
+      muted: true,
+    },
   ];
 }

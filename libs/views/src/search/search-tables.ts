@@ -1,12 +1,6 @@
-import type { Pool } from 'pg';
 import { ignoredEventsTable } from '../ignored-events-table';
 import { PROJECTIONS, versionKey } from '../projection-names';
-import {
-  readerVersion,
-  registerVersion,
-  setReaderVersion,
-  withVersionLock,
-} from '../projection-versions';
+import { postgresVersions } from '../projection-versions';
 
 export const searchSchemaOf = (version: number) => versionKey(PROJECTIONS.search, version);
 
@@ -61,27 +55,11 @@ function ddl(schema: string): string[] {
   ];
 }
 
+const versions = postgresVersions(PROJECTIONS.search, (version) => ddl(searchSchemaOf(version)));
+
 /** Creates the tables of a search version (idempotent) and registers the version. */
-export async function ensureSearchVersion(pool: Pool, version: number): Promise<void> {
-  await withVersionLock(pool, async (client) => {
-    for (const statement of ddl(searchSchemaOf(version))) await client.query(statement);
-    await registerVersion(client, PROJECTIONS.search, version);
-  });
-}
-
+export const ensureSearchVersion = versions.ensureVersion;
 /** Points readers at a version (they look it up through ReaderVersions). */
-export async function activateSearchVersion(pool: Pool, version: number): Promise<void> {
-  await withVersionLock(pool, (client) => setReaderVersion(client, PROJECTIONS.search, version));
-}
-
+export const activateSearchVersion = versions.activate;
 /** First start: version 1 exists and readers use it. Later starts change nothing. */
-export async function ensureSearchReadable(pool: Pool): Promise<number> {
-  const current = await readerVersion(pool, PROJECTIONS.search);
-  if (current !== undefined) {
-    await ensureSearchVersion(pool, current);
-    return current;
-  }
-  await ensureSearchVersion(pool, 1);
-  await activateSearchVersion(pool, 1);
-  return 1;
-}
+export const ensureSearchReadable = versions.ensureReadable;
