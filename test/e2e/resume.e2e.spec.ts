@@ -76,7 +76,14 @@ it(`gives every client all of ${MESSAGES} messages exactly once across reconnect
         ? true
         : undefined,
     { timeoutMs: 120000, intervalMs: 200 },
-  );
+  ).catch((error: Error) => {
+    // Where each stream stopped tells a stalled projection from a client that stopped asking.
+    const where = (seqs: number[]) => `${seqs.length} seqs, last ${seqs.at(-1)}`;
+    throw new Error(
+      `${error.message}: bob ${where(bobSeen.seqs(conversationId))} (${bobClient.state}), ` +
+        `carol ${where(carolSeenBack.seqs(conversationId))} (${carolBack.state})`,
+    );
+  });
   expect(gaplessFrom(bobSeen.seqs(conversationId), 1, last)).toBe(true);
   const carolBefore = carolSeenFirst.seqs(conversationId);
   const carolAfter = carolSeenBack.seqs(conversationId);

@@ -32,23 +32,8 @@ export function createCassandraProjectionRunner(
 ): ProjectionRunner {
   const { cassandra, keyspace, projection } = options;
   const key = versionKey(projection.name, projection.version);
-  /**
-   * The positions this instance wrote while it owns the partitions: no read per batch. Cleared
-   * whenever partitions may have moved (a join) or a batch failed, and then read again.
-   */
-  const written = new Map<string, bigint>();
-  const forget = () => {
-    written.clear();
-    projection.forget?.();
-  };
 
   async function position(batch: { topic: string; partition: number }): Promise<bigint> {
-    const known = written.get(`${batch.topic}:${batch.partition}`);
-    if (known !== undefined) return known;
-    return storedPosition(batch);
-  }
-
-  async function storedPosition(batch: { topic: string; partition: number }): Promise<bigint> {
     const result = await cassandra.execute(
       `SELECT next_offset FROM ${keyspace}.projection_positions
        WHERE projection = ? AND topic = ? AND partition = ?`,
@@ -73,7 +58,6 @@ export function createCassandraProjectionRunner(
         [toLong(nextOffset), toLong(nextOffset), new Date(), key, batch.topic, batch.partition],
         { prepare: true },
       );
-      written.set(`${batch.topic}:${batch.partition}`, nextOffset);
     }
     recordBatch(key, batch, {
       ...counts,
@@ -91,10 +75,10 @@ export function createCassandraProjectionRunner(
         await projection.apply(events);
         await settle(options.pool);
       },
-      positionOf: (topic, partition) => storedPosition({ topic, partition }),
-      forget,
+      positionOf: (topic, partition) => position({ topic, partition }),
+      forget: () => projection.forget?.(),
     },
-    onFailure: forget,
-    onJoin: forget,
+    onFailure: () => projection.forget?.(),
+    onJoin: () => projection.forget?.(),
   });
 }

@@ -75,7 +75,6 @@ export interface EventConsumer {
 }
 
 const COMMIT_INTERVAL_MS = 1000;
-const IDLE_FETCH_WAIT_MS = 500;
 
 /**
  * The shared consumer: decodes every record with the registry, sends what cannot be decoded
@@ -93,10 +92,7 @@ export function createEventConsumer(options: EventConsumerOptions): EventConsume
     sessionTimeout: group.sessionTimeoutMs,
     heartbeatInterval: group.heartbeatIntervalMs,
     rebalanceTimeout: group.rebalanceTimeoutMs,
-    // How long the broker holds a fetch that finds nothing new. It answers as soon as a record
-    // arrives, so this costs no latency; it only sets how often an idle consumer asks again
-    // (each ask is broker and client CPU, times every group and instance).
-    maxWaitTimeInMs: IDLE_FETCH_WAIT_MS,
+    maxWaitTimeInMs: 100,
   });
   let ready = false;
   consumer.on(consumer.events.GROUP_JOIN, (event) => {
