@@ -1,4 +1,9 @@
-import type { ConversationEvent } from '@chat/events';
+import type { ChatEvent, ConversationEvent } from '@chat/events';
+
+/** The body of a 202 for events that name no conversation: the ids of the events now in the log. */
+export const appended = (events: ChatEvent[]) => ({
+  eventIds: events.map((event) => event.envelope.eventId),
+});
 
 /** The body of a 202: which conversation, and the ids of the events now in the log. */
 export const accepted = (
@@ -8,5 +13,5 @@ export const accepted = (
 ) => ({
   conversationId,
   ...(messageId ? { messageId } : {}),
-  eventIds: events.map((event) => event.envelope.eventId),
+  ...appended(events),
 });

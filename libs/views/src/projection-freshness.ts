@@ -2,6 +2,7 @@ import type { Pool } from 'pg';
 import type { LogAdmin } from '@chat/events';
 import { readerVersion } from './projection-versions';
 import { versionKey, type ProjectionName } from './projection-names';
+import { postgresPositionsOf } from './projection-positions';
 
 /**
  * Waits until the version readers use has projected every event that was in the log when
@@ -21,11 +22,7 @@ export async function waitForProjection(
   if (version === undefined) return false;
   const key = versionKey(projection, version);
   for (;;) {
-    const { rows } = await pool.query<{ partition: number; next_offset: string }>(
-      'SELECT partition, next_offset FROM projection_positions WHERE projection = $1 AND topic = $2',
-      [key, topic],
-    );
-    const positions = new Map(rows.map((row) => [row.partition, BigInt(row.next_offset)]));
+    const positions = await postgresPositionsOf(pool, key, topic);
     const behind = ends.filter(
       ({ partition, high }) => (positions.get(partition) ?? 0n) < BigInt(high),
     );

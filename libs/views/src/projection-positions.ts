@@ -1,5 +1,5 @@
 import type { Client } from 'cassandra-driver';
-import type { Pool } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import { PROJECTIONS, versionKey, type ProjectionName } from './projection-names';
 
 /**
@@ -27,9 +27,18 @@ export async function positionsOf(
         .map((row) => [row.partition as number, BigInt(row.next_offset.toString())]),
     );
   }
-  const { rows } = await stores.pool.query<{ partition: number; next_offset: string }>(
+  return postgresPositionsOf(stores.pool, key, topic);
+}
+
+/** The positions a Postgres-kept projection version (by version key) holds for a topic. */
+export async function postgresPositionsOf(
+  db: Pick<Pool | PoolClient, 'query'>,
+  versionKey: string,
+  topic: string,
+): Promise<Map<number, bigint>> {
+  const { rows } = await db.query<{ partition: number; next_offset: string }>(
     'SELECT partition, next_offset FROM projection_positions WHERE projection = $1 AND topic = $2',
-    [key, topic],
+    [versionKey, topic],
   );
   return new Map(rows.map((row) => [row.partition, BigInt(row.next_offset)]));
 }

@@ -6,7 +6,7 @@ import type { Principal } from '@chat/auth';
 import { changePresenceSettings } from '@chat/domain';
 import { Actor } from '../auth/auth.guard';
 import { ApiCommand, JsonBody } from '../http/openapi';
-import type { EventLog } from '@chat/commands';
+import { appended, type EventLog } from '@chat/commands';
 import { EVENT_LOG } from '../log/tokens';
 
 export const presenceSettingsBody = z
@@ -45,6 +45,6 @@ export class PresenceSettingsController {
       newEventId: randomUUID,
     });
     await this.log.append([event]);
-    return { eventIds: [event.envelope.eventId] };
+    return appended([event]);
   }
 }

@@ -8,7 +8,13 @@ import {
   registerPushSubscription,
   unregisterPushSubscription,
 } from '@chat/domain';
-import { conversationParams, sourceOf, type CommandHandling, type EventLog } from '@chat/commands';
+import {
+  appended,
+  conversationParams,
+  sourceOf,
+  type CommandHandling,
+  type EventLog,
+} from '@chat/commands';
 import type { ChatEvent } from '@chat/events';
 import { Actor } from '../auth/auth.guard';
 import { CONFIG } from '../auth/dev-tokens.controller';
@@ -51,7 +57,7 @@ export class PushController {
     @JsonBody(pushSubscriptionBody) { endpoint, keys }: z.infer<typeof pushSubscriptionBody>,
   ) {
     checkPushEndpoint(endpoint, this.config.push);
-    return this.append(() => registerPushSubscription({ endpoint, ...keys }, sourceOf(actor)));
+    return this.append(registerPushSubscription({ endpoint, ...keys }, sourceOf(actor)));
   }
 
   @Delete('v1/me/push-subscription')
@@ -61,7 +67,7 @@ export class PushController {
     refusals: [],
   })
   async unregister(@Actor() actor: Principal) {
-    return this.append(() => unregisterPushSubscription(sourceOf(actor)));
+    return this.append(unregisterPushSubscription(sourceOf(actor)));
   }
 
   @Put('v1/conversations/:conversationId/mute')
@@ -78,16 +84,15 @@ export class PushController {
     const events = await this.handling.runAsMember(actor, conversationId, (conversation, source) =>
       changeConversationMute(conversation, { conversationId, muted }, source),
     );
-    return { eventIds: events.map((event) => event.envelope.eventId) };
+    return appended(events);
   }
 
   /**
    * A device's own event, decided from the token alone (one without a device is refused,
    * 400 device-required), answered once Kafka has it.
    */
-  private async append(decideEvent: () => ChatEvent) {
-    const event = decideEvent();
+  private async append(event: ChatEvent) {
     await this.log.append([event]);
-    return { eventIds: [event.envelope.eventId] };
+    return appended([event]);
   }
 }

@@ -16,6 +16,7 @@ import {
   INBOX_READER_SCHEMA,
   PROJECTIONS,
   PUSH_LEDGER_TABLE,
+  postgresPositionsOf,
   presenceKeysOf,
   pushSchemaOf,
   readerVersion,
@@ -231,12 +232,11 @@ export function createPushDispatcher(options: PushDispatcherOptions) {
   async function judgedByInbox(db: PoolClient, due: Due[]): Promise<Due[]> {
     const version = await readerVersion(db, PROJECTIONS.inbox);
     if (version === undefined) return [];
-    const { rows } = await db.query<{ partition: number; next_offset: string }>(
-      `SELECT partition, next_offset FROM projection_positions
-       WHERE projection = $1 AND topic = $2`,
-      [versionKey(PROJECTIONS.inbox, version), TOPICS.conversations],
+    const next = await postgresPositionsOf(
+      db,
+      versionKey(PROJECTIONS.inbox, version),
+      TOPICS.conversations,
     );
-    const next = new Map(rows.map((row) => [row.partition, BigInt(row.next_offset)]));
     return due.filter((row) => (next.get(row.partition) ?? 0n) > BigInt(row.offset));
   }
 
