@@ -26,8 +26,12 @@ import { percentiles, round } from './lib/stats';
  * (which holds the receivers too). First, the same processes idle for one window. Last, the Kafka floor on the same machine: Kafka's own
  * EndToEndLatency tool, acks=all, 300-byte records.
  *
- * Usage: npm run bench:pipeline [-- <rates, comma-separated> <seconds per rate> <groups>]
- *   e.g. npm run bench:pipeline -- 20,100,500,1000,2000 10 10
+ * Sends go over HTTP (`http`, the default) or as `send` frames on SDK sockets to the gateway
+ * (`ws`: one sender socket per group, the way a connected client sends; the command API then
+ * carries only the groups' creation).
+ *
+ * Usage: npm run bench:pipeline [-- <rates, comma-separated> <seconds per rate> <groups> <http|ws>]
+ *   e.g. npm run bench:pipeline -- 20,100,500,1000,2000 10 10 ws
  */
 const RECEIVERS = 3;
 const DRAIN_MS = 20000;
@@ -35,8 +39,9 @@ const FLOOR_TOPIC = '__bench_end_to_end_latency';
 const FLOOR_MESSAGES = 5000;
 
 async function main() {
-  const [ratesArg = '20,100,500,1000,2000', secondsArg = '10', groupsArg = '10'] =
+  const [ratesArg = '20,100,500,1000,2000', secondsArg = '10', groupsArg = '10', via = 'http'] =
     process.argv.slice(2);
+  if (via !== 'http' && via !== 'ws') throw new Error(`sends go over http or ws, not ${via}`);
   const rates = ratesArg.split(',').map(Number);
   const seconds = Number(secondsArg);
   const groupCount = Number(groupsArg);
@@ -63,31 +68,53 @@ async function main() {
     let latencies: number[] = [];
     // Messages that went through: a send the client gave up on may still have been accepted.
     let through = new Set<string>();
-    for (const userId of receivers) {
+    const connect = async (userId: string) => {
       const { token } = await mintToken(config.auth, { userId, deviceId: 'bench' });
       const client = new ChatClient({
         url: wsUrl,
         token,
         WebSocket: WebSocket as unknown as WebSocketFactory,
       });
+      clients.push(client);
+      await client.connect();
+      return client;
+    };
+    for (const userId of receivers) {
+      const client = await connect(userId);
       client.on('message', ({ item }) => {
         const at = item.body ? sentAt.get(item.body) : undefined;
         if (at === undefined) return;
         latencies.push(performance.now() - at);
         through.add(item.body!);
       });
-      clients.push(client);
-      await client.connect();
     }
-    const post = await poster(config, api.url, `pipe-${run}-sender`);
-    const groups: string[] = [];
+    // Each group has a sender of its own: over the socket, one socket's sends to a conversation
+    // go one after another, so a single sender would measure its round trip, not the pipeline.
+    const groups: Array<{ id: string; send(body: string): Promise<number | string> }> = [];
     for (let g = 0; g < groupCount; g++) {
+      const sender = `pipe-${run}-s${g}`;
+      const post = await poster(config, api.url, sender);
       const created = await post('/v1/conversations/groups', {
         title: `pipe ${g}`,
         members: receivers,
       });
       if (created.status !== 202) throw new Error(`group not created: ${created.status}`);
-      groups.push(created.conversationId!);
+      const id = created.conversationId!;
+      const socket = via === 'ws' ? await connect(sender) : undefined;
+      groups.push({
+        id,
+        send: (body) =>
+          socket
+            ? socket.send(id, { body }, { clientMessageId: body, attempts: 1 }).then(
+                () => 202,
+                (error: Error & { code?: string }) => error.code ?? error.message,
+              )
+            : post(`/v1/conversations/${id}/messages`, { clientMessageId: body, body }).then(
+                (r) => r.status,
+                (error: Error) =>
+                  String((error.cause as Error | undefined)?.message ?? error.message),
+              ),
+      });
     }
     await new Promise((resolve) => setTimeout(resolve, 2000));
 
@@ -105,20 +132,13 @@ async function main() {
       const total = Math.round(rate * seconds);
       const statuses = new Map<number | string, number>();
       const count = (status: number | string) =>
-        statuses.set(status, (statuses.get(status) ?? 0) + 1);
+        void statuses.set(status, (statuses.get(status) ?? 0) + 1);
       const window = cpu.start();
       const start = performance.now();
       await openLoop(rate, total, (i, due) => {
         const body = `${run}-${rate}-${i}`;
         sentAt.set(body, due);
-        return post(`/v1/conversations/${groups[i % groups.length]}/messages`, {
-          clientMessageId: body,
-          body,
-        }).then(
-          (r) => void count(r.status),
-          (error: Error) =>
-            void count(String((error.cause as Error | undefined)?.message ?? error.message)),
-        );
+        return groups[i % groups.length]!.send(body).then(count);
       });
       const sendSeconds = (performance.now() - start) / 1000;
       const accepted = statuses.get(202) ?? 0;
@@ -160,6 +180,7 @@ async function main() {
     for (const client of clients) client.close();
     await Promise.all([gateway.stop(), projectors.stop(), api.stop()]);
   }
+  console.log(`sends over ${via}`);
   console.log(table(rows));
   console.log(await kafkaFloor(config));
 }

@@ -30,13 +30,13 @@ import { pushProjection } from './push/push-projection';
 import type { PushProvider } from './push/push-provider';
 import { webPushProvider } from './push/web-push-provider';
 import { searchProjection } from './search/search-projection';
-import { createCassandraProjectionRunner } from './runtime/cassandra-projection-runner';
+import { cassandraProjectionLane } from './runtime/cassandra-projection-runner';
 import {
-  createPostgresProjectionRunner,
+  postgresProjectionLane,
   type PostgresProjection,
-  type ProjectionRunner,
 } from './runtime/postgres-projection-runner';
-import { createRedisProjectionRunner } from './runtime/redis-projection-runner';
+import { runProjectionLanes, type ProjectionLane } from './runtime/projection-consumer';
+import { redisProjectionLane } from './runtime/redis-projection-runner';
 import { timelineProjection } from './timeline/timeline-projection';
 
 export interface StartProjectionsOptions {
@@ -59,8 +59,9 @@ export interface RunningProjections {
 }
 
 /**
- * Starts one consumer group per projection. Plain functions, no framework: the projectors app
- * runs this, and so do tools and tests that need projections in a process of their own.
+ * Starts the projections asked for on one consumer group, each in its own lane (its own store,
+ * position and parking). Plain functions, no framework: the projectors app runs this, and so do
+ * tools and tests that need projections in a process of their own.
  */
 export async function startProjections(
   config: Config,
@@ -81,7 +82,7 @@ export async function startProjections(
   const liveRedis = createRedis(config);
   const live = createLivePublisher(liveRedis, pool, logger);
   const keyspace = config.cassandra.keyspace;
-  const runners: ProjectionRunner[] = [];
+  const lanes: ProjectionLane[] = [];
   const versions: RunningProjections['versions'] = {};
   const dispatchers: PushDispatcher[] = [];
   const appender = createEventAppender({ kafka, codec, logger });
@@ -94,18 +95,16 @@ export async function startProjections(
       version(pool: Pool, v: number): Promise<void>;
     },
     projectionOf: (version: number) => PostgresProjection,
-    group?: Config['kafka']['consumer'],
   ): Promise<number> {
     const requested = options.versions?.[name];
     const version = requested ?? (await ensure.readable(pool));
     if (requested !== undefined) await ensure.version(pool, requested);
     versions[name] = version;
-    runners.push(
-      createPostgresProjectionRunner({
+    lanes.push(
+      postgresProjectionLane({
         kafka,
         codec,
         deadLetters,
-        group,
         pool,
         logger,
         projection: projectionOf(version),
@@ -116,7 +115,7 @@ export async function startProjections(
 
   if (wanted(PROJECTIONS.inbox)) {
     const inbox = { readable: ensureInboxReadable, version: ensureInboxVersion };
-    await startPostgres(PROJECTIONS.inbox, inbox, inboxProjection, config.kafka.consumer);
+    await startPostgres(PROJECTIONS.inbox, inbox, inboxProjection);
   }
   if (wanted(PROJECTIONS.search)) {
     const search = { readable: ensureSearchReadable, version: ensureSearchVersion };
@@ -124,12 +123,7 @@ export async function startProjections(
   }
   if (wanted(PROJECTIONS.push)) {
     const push = { readable: ensurePushReadable, version: ensurePushVersion };
-    const version = await startPostgres(
-      PROJECTIONS.push,
-      push,
-      pushProjection,
-      config.kafka.consumer,
-    );
+    const version = await startPostgres(PROJECTIONS.push, push, pushProjection);
     // Every running version dispatches: the shared ledger lets each push out only once.
     dispatchers.push(
       createPushDispatcher({
@@ -148,13 +142,12 @@ export async function startProjections(
     const version = requested ?? (await ensureTimelineReadable(cassandra, pool, keyspace));
     const tables = await ensureTimelineVersion(cassandra, pool, keyspace, version);
     versions.timeline = version;
-    runners.push(
-      createCassandraProjectionRunner({
+    lanes.push(
+      cassandraProjectionLane({
         kafka,
         codec,
         deadLetters,
         pool,
-        group: config.kafka.consumer,
         cassandra,
         keyspace,
         logger,
@@ -168,13 +161,12 @@ export async function startProjections(
     const version = requested ?? (await ensurePresenceReadable(pool));
     if (requested !== undefined) await ensurePresenceVersion(pool, requested);
     versions.presence = version;
-    runners.push(
-      createRedisProjectionRunner({
+    lanes.push(
+      redisProjectionLane({
         kafka,
         codec,
         deadLetters,
         pool,
-        group: config.kafka.consumer,
         redis,
         logger,
         projection: presenceProjection(version, live),
@@ -182,16 +174,23 @@ export async function startProjections(
     );
   }
 
-  await Promise.all(runners.map((runner) => runner.start()));
+  const runner = runProjectionLanes(lanes, {
+    kafka,
+    codec,
+    deadLetters,
+    logger,
+    group: config.kafka.consumer,
+  });
+  await runner.start();
   for (const dispatcher of dispatchers) dispatcher.start();
   return {
     versions,
     get ready() {
-      return runners.every((runner) => runner.ready);
+      return runner.ready;
     },
     async stop() {
       await Promise.all(dispatchers.map((dispatcher) => dispatcher.stop()));
-      await Promise.all(runners.map((runner) => runner.stop()));
+      await runner.stop();
       await appender.disconnect();
       await Promise.all([pool.end(), cassandra.shutdown()]);
       redis.disconnect();

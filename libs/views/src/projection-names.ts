@@ -18,5 +18,14 @@ export type ProjectionName = (typeof PROJECTIONS)[keyof typeof PROJECTIONS];
 export const versionKey = (projection: ProjectionName, version: number) =>
   `${projection}_v${version}`;
 
+/**
+ * The consumer group of projection versions that share one consumer (see the projectors'
+ * runtime), named by their version keys: `chat.projector.inbox_v1+timeline_v1`. Another set is
+ * another group, so a set never inherits offsets that were committed for a different one.
+ */
+export const projectorGroupOf = (versionKeys: string[]) =>
+  `chat.projector.${[...versionKeys].sort().join('+')}`;
+
+/** The group of one projection version consumed alone (a rebuild, a test). */
 export const consumerGroupOf = (projection: ProjectionName, version: number) =>
-  `chat.projector.${versionKey(projection, version)}`;
+  projectorGroupOf([versionKey(projection, version)]);

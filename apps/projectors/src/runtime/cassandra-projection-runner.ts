@@ -2,7 +2,9 @@ import type { Client } from 'cassandra-driver';
 import type { ConsumedEvent, EventBatch } from '@chat/events';
 import { toLong, versionKey, type ProjectionName } from '@chat/views';
 import {
-  projectionConsumer,
+  projectionLane,
+  runProjectionLanes,
+  type ProjectionLane,
   type ProjectionRunner,
   type RunnerOptions,
 } from './projection-consumer';
@@ -27,9 +29,9 @@ export interface CassandraProjection {
  * skips. The position only ever moves forward (it is written with its offset as timestamp), and
  * events below it are not applied again.
  */
-export function createCassandraProjectionRunner(
+export function cassandraProjectionLane(
   options: RunnerOptions & { cassandra: Client; keyspace: string; projection: CassandraProjection },
-): ProjectionRunner {
+): ProjectionLane {
   const { cassandra, keyspace, projection } = options;
   const key = versionKey(projection.name, projection.version);
 
@@ -65,7 +67,7 @@ export function createCassandraProjectionRunner(
     });
   }
 
-  return projectionConsumer({
+  return projectionLane({
     ...options,
     store: {
       applyBatch,
@@ -81,4 +83,11 @@ export function createCassandraProjectionRunner(
     onFailure: () => projection.forget?.(),
     onJoin: () => projection.forget?.(),
   });
+}
+
+/** The projection alone on a consumer of its own (a rebuild, a test). */
+export function createCassandraProjectionRunner(
+  options: Parameters<typeof cassandraProjectionLane>[0],
+): ProjectionRunner {
+  return runProjectionLanes([cassandraProjectionLane(options)], options);
 }

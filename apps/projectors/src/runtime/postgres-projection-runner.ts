@@ -2,7 +2,9 @@ import type { PoolClient } from 'pg';
 import type { ConsumedEvent, EventBatch } from '@chat/events';
 import { versionKey, type ProjectionName } from '@chat/views';
 import {
-  projectionConsumer,
+  projectionLane,
+  runProjectionLanes,
+  type ProjectionLane,
   type ProjectionRunner,
   type RunnerOptions,
 } from './projection-consumer';
@@ -25,9 +27,9 @@ export interface PostgresProjection {
  * transaction. The position row is locked first, so after a rebalance (or a crash and a
  * redelivery) events below it are skipped, and two instances never both apply a batch.
  */
-export function createPostgresProjectionRunner(
+export function postgresProjectionLane(
   options: RunnerOptions & { projection: PostgresProjection },
-): ProjectionRunner {
+): ProjectionLane {
   const { pool, projection } = options;
   const key = versionKey(projection.name, projection.version);
 
@@ -81,7 +83,7 @@ export function createPostgresProjectionRunner(
     }
   };
 
-  return projectionConsumer({
+  return projectionLane({
     ...options,
     store: {
       applyBatch,
@@ -140,4 +142,11 @@ function positionRow(client: PoolClient, key: string, at: { topic: string; parti
     values: `${k}, ${t}, ${p}`,
     match: `projection = ${k} AND topic = ${t} AND partition = ${p}`,
   };
+}
+
+/** The projection alone on a consumer of its own (a rebuild, a test). */
+export function createPostgresProjectionRunner(
+  options: Parameters<typeof postgresProjectionLane>[0],
+): ProjectionRunner {
+  return runProjectionLanes([postgresProjectionLane(options)], options);
 }

@@ -3,7 +3,9 @@ import type { ConsumedEvent, EventBatch } from '@chat/events';
 import { positionField, versionKey, type PresenceKeys, type ProjectionName } from '@chat/views';
 import type { RedisCommand } from '../presence/presence-changes';
 import {
-  projectionConsumer,
+  projectionLane,
+  runProjectionLanes,
+  type ProjectionLane,
   type ProjectionRunner,
   type RunnerOptions,
 } from './projection-consumer';
@@ -31,9 +33,9 @@ const MAX_RACES = 5;
  * against the new position. Batches run one at a time on a connection of their own, because
  * WATCH belongs to the connection.
  */
-export function createRedisProjectionRunner(
+export function redisProjectionLane(
   options: RunnerOptions & { redis: Redis; projection: RedisProjection },
-): ProjectionRunner {
+): ProjectionLane {
   const { redis, projection } = options;
   const { keys } = projection;
   const key = versionKey(projection.name, projection.version);
@@ -103,7 +105,7 @@ export function createRedisProjectionRunner(
       await settle(options.pool);
     });
 
-  return projectionConsumer({
+  return projectionLane({
     ...options,
     store: {
       applyBatch,
@@ -118,4 +120,11 @@ export function createRedisProjectionRunner(
       await redis.unwatch().catch(() => undefined);
     },
   });
+}
+
+/** The projection alone on a consumer of its own (a rebuild, a test). */
+export function createRedisProjectionRunner(
+  options: Parameters<typeof redisProjectionLane>[0],
+): ProjectionRunner {
+  return runProjectionLanes([redisProjectionLane(options)], options);
 }

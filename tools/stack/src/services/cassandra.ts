@@ -35,6 +35,10 @@ authenticator: AllowAllAuthenticator
 authorizer: AllowAllAuthorizer
 concurrent_reads: 16
 concurrent_writes: 16
+# The timeline writes each Kafka batch as unlogged batches of up to ~24 KiB across partitions
+# (apps/projectors/src/timeline/timeline-writer.ts): expected, so not a warning per batch.
+batch_size_warn_threshold: 32KiB
+unlogged_batch_across_partitions_warn_threshold: 1000
 `;
 }
 
