@@ -50,7 +50,7 @@ export function commandApiModule(config: Config): DynamicModule {
   const providers: Provider[] = [
     { provide: CONFIG, useValue: config },
     { provide: PG_POOL, useFactory: () => createPgPool(config, { max: 20 }) },
-    { provide: REDIS, useFactory: () => createRedis(config) },
+    { provide: REDIS, useFactory: () => createRedis(config, { autoPipelining: true }) },
     { provide: OBJECT_STORE, useFactory: () => ObjectStore.fromConfig(config) },
     {
       // Kafka may be down when the app starts: it connects on first use, and until then

@@ -54,7 +54,7 @@ export class Gateway {
     this.verifier = createTokenVerifier(config.auth);
     this.pool = createPgPool(config, { max: 10 });
     this.cassandra = createCassandraClient(config);
-    this.redis = createRedis(config);
+    this.redis = createRedis(config, { autoPipelining: true });
     this.subscriber = createRedis(config);
     this.objects = ObjectStore.fromConfig(config);
     const queries = new ChatQueries({

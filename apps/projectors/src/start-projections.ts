@@ -79,7 +79,7 @@ export async function startProjections(
   const cassandra = createCassandraClient(config);
   // Two connections: WATCH belongs to a connection, and the presence runner's must be its own.
   const redis = createRedis(config);
-  const liveRedis = createRedis(config);
+  const liveRedis = createRedis(config, { autoPipelining: true });
   const live = createLivePublisher(liveRedis, pool, logger);
   const keyspace = config.cassandra.keyspace;
   const lanes: ProjectionLane[] = [];

@@ -20,6 +20,15 @@ export function createCassandraClient(
   });
 }
 
-export function createRedis(config: Config): Redis {
-  return new Redis(config.redis.value, { maxRetriesPerRequest: 3, enableReadyCheck: true });
+/**
+ * `autoPipelining` sends the commands issued in one turn of the event loop in one write: under
+ * load, the sends of many requests share their round trips to Redis. For connections that
+ * serve concurrent requests; not for one holding a WATCH or a subscription.
+ */
+export function createRedis(config: Config, options: { autoPipelining?: boolean } = {}): Redis {
+  return new Redis(config.redis.value, {
+    maxRetriesPerRequest: 3,
+    enableReadyCheck: true,
+    enableAutoPipelining: options.autoPipelining ?? false,
+  });
 }

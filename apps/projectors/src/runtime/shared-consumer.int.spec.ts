@@ -1,0 +1,128 @@
+import { randomUUID } from 'node:crypto';
+import {
+  createDeadLetterPublisher,
+  createEventAppender,
+  createEventCodec,
+  createLogAdmin,
+  TOPICS,
+  type EventBatch,
+} from '@chat/events';
+import { eventLogFixture, waitFor } from '@chat/events/testing';
+import { groupCreated, messageSent } from '@chat/domain/testing';
+import { createPgPool } from '@chat/storage';
+import { PROJECTIONS, projectorGroupOf, versionKey } from '@chat/views';
+import type { ParkableStore } from './parking';
+import { projectionLane, runProjectionLanes } from './projection-consumer';
+
+/**
+ * Projections sharing one consumer: each record is read once for all of them, and a store that
+ * fails holds every lane back until it is retried, with no lane skipping an event or applying
+ * one twice.
+ */
+const { config, logger, kafka, registryUrl } = eventLogFixture('shared-consumer');
+const codec = createEventCodec({ registryUrl });
+const pool = createPgPool(config, { max: 2 });
+const appender = createEventAppender({ kafka, codec, logger });
+const run = randomUUID().slice(0, 8);
+const fresh = () => 100000 + Math.floor(Math.random() * 1000000);
+
+/** A store in memory: its position per partition, and every event of this run it applied. */
+function memoryStore(startAt: Map<number, bigint>, failFirst = 0) {
+  const positions = new Map(startAt);
+  const applied: string[] = [];
+  let failures = 0;
+  const store: ParkableStore = {
+    async applyBatch(batch: EventBatch) {
+      if (failures < failFirst) {
+        failures++;
+        throw new Error('store down');
+      }
+      const next = positions.get(batch.partition) ?? 0n;
+      for (const consumed of batch.events) {
+        if (BigInt(consumed.offset) < next) continue;
+        const { event } = consumed;
+        if ('conversationId' in event && event.conversationId.startsWith(`shared-${run}`)) {
+          applied.push(`${event.type}:${event.envelope.eventId}`);
+        }
+      }
+      positions.set(batch.partition, BigInt(batch.lastOffset) + 1n);
+    },
+    applyHeld: () => Promise.reject(new Error('nothing is parked here')),
+    positionOf: async (_topic, partition) => positions.get(partition) ?? 0n,
+  };
+  return { store, applied, failures: () => failures };
+}
+
+afterAll(async () => {
+  await appender.disconnect();
+  await pool.end();
+});
+
+describe('projections on one consumer', () => {
+  it('gives every lane every event once, even when one lane fails its batches for a while', async () => {
+    const admin = await createLogAdmin(kafka);
+    const ends = await admin.partitionOffsets(TOPICS.conversations);
+    await admin.disconnect();
+    const endOf = new Map(ends.map(({ partition, high }) => [partition, BigInt(high)]));
+    const healthy = memoryStore(endOf);
+    const failing = memoryStore(endOf, 3);
+    const versions = [fresh(), fresh()];
+    const lanes = [healthy, failing].map(({ store }, i) =>
+      projectionLane({
+        kafka,
+        codec,
+        logger,
+        pool,
+        projection: {
+          name: PROJECTIONS.inbox,
+          version: versions[i]!,
+          topics: [TOPICS.conversations],
+        },
+        store,
+      }),
+    );
+    const runner = runProjectionLanes(lanes, {
+      kafka,
+      codec,
+      deadLetters: createDeadLetterPublisher({ kafka, logger }),
+      logger,
+    });
+    await runner.start();
+    try {
+      const conversations = Array.from({ length: 6 }, (_, i) => `shared-${run}-${i}`);
+      const events = conversations.flatMap((id) => [
+        groupCreated('ann', ['ben'], id),
+        messageSent('ann', `${id}-m1`, id),
+        messageSent('ben', `${id}-m2`, id),
+      ]);
+      await appender.append(events);
+
+      const expected = events.map((e) => `${e.type}:${e.envelope.eventId}`).sort();
+      await waitFor(
+        'both lanes to apply every event',
+        () =>
+          healthy.applied.length >= expected.length && failing.applied.length >= expected.length
+            ? true
+            : undefined,
+        { timeoutMs: 30000 },
+      );
+      expect(failing.failures()).toBe(3);
+      // The retries of the failing lane's batches reached the healthy lane too: it skipped them.
+      expect([...healthy.applied].sort()).toEqual(expected);
+      expect([...failing.applied].sort()).toEqual(expected);
+
+      // One group for both, named by both versions.
+      const groupAdmin = kafka.admin();
+      await groupAdmin.connect();
+      try {
+        const keys = versions.map((v) => versionKey(PROJECTIONS.inbox, v));
+        const { groups } = await groupAdmin.describeGroups([projectorGroupOf(keys)]);
+        expect(groups[0]!.members).toHaveLength(1);
+      } finally {
+        await groupAdmin.disconnect();
+      }
+    } finally {
+      await runner.stop();
+    }
+  }, 90000);
+});
