@@ -76,6 +76,10 @@ export const postgres: ServiceDefinition = {
       'max_connections=200',
       '-c',
       'shared_buffers=256MB',
+      // Per-statement calls and time (`CREATE EXTENSION pg_stat_statements` to read them):
+      // how the benchmarks find where Postgres spends its time.
+      '-c',
+      'shared_preload_libraries=pg_stat_statements',
     ]);
   },
 
