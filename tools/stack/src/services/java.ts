@@ -27,3 +27,24 @@ export function checkJava(config: Config): void {
     );
   }
 }
+
+/**
+ * The command started with the given timer slack (Linux, `/proc/self/timerslack_ns`): how late
+ * the kernel may fire its timed waits so that it can group their wake-ups. Threads inherit it
+ * and it survives `exec`, so the shell sets its own and becomes the command (same pid). Where
+ * the file cannot be written, the command starts with the default slack.
+ */
+export function withTimerSlack(
+  slackNs: number,
+  spec: { command: string; args: string[] },
+): { command: string; args: string[] } {
+  return {
+    command: '/bin/sh',
+    args: [
+      '-c',
+      `echo ${Math.round(slackNs)} > /proc/self/timerslack_ns 2>/dev/null; exec "$0" "$@"`,
+      spec.command,
+      ...spec.args,
+    ],
+  };
+}
