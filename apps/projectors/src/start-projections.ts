@@ -35,7 +35,7 @@ import {
   postgresProjectionLane,
   type PostgresProjection,
 } from './runtime/postgres-projection-runner';
-import { runProjectionLanes, type ProjectionLane } from './runtime/projection-consumer';
+import { runLanesByLag, type ProjectionLane } from './runtime/projection-consumer';
 import { redisProjectionLane } from './runtime/redis-projection-runner';
 import { timelineProjection } from './timeline/timeline-projection';
 
@@ -59,8 +59,8 @@ export interface RunningProjections {
 }
 
 /**
- * Starts the projections asked for on one consumer group, each in its own lane (its own store,
- * position and parking). Plain functions, no framework: the projectors app runs this, and so do
+ * Starts the projections asked for, each in its own lane (its own store, position and
+ * parking), those caught up on one shared consumer group (see runLanesByLag). Plain functions, no framework: the projectors app runs this, and so do
  * tools and tests that need projections in a process of their own.
  */
 export async function startProjections(
@@ -174,7 +174,7 @@ export async function startProjections(
     );
   }
 
-  const runner = runProjectionLanes(lanes, {
+  const runner = await runLanesByLag(lanes, {
     kafka,
     codec,
     deadLetters,

@@ -145,12 +145,19 @@ describe('live publication', () => {
     });
     const doomed = runner(first.publisher);
     await doomed.start();
-    await appender.append(history(conversation));
-    await waitFor('the batch to be written', async () =>
-      written && (await lastCsOf(conversation)) === 5 ? true : undefined,
-    );
-    die(new Error('killed between write and publish'));
-    await doomed.stop();
+    try {
+      await appender.append(history(conversation));
+      // A fresh version reads the whole shared log first: its catch-up is setup, not measured.
+      await waitFor(
+        'the batch to be written',
+        async () => (written && (await lastCsOf(conversation)) === 5 ? true : undefined),
+        { timeoutMs: 90000 },
+      );
+    } finally {
+      // Dies here whatever happened: a batch waiting on `dead` would keep the runner alive.
+      die(new Error('killed between write and publish'));
+      await doomed.stop();
+    }
     expect(publishedTo(first.published, conversation).size).toBe(0);
 
     const second = recordingPublisher(() => undefined);
@@ -169,7 +176,7 @@ describe('live publication', () => {
     } finally {
       await successor.stop();
     }
-  }, 120000);
+  }, 240000);
 
   it('fails a batch whose publication failed, and publishes it on the retry', async () => {
     const conversation = `retry-${run}`;

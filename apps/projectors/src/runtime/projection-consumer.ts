@@ -1,5 +1,6 @@
 import {
   createEventConsumer,
+  createLogAdmin,
   type DeadLetterPublisher,
   type EventBatch,
   type EventCodec,
@@ -160,6 +161,82 @@ export function runProjectionLanes(
     },
     get ready() {
       return consumer.ready;
+    },
+  };
+}
+
+/**
+ * How far behind the end of the log a lane may be and still share the consumer: about ten
+ * seconds of a busy system, what a restart leaves behind.
+ */
+export const SHARED_LAG_LIMIT = 10_000n;
+
+/**
+ * Runs lanes that are caught up on one shared consumer, and each lane further behind than
+ * SHARED_LAG_LIMIT on a consumer of its own. A lane far behind (a projection new in this
+ * release, a version at offset 0) would otherwise hold every view of the process back for as
+ * long as its catch-up takes: the shared consumer reads from the lowest position of its lanes
+ * and moves at the pace of the slowest. Caught up, it joins the others at the next start.
+ */
+export async function runLanesByLag(
+  lanes: ProjectionLane[],
+  options: Pick<RunnerOptions, 'kafka' | 'codec' | 'deadLetters' | 'logger' | 'group'> & {
+    /** SHARED_LAG_LIMIT unless given (tests). */
+    sharedLagLimit?: bigint;
+  },
+): Promise<ProjectionRunner> {
+  const limit = options.sharedLagLimit ?? SHARED_LAG_LIMIT;
+  const topics = [...new Set(lanes.flatMap((lane) => lane.topics))];
+  const admin = await createLogAdmin(options.kafka);
+  const ends = new Map<string, Array<{ partition: number; high: bigint }>>();
+  try {
+    for (const topic of topics) {
+      const offsets = await admin.partitionOffsets(topic);
+      ends.set(
+        topic,
+        offsets.map(({ partition, high }) => ({ partition, high: BigInt(high) })),
+      );
+    }
+  } finally {
+    await admin.disconnect();
+  }
+  const lagOf = async (lane: ProjectionLane) => {
+    let lag = 0n;
+    for (const topic of lane.topics) {
+      for (const { partition, high } of ends.get(topic) ?? []) {
+        const behind = high - (await lane.positionOf(topic, partition));
+        if (behind > 0n) lag += behind;
+      }
+    }
+    return lag;
+  };
+  const together: ProjectionLane[] = [];
+  const alone: ProjectionLane[] = [];
+  for (const lane of lanes) {
+    const lag = await lagOf(lane);
+    if (lag > limit) {
+      options.logger.info(
+        { projection: lane.key, lag: lag.toString() },
+        'far behind: own consumer',
+      );
+      alone.push(lane);
+    } else {
+      together.push(lane);
+    }
+  }
+  const runners = [
+    ...(together.length > 0 ? [runProjectionLanes(together, options)] : []),
+    ...alone.map((lane) => runProjectionLanes([lane], options)),
+  ];
+  return {
+    async start() {
+      await Promise.all(runners.map((runner) => runner.start()));
+    },
+    async stop() {
+      await Promise.all(runners.map((runner) => runner.stop()));
+    },
+    get ready() {
+      return runners.every((runner) => runner.ready);
     },
   };
 }

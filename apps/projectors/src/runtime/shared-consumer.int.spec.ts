@@ -12,7 +12,7 @@ import { groupCreated, messageSent } from '@chat/domain/testing';
 import { createPgPool } from '@chat/storage';
 import { PROJECTIONS, projectorGroupOf, versionKey } from '@chat/views';
 import type { ParkableStore } from './parking';
-import { projectionLane, runProjectionLanes } from './projection-consumer';
+import { projectionLane, runLanesByLag, runProjectionLanes } from './projection-consumer';
 
 /**
  * Projections sharing one consumer: each record is read once for all of them, and a store that
@@ -53,6 +53,36 @@ function memoryStore(startAt: Map<number, bigint>, failFirst = 0) {
   return { store, applied, failures: () => failures };
 }
 
+async function logEnds() {
+  const admin = await createLogAdmin(kafka);
+  const ends = await admin.partitionOffsets(TOPICS.conversations);
+  await admin.disconnect();
+  return new Map(ends.map(({ partition, high }) => [partition, BigInt(high)]));
+}
+
+const laneOf = (store: ParkableStore, version: number) =>
+  projectionLane({
+    kafka,
+    codec,
+    logger,
+    pool,
+    projection: { name: PROJECTIONS.inbox, version, topics: [TOPICS.conversations] },
+    store,
+  });
+
+async function membersOf(versionSets: number[][]) {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const { groups } = await admin.describeGroups(
+      versionSets.map((set) => projectorGroupOf(set.map((v) => versionKey(PROJECTIONS.inbox, v)))),
+    );
+    return groups.map((g) => g.members.length);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
 afterAll(async () => {
   await appender.disconnect();
   await pool.end();
@@ -60,10 +90,7 @@ afterAll(async () => {
 
 describe('projections on one consumer', () => {
   it('gives every lane every event once, even when one lane fails its batches for a while', async () => {
-    const admin = await createLogAdmin(kafka);
-    const ends = await admin.partitionOffsets(TOPICS.conversations);
-    await admin.disconnect();
-    const endOf = new Map(ends.map(({ partition, high }) => [partition, BigInt(high)]));
+    const endOf = await logEnds();
     const healthy = memoryStore(endOf);
     const failing = memoryStore(endOf, 3);
     const versions = [fresh(), fresh()];
@@ -112,15 +139,55 @@ describe('projections on one consumer', () => {
       expect([...failing.applied].sort()).toEqual(expected);
 
       // One group for both, named by both versions.
-      const groupAdmin = kafka.admin();
-      await groupAdmin.connect();
-      try {
-        const keys = versions.map((v) => versionKey(PROJECTIONS.inbox, v));
-        const { groups } = await groupAdmin.describeGroups([projectorGroupOf(keys)]);
-        expect(groups[0]!.members).toHaveLength(1);
-      } finally {
-        await groupAdmin.disconnect();
-      }
+      expect(await membersOf([versions])).toEqual([1]);
+    } finally {
+      await runner.stop();
+    }
+  }, 90000);
+
+  it('gives a lane far behind the log a consumer of its own, so the others do not wait for its catch-up', async () => {
+    const before = await logEnds();
+    const conversation = `shared-${run}-behind`;
+    const backlog = [
+      groupCreated('ann', ['ben'], conversation),
+      ...Array.from({ length: 20 }, (_, i) =>
+        messageSent('ann', `${conversation}-${i}`, conversation),
+      ),
+    ];
+    await appender.append(backlog);
+    const now = await logEnds();
+    const [first, second, behind] = [memoryStore(now), memoryStore(now), memoryStore(before)];
+    const versions = [fresh(), fresh(), fresh()];
+    const runner = await runLanesByLag(
+      [first, second, behind].map(({ store }, i) => laneOf(store, versions[i]!)),
+      {
+        kafka,
+        codec,
+        deadLetters: createDeadLetterPublisher({ kafka, logger }),
+        logger,
+        sharedLagLimit: 10n,
+      },
+    );
+    await runner.start();
+    try {
+      const later = messageSent('ben', `${conversation}-later`, conversation);
+      await appender.append([later]);
+      const all = [...backlog, later].map((e) => `${e.type}:${e.envelope.eventId}`).sort();
+      await waitFor(
+        'every lane to apply what it has not',
+        () =>
+          behind.applied.length >= all.length &&
+          first.applied.length >= 1 &&
+          second.applied.length >= 1
+            ? true
+            : undefined,
+        { timeoutMs: 30000 },
+      );
+      expect([...behind.applied].sort()).toEqual(all);
+      expect(first.applied).toEqual([`MessageSent:${later.envelope.eventId}`]);
+      expect(second.applied).toEqual([`MessageSent:${later.envelope.eventId}`]);
+      // The two caught up share a group; the one behind has its own.
+      expect(await membersOf([[versions[0]!, versions[1]!], [versions[2]!]])).toEqual([1, 1]);
     } finally {
       await runner.stop();
     }
