@@ -166,10 +166,11 @@ export function runProjectionLanes(
 }
 
 /**
- * How far behind the end of the log a lane may be and still share the consumer: about ten
- * seconds of a busy system, what a restart leaves behind.
+ * How far behind the end of the log a lane may be and still share the consumer: what a quick
+ * restart leaves behind. A lane further back would hold the live views (and the command API's
+ * freshness check) back for its catch-up.
  */
-export const SHARED_LAG_LIMIT = 10_000n;
+export const SHARED_LAG_LIMIT = 1_000n;
 
 /**
  * Runs lanes that are caught up on one shared consumer, and each lane further behind than
