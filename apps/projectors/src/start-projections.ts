@@ -60,8 +60,9 @@ export interface RunningProjections {
 
 /**
  * Starts the projections asked for, each in its own lane (its own store, position and
- * parking), those caught up on one shared consumer group (see runLanesByLag). Plain functions, no framework: the projectors app runs this, and so do
- * tools and tests that need projections in a process of their own.
+ * parking), those caught up on one shared consumer group (see runLanesByLag). Plain
+ * functions, no framework: the projectors app runs this, and so do tools and tests that need
+ * projections in a process of their own.
  */
 export async function startProjections(
   config: Config,
