@@ -35,7 +35,7 @@ import {
   postgresProjectionLane,
   type PostgresProjection,
 } from './runtime/postgres-projection-runner';
-import { runLanesByLag, type ProjectionLane } from './runtime/projection-consumer';
+import { runLanesByStoreAndLag, type ProjectionLane } from './runtime/projection-consumer';
 import { redisProjectionLane } from './runtime/redis-projection-runner';
 import { timelineProjection } from './timeline/timeline-projection';
 
@@ -60,7 +60,8 @@ export interface RunningProjections {
 
 /**
  * Starts the projections asked for, each in its own lane (its own store, position and
- * parking), those caught up on one shared consumer group (see runLanesByLag). Plain
+ * parking); caught-up lanes writing to the same store share a consumer group (see
+ * runLanesByStoreAndLag). Plain
  * functions, no framework: the projectors app runs this, and so do tools and tests that need
  * projections in a process of their own.
  */
@@ -175,7 +176,7 @@ export async function startProjections(
     );
   }
 
-  const runner = await runLanesByLag(lanes, {
+  const runner = await runLanesByStoreAndLag(lanes, {
     kafka,
     codec,
     deadLetters,

@@ -3,7 +3,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ZodTypeAny } from 'zod';
+import { eventLogFixture } from '@chat/events/testing';
 import { startCommandApi } from '../../../../test/harness/command-api';
+import { startInboxProjector } from '../../../../test/harness/inbox-projector';
 import { conversationParams, memberParams, messageParams, reactionParams } from '@chat/commands';
 import { TEST_OWN_VAPID_ENV } from '@chat/config';
 import { jsonSchemaOf } from './openapi';
@@ -170,7 +172,12 @@ describe('the OpenAPI document', () => {
 
 describe('local tokens', () => {
   it('are minted over HTTP in development and work on the API', async () => {
-    const api = await startCommandApi();
+    const { config, logger, kafka } = eventLogFixture('openapi-local-tokens');
+    // The refusal below waits for the membership view to catch up: it must be projected.
+    const [api, projector] = await Promise.all([
+      startCommandApi(),
+      startInboxProjector(config, kafka, logger),
+    ]);
     try {
       const minted = await api.request('POST', '/v1/dev/tokens', {
         body: { userId: 'dev-user', deviceId: 'cli' },
@@ -182,7 +189,7 @@ describe('local tokens', () => {
       });
       expect(refused.body.code).toBe('conversation-not-found');
     } finally {
-      await api.close();
+      await Promise.all([api.close(), projector.stop()]);
     }
   });
 

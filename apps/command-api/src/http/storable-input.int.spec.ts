@@ -1,15 +1,23 @@
 import { MAX_SEQ } from '@chat/domain';
+import { eventLogFixture } from '@chat/events/testing';
 import { startCommandApi, type CommandApi } from '../../../../test/harness/command-api';
+import { startInboxProjector } from '../../../../test/harness/inbox-projector';
 
 /**
  * Input a store cannot hold is refused at the API, before anything reaches the log: a 400
  * naming the field, never a 202 that one projection later cannot apply, nor a 500.
  */
+const { config, logger, kafka } = eventLogFixture('storable-input');
 let api: CommandApi;
+let projector: Awaited<ReturnType<typeof startInboxProjector>>;
 beforeAll(async () => {
-  api = await startCommandApi();
+  // A refusal is only an answer once the membership view has caught up: it must be projected.
+  [api, projector] = await Promise.all([
+    startCommandApi(),
+    startInboxProjector(config, kafka, logger),
+  ]);
 });
-afterAll(() => api.close());
+afterAll(() => Promise.all([api?.close(), projector?.stop()]));
 
 const invalidFields = (response: { body: { errors?: Array<{ path: string }> } }) =>
   response.body.errors?.map((error) => error.path);

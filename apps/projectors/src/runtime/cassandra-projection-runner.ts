@@ -69,6 +69,7 @@ export function cassandraProjectionLane(
 
   return projectionLane({
     ...options,
+    writesTo: 'cassandra',
     store: {
       applyBatch,
       // Below the position, but `apply` is idempotent per conversation (offset timestamps,

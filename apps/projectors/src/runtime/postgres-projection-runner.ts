@@ -85,6 +85,7 @@ export function postgresProjectionLane(
 
   return projectionLane({
     ...options,
+    writesTo: 'postgres',
     store: {
       applyBatch,
       applyHeld,

@@ -34,6 +34,9 @@ export interface RunnerOptions {
   group?: ConsumerGroupTimings;
 }
 
+/** The store a lane writes its view to. */
+export type StoreKind = 'postgres' | 'cassandra' | 'redis';
+
 /**
  * One projection version's part of a consumer: the topics it reads, and its own parking, store
  * and position. Several lanes can share one consumer (see `runProjectionLanes`); each still
@@ -43,6 +46,8 @@ export interface ProjectionLane {
   /** The version key, `inbox_v1`. */
   key: string;
   topics: string[];
+  /** Only lanes writing to the same store share a consumer (see runLanesByStoreAndLag). */
+  writesTo: StoreKind;
   /** Applies a batch of one of its topics and moves its position; throws to have it retried. */
   handleBatch(batch: EventBatch): Promise<void>;
   positionOf(topic: string, partition: number): Promise<bigint>;
@@ -59,6 +64,7 @@ export interface ProjectionLane {
 export function projectionLane(
   options: Pick<RunnerOptions, 'kafka' | 'codec' | 'logger' | 'pool' | 'resumeIntervalMs'> & {
     projection: { name: ProjectionName; version: number; topics: string[] };
+    writesTo: StoreKind;
     store: ParkableStore;
     onFailure?: () => Promise<void> | void;
     onJoin?: () => void;
@@ -80,6 +86,7 @@ export function projectionLane(
   return {
     key,
     topics: projection.topics,
+    writesTo: options.writesTo,
     async handleBatch(batch) {
       const timer = projectionMetrics.batchSeconds.startTimer({ projection: key });
       try {
@@ -112,7 +119,7 @@ export function projectionLane(
  * the others find it below their positions and skip it. Sharing is what makes a quiet system
  * cheap (one fetch, one decode and one heartbeat per record instead of one per projection);
  * its price is that one store down holds back every lane of the consumer, never that a lane
- * skips an event.
+ * skips an event. Which lanes share is runLanesByStoreAndLag's rule.
  */
 export function runProjectionLanes(
   lanes: ProjectionLane[],
@@ -173,13 +180,16 @@ export function runProjectionLanes(
 export const SHARED_LAG_LIMIT = 1_000n;
 
 /**
- * Runs lanes that are caught up on one shared consumer, and each lane further behind than
- * SHARED_LAG_LIMIT on a consumer of its own. A lane far behind (a projection new in this
- * release, a version at offset 0) would otherwise hold every view of the process back for as
- * long as its catch-up takes: the shared consumer reads from the lowest position of its lanes
- * and moves at the pace of the slowest. Caught up, it joins the others at the next start.
+ * Runs the lanes on as few consumers as keep one view's trouble from reaching another's:
+ *  - lanes writing to the same store share a consumer. A store that is down or slow holds back
+ *    only the views kept in it, which cannot move anyway: the inbox, which the command API
+ *    waits on before a refusal, never waits for Cassandra or Redis.
+ *  - a lane further behind than SHARED_LAG_LIMIT (a projection new in this release, a version
+ *    at offset 0) runs on a consumer of its own: the shared consumer reads from the lowest
+ *    position of its lanes and moves at the pace of the slowest, so it would hold the others
+ *    back for its whole catch-up. Caught up, it joins them at the next start.
  */
-export async function runLanesByLag(
+export async function runLanesByStoreAndLag(
   lanes: ProjectionLane[],
   options: Pick<RunnerOptions, 'kafka' | 'codec' | 'deadLetters' | 'logger' | 'group'> & {
     /** SHARED_LAG_LIMIT unless given (tests). */
@@ -187,8 +197,50 @@ export async function runLanesByLag(
   },
 ): Promise<ProjectionRunner> {
   const limit = options.sharedLagLimit ?? SHARED_LAG_LIMIT;
-  const topics = [...new Set(lanes.flatMap((lane) => lane.topics))];
-  const admin = await createLogAdmin(options.kafka);
+  const ends = await logEndsOf(options.kafka, [...new Set(lanes.flatMap((lane) => lane.topics))]);
+  const lagOf = async (lane: ProjectionLane) => {
+    let lag = 0n;
+    for (const topic of lane.topics) {
+      for (const { partition, high } of ends.get(topic) ?? []) {
+        const behind = high - (await lane.positionOf(topic, partition));
+        if (behind > 0n) lag += behind;
+      }
+    }
+    return lag;
+  };
+  const sharing = new Map<StoreKind, ProjectionLane[]>();
+  const alone: ProjectionLane[] = [];
+  for (const lane of lanes) {
+    const lag = await lagOf(lane);
+    if (lag > limit) {
+      options.logger.info(
+        { projection: lane.key, lag: lag.toString() },
+        'far behind: own consumer',
+      );
+      alone.push(lane);
+    } else {
+      sharing.set(lane.writesTo, [...(sharing.get(lane.writesTo) ?? []), lane]);
+    }
+  }
+  const runners = [...sharing.values(), ...alone.map((lane) => [lane])].map((group) =>
+    runProjectionLanes(group, options),
+  );
+  return {
+    async start() {
+      await Promise.all(runners.map((runner) => runner.start()));
+    },
+    async stop() {
+      await Promise.all(runners.map((runner) => runner.stop()));
+    },
+    get ready() {
+      return runners.every((runner) => runner.ready);
+    },
+  };
+}
+
+/** The end offset of every partition of the topics. */
+async function logEndsOf(kafka: LogClient, topics: string[]) {
+  const admin = await createLogAdmin(kafka);
   const ends = new Map<string, Array<{ partition: number; high: bigint }>>();
   try {
     for (const topic of topics) {
@@ -201,43 +253,5 @@ export async function runLanesByLag(
   } finally {
     await admin.disconnect();
   }
-  const lagOf = async (lane: ProjectionLane) => {
-    let lag = 0n;
-    for (const topic of lane.topics) {
-      for (const { partition, high } of ends.get(topic) ?? []) {
-        const behind = high - (await lane.positionOf(topic, partition));
-        if (behind > 0n) lag += behind;
-      }
-    }
-    return lag;
-  };
-  const together: ProjectionLane[] = [];
-  const alone: ProjectionLane[] = [];
-  for (const lane of lanes) {
-    const lag = await lagOf(lane);
-    if (lag > limit) {
-      options.logger.info(
-        { projection: lane.key, lag: lag.toString() },
-        'far behind: own consumer',
-      );
-      alone.push(lane);
-    } else {
-      together.push(lane);
-    }
-  }
-  const runners = [
-    ...(together.length > 0 ? [runProjectionLanes(together, options)] : []),
-    ...alone.map((lane) => runProjectionLanes([lane], options)),
-  ];
-  return {
-    async start() {
-      await Promise.all(runners.map((runner) => runner.start()));
-    },
-    async stop() {
-      await Promise.all(runners.map((runner) => runner.stop()));
-    },
-    get ready() {
-      return runners.every((runner) => runner.ready);
-    },
-  };
+  return ends;
 }

@@ -107,6 +107,7 @@ export function redisProjectionLane(
 
   return projectionLane({
     ...options,
+    writesTo: 'redis',
     store: {
       applyBatch,
       applyHeld,

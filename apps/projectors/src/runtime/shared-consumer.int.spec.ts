@@ -12,7 +12,12 @@ import { groupCreated, messageSent } from '@chat/domain/testing';
 import { createPgPool } from '@chat/storage';
 import { PROJECTIONS, projectorGroupOf, versionKey } from '@chat/views';
 import type { ParkableStore } from './parking';
-import { projectionLane, runLanesByLag, runProjectionLanes } from './projection-consumer';
+import {
+  projectionLane,
+  runLanesByStoreAndLag,
+  runProjectionLanes,
+  type StoreKind,
+} from './projection-consumer';
 
 /**
  * Projections sharing one consumer: each record is read once for all of them, and a store that
@@ -60,13 +65,14 @@ async function logEnds() {
   return new Map(ends.map(({ partition, high }) => [partition, BigInt(high)]));
 }
 
-const laneOf = (store: ParkableStore, version: number) =>
+const laneOf = (store: ParkableStore, version: number, writesTo: StoreKind = 'postgres') =>
   projectionLane({
     kafka,
     codec,
     logger,
     pool,
     projection: { name: PROJECTIONS.inbox, version, topics: [TOPICS.conversations] },
+    writesTo,
     store,
   });
 
@@ -94,20 +100,7 @@ describe('projections on one consumer', () => {
     const healthy = memoryStore(endOf);
     const failing = memoryStore(endOf, 3);
     const versions = [fresh(), fresh()];
-    const lanes = [healthy, failing].map(({ store }, i) =>
-      projectionLane({
-        kafka,
-        codec,
-        logger,
-        pool,
-        projection: {
-          name: PROJECTIONS.inbox,
-          version: versions[i]!,
-          topics: [TOPICS.conversations],
-        },
-        store,
-      }),
-    );
+    const lanes = [healthy, failing].map(({ store }, i) => laneOf(store, versions[i]!));
     const runner = runProjectionLanes(lanes, {
       kafka,
       codec,
@@ -158,7 +151,7 @@ describe('projections on one consumer', () => {
     const now = await logEnds();
     const [first, second, behind] = [memoryStore(now), memoryStore(now), memoryStore(before)];
     const versions = [fresh(), fresh(), fresh()];
-    const runner = await runLanesByLag(
+    const runner = await runLanesByStoreAndLag(
       [first, second, behind].map(({ store }, i) => laneOf(store, versions[i]!)),
       {
         kafka,
@@ -188,6 +181,41 @@ describe('projections on one consumer', () => {
       expect(second.applied).toEqual([`MessageSent:${later.envelope.eventId}`]);
       // The two caught up share a group; the one behind has its own.
       expect(await membersOf([[versions[0]!, versions[1]!], [versions[2]!]])).toEqual([1, 1]);
+    } finally {
+      await runner.stop();
+    }
+  }, 90000);
+
+  it('gives lanes of different stores consumers of their own, so one store down holds back only its own views', async () => {
+    const endOf = await logEnds();
+    const postgres = memoryStore(endOf);
+    const cassandraDown = memoryStore(endOf, Number.MAX_SAFE_INTEGER);
+    const versions = [fresh(), fresh()];
+    const runner = await runLanesByStoreAndLag(
+      [
+        laneOf(postgres.store, versions[0]!, 'postgres'),
+        laneOf(cassandraDown.store, versions[1]!, 'cassandra'),
+      ],
+      { kafka, codec, deadLetters: createDeadLetterPublisher({ kafka, logger }), logger },
+    );
+    await runner.start();
+    try {
+      const conversation = `shared-${run}-stores`;
+      const events = [
+        groupCreated('ann', ['ben'], conversation),
+        messageSent('ann', `${conversation}-m1`, conversation),
+      ];
+      await appender.append(events);
+      await waitFor(
+        'the lane whose store is up to apply every event',
+        () => (postgres.applied.length >= events.length ? true : undefined),
+        { timeoutMs: 30000 },
+      );
+      expect(postgres.applied).toEqual(events.map((e) => `${e.type}:${e.envelope.eventId}`));
+      // The other store never took a batch, and was tried all along.
+      expect(cassandraDown.applied).toEqual([]);
+      expect(cassandraDown.failures()).toBeGreaterThan(0);
+      expect(await membersOf([[versions[0]!], [versions[1]!]])).toEqual([1, 1]);
     } finally {
       await runner.stop();
     }
