@@ -118,6 +118,19 @@ interface RunReport {
 
 const lastLines = (text: string, count: number) => text.split('\n').slice(-count).join('\n');
 
+/**
+ * Schemathesis's account of its failures in a few lines: each failing operation, the checks it
+ * failed, the status and body it got, so that a short excerpt of a run's log says what failed.
+ */
+const failureHeadlines = (output: string) =>
+  output
+    .slice(Math.max(0, output.indexOf('FAILURES')))
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => /^_+ .+ _+$|^- \S|^\[\d{3}\]|^`[{[]/.test(line))
+    .map((line) => line.slice(0, 240))
+    .slice(0, 24);
+
 interface Run {
   code: number | null;
   output: string;
@@ -194,7 +207,10 @@ describe('the OpenAPI contract', () => {
         errors: report.test_cases.errored + report.errors.length,
       };
       // The figures and, on failure, the fuzzer's own account of each failure.
-      console.log(`schemathesis: ${JSON.stringify(figures)}`);
+      console.log(
+        `schemathesis: ${JSON.stringify(figures)}`,
+        ...(run.code === 0 ? [] : ['\n', failureHeadlines(run.output).join('\n')]),
+      );
       expect({
         ...figures,
         exitCode: run.code,
