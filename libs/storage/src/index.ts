@@ -3,3 +3,4 @@ export * from './migrate';
 export * from './migration-files';
 export * from './object-store';
 export * from './prepared-query';
+export * from './combined-writes';

@@ -25,9 +25,7 @@ export function inboxProjection(
       const positioned = conversationEventsOf(consumed);
       const events = positioned.map((c) => c.event);
       const refs = referencesOf(events);
-      const store = new InboxStore(db, schema);
-      const conversations = await store.conversations(refs.conversationIds);
-      const messages = await store.messages(refs.messages, refs.sends);
+      const { conversations, messages } = await new InboxStore(db, schema).ledgerInputs(refs);
       const ledger = new ConversationLedger({
         conversations: conversations.map((c) => c.state),
         messages,

@@ -1,6 +1,5 @@
-import { preparedQuery } from '@chat/storage';
+import type { Write } from '@chat/storage';
 import type { ConversationEvent } from '@chat/events';
-import type { PoolClient } from 'pg';
 import type { TextMapping } from '../inbox/storable-text';
 
 /** An event the ledger refused at its position, kept with the reason (see ignored_events). */
@@ -14,23 +13,22 @@ export interface IgnoredEvent {
 }
 
 /**
- * Records a batch's ignored events in a Postgres projection's `ignored_events`: one statement,
- * idempotent by log position, the free-text detail through the projection's text mapping.
+ * The write that records a batch's ignored events in a Postgres projection's
+ * `ignored_events` (null when there are none): idempotent by log position, the free-text
+ * detail through the projection's text mapping.
  */
-export async function writeIgnoredEvents(
-  db: PoolClient,
+export function ignoredEventsWrite(
   schema: string,
   ignored: IgnoredEvent[],
   text: TextMapping,
-): Promise<void> {
-  if (ignored.length === 0) return;
-  await preparedQuery(
-    db,
-    `INSERT INTO ${schema}.ignored_events
+): Write | null {
+  if (ignored.length === 0) return null;
+  return {
+    text: `INSERT INTO ${schema}.ignored_events
        (topic, partition, "offset", event_id, event_type, conversation_id, reason, detail)
      SELECT * FROM unnest($1::text[], $2::int[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])
      ON CONFLICT DO NOTHING`,
-    [
+    values: [
       ignored.map((x) => x.topic),
       ignored.map((x) => x.partition),
       ignored.map((x) => x.offset),
@@ -40,5 +38,5 @@ export async function writeIgnoredEvents(
       ignored.map((x) => x.reason),
       ignored.map((x) => text(x.detail)),
     ],
-  );
+  };
 }

@@ -24,11 +24,7 @@ export function searchProjection(
     async apply(db, consumed) {
       const positioned = conversationEventsOf(consumed);
       const refs = referencesOf(positioned.map((c) => c.event));
-      const store = new SearchStore(db, schema);
-      const ledger = new ConversationLedger({
-        conversations: await store.conversations(refs.conversationIds),
-        messages: await store.messages(refs.messages, refs.sends),
-      });
+      const ledger = new ConversationLedger(await new SearchStore(db, schema).ledgerInputs(refs));
       const changes = searchChanges(foldInLogOrder(ledger, positioned));
       await writeSearchChanges(db, schema, changes, options.text ?? storableText);
       return { ignored: changes.ignored.length };

@@ -1,7 +1,7 @@
 import { preparedQuery } from '@chat/storage';
 import type { Pool, PoolClient } from 'pg';
 import type { ConversationKind, MemberRole } from '@chat/events';
-import type { ConversationState, Member, MessageFacts } from '@chat/domain';
+import type { ConversationState, Member, MessageFacts, References } from '@chat/domain';
 
 export type Queryable = Pick<Pool | PoolClient, 'query'>;
 
@@ -21,19 +21,20 @@ interface ConversationRow {
   kind: ConversationKind;
   title: string | null;
   creator_id: string;
-  created_at: Date;
-  last_seq: string;
-  last_cs: string;
+  /** A Date from the driver, an ISO string from JSON; the same for the others below. */
+  created_at: Date | string;
+  last_seq: string | number;
+  last_cs: string | number;
   last_message_id: string | null;
   last_message_sender_id: string | null;
   last_message_preview: string | null;
-  last_activity_at: Date;
+  last_activity_at: Date | string;
 }
 
-interface MessageRow {
+export interface MessageRow {
   message_id: string;
   conversation_id: string;
-  seq: string;
+  seq: string | number;
   sender_id: string;
   client_message_id: string;
   deleted: boolean;
@@ -41,7 +42,68 @@ interface MessageRow {
 
 const FACTS = `message_id, conversation_id, seq, sender_id, client_message_id, deleted`;
 
-const toFacts = (row: MessageRow): MessageFacts => ({
+/**
+ * Message facts by [conversationId, messageId] (parameters $first, $first+1) and by
+ * [conversationId, senderId, clientMessageId] ($first+2 .. $first+4): two keyed lookups, not
+ * one WHERE with OR, which Postgres cannot drive from the indexes (it scanned the whole table
+ * for every batch).
+ */
+export function messageFactsLookup(schema: string, first: number): string {
+  const $ = (i: number) => `$${first + i}`;
+  return `SELECT ${FACTS} FROM ${schema}.messages
+         JOIN unnest(${$(0)}::text[], ${$(1)}::text[]) AS k(conversation_id, message_id)
+           USING (conversation_id, message_id)
+       UNION
+       SELECT ${FACTS} FROM ${schema}.messages
+         JOIN unnest(${$(2)}::text[], ${$(3)}::text[], ${$(4)}::text[])
+           AS k(conversation_id, sender_id, client_message_id)
+           USING (conversation_id, sender_id, client_message_id)`;
+}
+
+/** The values of messageFactsLookup's parameters, in order. */
+export function messageFactsKeys(
+  ids: ReadonlyArray<readonly [string, string]>,
+  sends: ReadonlyArray<readonly [string, string, string]>,
+): string[][] {
+  return [
+    ids.map(([conversation]) => conversation),
+    ids.map(([, message]) => message),
+    sends.map(([conversation]) => conversation),
+    sends.map(([, sender]) => sender),
+    sends.map(([, , client]) => client),
+  ];
+}
+
+/** A conversation row (from the driver, or as JSON) with its members, as the inbox holds it. */
+function toInboxConversation(
+  row: ConversationRow,
+  members: Map<string, Member> = new Map(),
+): InboxConversation {
+  return {
+    state: {
+      conversationId: row.conversation_id,
+      kind: row.kind,
+      title: row.title,
+      members,
+      lastSeq: Number(row.last_seq),
+      lastCs: Number(row.last_cs),
+    },
+    creatorId: row.creator_id,
+    createdAt: new Date(row.created_at),
+    lastMessageId: row.last_message_id,
+    lastMessageSenderId: row.last_message_sender_id,
+    lastMessagePreview: row.last_message_preview,
+    lastActivityAt: new Date(row.last_activity_at),
+  };
+}
+
+/** What the ledger folds a batch over: the conversations it touches and message facts. */
+export interface LedgerInputs<C> {
+  conversations: C[];
+  messages: MessageFacts[];
+}
+
+export const toFacts = (row: MessageRow): MessageFacts => ({
   messageId: row.message_id,
   conversationId: row.conversation_id,
   seq: Number(row.seq),
@@ -86,22 +148,44 @@ export class InboxStore {
       map.set(row.user_id, { role: row.role, joinedSeq: Number(row.joined_seq) });
       membersOf.set(row.conversation_id, map);
     }
-    return conversations.rows.map((row) => ({
-      state: {
-        conversationId: row.conversation_id,
-        kind: row.kind,
-        title: row.title,
-        members: membersOf.get(row.conversation_id) ?? new Map(),
-        lastSeq: Number(row.last_seq),
-        lastCs: Number(row.last_cs),
-      },
-      creatorId: row.creator_id,
-      createdAt: row.created_at,
-      lastMessageId: row.last_message_id,
-      lastMessageSenderId: row.last_message_sender_id,
-      lastMessagePreview: row.last_message_preview,
-      lastActivityAt: row.last_activity_at,
-    }));
+    return conversations.rows.map((row) =>
+      toInboxConversation(row, membersOf.get(row.conversation_id)),
+    );
+  }
+
+  /**
+   * A batch's ledger inputs in one round trip: the conversations (with all their members) and
+   * the message facts the events reference (see References in @chat/domain).
+   */
+  async ledgerInputs(refs: References): Promise<LedgerInputs<InboxConversation>> {
+    const { rows } = await preparedQuery<{
+      conversations: ConversationRow[] | null;
+      members: Array<[string, string, MemberRole, number]> | null;
+      messages: MessageRow[] | null;
+    }>(
+      this.db,
+      `SELECT
+         (SELECT json_agg(c) FROM ${this.schema}.conversations c
+            WHERE conversation_id = ANY($1)) AS conversations,
+         (SELECT json_agg(json_build_array(conversation_id, user_id, role, joined_seq)
+                   ORDER BY conversation_id, joined_seq, user_id)
+            FROM ${this.schema}.memberships WHERE conversation_id = ANY($1)) AS members,
+         (SELECT json_agg(f) FROM (${messageFactsLookup(this.schema, 2)}) f) AS messages`,
+      [[...refs.conversationIds], ...messageFactsKeys(refs.messages, refs.sends)],
+    );
+    const row = rows[0]!;
+    const membersOf = new Map<string, Map<string, Member>>();
+    for (const [conversationId, userId, role, joinedSeq] of row.members ?? []) {
+      const map = membersOf.get(conversationId) ?? new Map<string, Member>();
+      map.set(userId, { role, joinedSeq: Number(joinedSeq) });
+      membersOf.set(conversationId, map);
+    }
+    return {
+      conversations: (row.conversations ?? []).map((c) =>
+        toInboxConversation(c, membersOf.get(c.conversation_id)),
+      ),
+      messages: (row.messages ?? []).map(toFacts),
+    };
   }
 
   async conversation(id: string): Promise<ConversationState | null> {
@@ -120,23 +204,8 @@ export class InboxStore {
     if (ids.length === 0 && sends.length === 0) return [];
     const { rows } = await preparedQuery<MessageRow>(
       this.db,
-      // Two keyed lookups, not one WHERE with OR: Postgres cannot drive an OR of two row
-      // IN-lists from the indexes and scanned the whole table for every batch.
-      `SELECT ${FACTS} FROM ${this.schema}.messages
-         JOIN unnest($1::text[], $2::text[]) AS k(conversation_id, message_id)
-           USING (conversation_id, message_id)
-       UNION
-       SELECT ${FACTS} FROM ${this.schema}.messages
-         JOIN unnest($3::text[], $4::text[], $5::text[])
-           AS k(conversation_id, sender_id, client_message_id)
-           USING (conversation_id, sender_id, client_message_id)`,
-      [
-        ids.map(([conversation]) => conversation),
-        ids.map(([, message]) => message),
-        sends.map(([conversation]) => conversation),
-        sends.map(([, sender]) => sender),
-        sends.map(([, , client]) => client),
-      ],
+      messageFactsLookup(this.schema, 1),
+      messageFactsKeys(ids, sends),
     );
     return rows.map(toFacts);
   }

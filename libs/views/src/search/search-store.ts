@@ -1,6 +1,13 @@
 import { preparedQuery } from '@chat/storage';
-import type { ConversationState, MessageFacts } from '@chat/domain';
-import { InboxStore, type Queryable } from '../inbox/inbox-store';
+import type { ConversationState, References } from '@chat/domain';
+import {
+  messageFactsKeys,
+  messageFactsLookup,
+  toFacts,
+  type LedgerInputs,
+  type MessageRow,
+  type Queryable,
+} from '../inbox/inbox-store';
 import { parseState } from '../timeline/timeline-store';
 
 /**
@@ -9,29 +16,28 @@ import { parseState } from '../timeline/timeline-store';
  * columns as the inbox's, so the inbox's lookup reads it).
  */
 export class SearchStore {
-  private readonly facts: InboxStore;
-
   constructor(
     private readonly db: Queryable,
     readonly schema: string,
-  ) {
-    this.facts = new InboxStore(db, schema);
-  }
+  ) {}
 
-  async conversations(ids: Iterable<string>): Promise<ConversationState[]> {
-    const { rows } = await preparedQuery<{ conversation_id: string; state: string }>(
+  /** A batch's ledger inputs (states and message facts) in one round trip. */
+  async ledgerInputs(refs: References): Promise<LedgerInputs<ConversationState>> {
+    const { rows } = await preparedQuery<{
+      conversations: Array<[string, string]> | null;
+      messages: MessageRow[] | null;
+    }>(
       this.db,
-      `SELECT conversation_id, state FROM ${this.schema}.conversations
-       WHERE conversation_id = ANY($1)`,
-      [[...ids]],
+      `SELECT
+         (SELECT json_agg(json_build_array(conversation_id, state))
+            FROM ${this.schema}.conversations WHERE conversation_id = ANY($1)) AS conversations,
+         (SELECT json_agg(f) FROM (${messageFactsLookup(this.schema, 2)}) f) AS messages`,
+      [[...refs.conversationIds], ...messageFactsKeys(refs.messages, refs.sends)],
     );
-    return rows.map((row) => parseState(row.conversation_id, row.state));
-  }
-
-  messages(
-    ids: ReadonlyArray<readonly [string, string]>,
-    sends: ReadonlyArray<readonly [string, string, string]>,
-  ): Promise<MessageFacts[]> {
-    return this.facts.messages(ids, sends);
+    const row = rows[0]!;
+    return {
+      conversations: (row.conversations ?? []).map(([id, state]) => parseState(id, state)),
+      messages: (row.messages ?? []).map(toFacts),
+    };
   }
 }
