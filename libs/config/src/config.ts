@@ -65,7 +65,8 @@ const envSchema = z.object({
    * must allow it (group.min.session.timeout.ms, 1 s in the local stack and compose).
    */
   KAFKA_CONSUMER_SESSION_TIMEOUT_MS: z.coerce.number().int().min(500).default(2000),
-  KAFKA_CONSUMER_HEARTBEAT_INTERVAL_MS: z.coerce.number().int().min(50).default(200),
+  /** Also how long an idle fetch waits at the broker (see createEventConsumer). */
+  KAFKA_CONSUMER_HEARTBEAT_INTERVAL_MS: z.coerce.number().int().min(50).default(500),
   /** How long the coordinator waits for every member to rejoin a rebalance. */
   KAFKA_CONSUMER_REBALANCE_TIMEOUT_MS: z.coerce.number().int().min(1000).default(20000),
   SCHEMA_REGISTRY_URL: z.string().url().optional(),

@@ -86,7 +86,7 @@ describe('consumer group timings', () => {
   it('notice a dead member within seconds by default', () => {
     expect(loadConfig({}).kafka.consumer).toEqual({
       sessionTimeoutMs: 2000,
-      heartbeatIntervalMs: 200,
+      heartbeatIntervalMs: 500,
       rebalanceTimeoutMs: 20000,
     });
   });

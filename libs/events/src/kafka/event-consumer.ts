@@ -92,7 +92,10 @@ export function createEventConsumer(options: EventConsumerOptions): EventConsume
     sessionTimeout: group.sessionTimeoutMs,
     heartbeatInterval: group.heartbeatIntervalMs,
     rebalanceTimeout: group.rebalanceTimeoutMs,
-    maxWaitTimeInMs: 100,
+    // An idle fetch waits one heartbeat interval at the broker: the consumer heartbeats from
+    // its fetch loop, so a shorter wait buys no liveness, only wake-ups (each consumer, and
+    // the broker, woke ten times a second for nothing). A record still returns a fetch at once.
+    maxWaitTimeInMs: group.heartbeatIntervalMs,
   });
   let ready = false;
   consumer.on(consumer.events.GROUP_JOIN, (event) => {
