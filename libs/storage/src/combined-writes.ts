@@ -7,6 +7,10 @@ export interface Write {
   values: unknown[];
 }
 
+/** The write for a batch's rows of one table, or none when there are none. */
+export const writeIf = (rows: readonly unknown[], write: () => Write): Write | null =>
+  rows.length === 0 ? null : write();
+
 /**
  * Runs several writes as one statement, each a data-modifying CTE: one round trip instead of
  * one per write. At low rates a projection batch is one event, and its round trips, not its

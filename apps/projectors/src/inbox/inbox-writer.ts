@@ -1,4 +1,4 @@
-import { preparedQuery, writeTogether, type Write } from '@chat/storage';
+import { preparedQuery, writeIf, writeTogether } from '@chat/storage';
 import type { PoolClient } from 'pg';
 import { ignoredEventsWrite } from '../runtime/ignored-events';
 import type { InboxChanges } from './inbox-changes';
@@ -34,11 +34,8 @@ export async function writeInboxChanges(
   }
 
   const c = changes.conversations;
-  const conversations: Write | null =
-    c.length === 0
-      ? null
-      : {
-          text: `INSERT INTO ${schema}.conversations AS t (conversation_id, kind, title, creator_id, created_at,
+  const conversations = writeIf(c, () => ({
+    text: `INSERT INTO ${schema}.conversations AS t (conversation_id, kind, title, creator_id, created_at,
          last_seq, last_message_id, last_message_sender_id, last_message_preview, last_activity_at,
          last_cs)
        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[],
@@ -49,29 +46,26 @@ export async function writeInboxChanges(
          last_message_preview = EXCLUDED.last_message_preview,
          last_activity_at = EXCLUDED.last_activity_at
        WHERE t.last_seq <= EXCLUDED.last_seq AND t.last_cs <= EXCLUDED.last_cs`,
-          values: [
-            c.map((x) => x.state.conversationId),
-            c.map((x) => x.state.kind),
-            c.map((x) => orNull(x.state.title)),
-            c.map((x) => x.creatorId),
-            c.map((x) => x.createdAt),
-            c.map((x) => x.state.lastSeq),
-            c.map((x) => x.lastMessageId),
-            c.map((x) => x.lastMessageSenderId),
-            c.map((x) => orNull(x.lastMessagePreview)),
-            c.map((x) => x.lastActivityAt),
-            c.map((x) => x.state.lastCs),
-          ],
-        };
+    values: [
+      c.map((x) => x.state.conversationId),
+      c.map((x) => x.state.kind),
+      c.map((x) => orNull(x.state.title)),
+      c.map((x) => x.creatorId),
+      c.map((x) => x.createdAt),
+      c.map((x) => x.state.lastSeq),
+      c.map((x) => x.lastMessageId),
+      c.map((x) => x.lastMessageSenderId),
+      c.map((x) => orNull(x.lastMessagePreview)),
+      c.map((x) => x.lastActivityAt),
+      c.map((x) => x.state.lastCs),
+    ],
+  }));
 
   const m = changes.memberships;
   // A member re-added since the stored row (another joined_seq) starts from the new cursors
   // and facts; otherwise facts only accumulate (engaged stays, the adder is kept).
-  const memberships: Write | null =
-    m.length === 0
-      ? null
-      : {
-          text: `INSERT INTO ${schema}.memberships AS t
+  const memberships = writeIf(m, () => ({
+    text: `INSERT INTO ${schema}.memberships AS t
          (conversation_id, user_id, role, joined_seq, read_seq, delivered_seq, engaged, added_by)
        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::bigint[], $6::bigint[],
          $7::boolean[], $8::text[])
@@ -86,52 +80,46 @@ export async function writeInboxChanges(
            THEN t.engaged OR EXCLUDED.engaged ELSE EXCLUDED.engaged END,
          added_by = CASE WHEN t.joined_seq = EXCLUDED.joined_seq
            THEN COALESCE(t.added_by, EXCLUDED.added_by) ELSE EXCLUDED.added_by END`,
-          values: [
-            m.map((x) => x.conversationId),
-            m.map((x) => x.userId),
-            m.map((x) => x.role),
-            m.map((x) => x.joinedSeq),
-            m.map((x) => x.readSeq),
-            m.map((x) => x.deliveredSeq),
-            m.map((x) => x.facts.engaged),
-            m.map((x) => x.facts.addedBy),
-          ],
-        };
+    values: [
+      m.map((x) => x.conversationId),
+      m.map((x) => x.userId),
+      m.map((x) => x.role),
+      m.map((x) => x.joinedSeq),
+      m.map((x) => x.readSeq),
+      m.map((x) => x.deliveredSeq),
+      m.map((x) => x.facts.engaged),
+      m.map((x) => x.facts.addedBy),
+    ],
+  }));
 
   const d = changes.deliveries;
-  const deliveries: Write | null =
-    d.length === 0
-      ? null
-      : {
-          text: `INSERT INTO ${schema}.device_deliveries AS t (conversation_id, user_id, device_id, delivered_seq)
+  const deliveries = writeIf(d, () => ({
+    text: `INSERT INTO ${schema}.device_deliveries AS t (conversation_id, user_id, device_id, delivered_seq)
        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[])
        ON CONFLICT (conversation_id, user_id, device_id) DO UPDATE SET
          delivered_seq = GREATEST(t.delivered_seq, EXCLUDED.delivered_seq)`,
-          values: [
-            d.map((x) => x.conversationId),
-            d.map((x) => x.userId),
-            d.map((x) => x.deviceId),
-            d.map((x) => x.deliveredSeq),
-          ],
-        };
+    values: [
+      d.map((x) => x.conversationId),
+      d.map((x) => x.userId),
+      d.map((x) => x.deviceId),
+      d.map((x) => x.deliveredSeq),
+    ],
+  }));
 
   const s = changes.sentMessages;
-  const sent: Write | null =
-    s.length === 0
-      ? null
-      : {
-          text: `INSERT INTO ${schema}.messages (message_id, conversation_id, seq, sender_id, client_message_id, sent_at)
+  const sent = writeIf(s, () => ({
+    text: `INSERT INTO ${schema}.messages (message_id, conversation_id, seq, sender_id, client_message_id, sent_at)
        SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::timestamptz[])
        ON CONFLICT DO NOTHING`,
-          values: [
-            s.map((x) => x.event.messageId),
-            s.map((x) => x.event.conversationId),
-            s.map((x) => x.seq),
-            s.map((x) => x.event.senderId),
-            s.map((x) => x.event.clientMessageId),
-            s.map((x) => new Date(x.event.envelope.occurredAt)),
-          ],
-        };
+    values: [
+      s.map((x) => x.event.messageId),
+      s.map((x) => x.event.conversationId),
+      s.map((x) => x.seq),
+      s.map((x) => x.event.senderId),
+      s.map((x) => x.event.clientMessageId),
+      s.map((x) => new Date(x.event.envelope.occurredAt)),
+    ],
+  }));
 
   await writeTogether(db, [
     conversations,

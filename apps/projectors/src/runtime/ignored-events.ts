@@ -1,4 +1,4 @@
-import type { Write } from '@chat/storage';
+import { writeIf, type Write } from '@chat/storage';
 import type { ConversationEvent } from '@chat/events';
 import type { TextMapping } from '../inbox/storable-text';
 
@@ -22,8 +22,7 @@ export function ignoredEventsWrite(
   ignored: IgnoredEvent[],
   text: TextMapping,
 ): Write | null {
-  if (ignored.length === 0) return null;
-  return {
+  return writeIf(ignored, () => ({
     text: `INSERT INTO ${schema}.ignored_events
        (topic, partition, "offset", event_id, event_type, conversation_id, reason, detail)
      SELECT * FROM unnest($1::text[], $2::int[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])
@@ -38,5 +37,5 @@ export function ignoredEventsWrite(
       ignored.map((x) => x.reason),
       ignored.map((x) => text(x.detail)),
     ],
-  };
+  }));
 }

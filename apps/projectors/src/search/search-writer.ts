@@ -1,4 +1,4 @@
-import { preparedQuery, writeTogether, type Write } from '@chat/storage';
+import { preparedQuery, writeIf, writeTogether } from '@chat/storage';
 import type { PoolClient } from 'pg';
 import { ignoredEventsWrite } from '../runtime/ignored-events';
 import { serializeState, SEARCH_CONFIG } from '@chat/views';
@@ -28,63 +28,54 @@ export async function writeSearchChanges(
 ): Promise<void> {
   const orNull = (value: string | null) => (value === null ? null : text(value));
   const c = changes.conversations;
-  const conversations: Write | null =
-    c.length === 0
-      ? null
-      : {
-          text: `INSERT INTO ${schema}.conversations AS t (conversation_id, state, last_seq, last_cs)
+  const conversations = writeIf(c, () => ({
+    text: `INSERT INTO ${schema}.conversations AS t (conversation_id, state, last_seq, last_cs)
        SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[])
        ON CONFLICT (conversation_id) DO UPDATE SET
          state = EXCLUDED.state, last_seq = EXCLUDED.last_seq, last_cs = EXCLUDED.last_cs
        WHERE t.last_cs <= EXCLUDED.last_cs`,
-          values: [
-            c.map((s) => s.conversationId),
-            c.map((s) => serializeState(s)), // JSON escapes U+0000: storable as is
-            c.map((s) => s.lastSeq),
-            c.map((s) => s.lastCs),
-          ],
-        };
+    values: [
+      c.map((s) => s.conversationId),
+      c.map((s) => serializeState(s)), // JSON escapes U+0000: storable as is
+      c.map((s) => s.lastSeq),
+      c.map((s) => s.lastCs),
+    ],
+  }));
 
   const spans = changes.spans;
-  const memberSpans: Write | null =
-    spans.length === 0
-      ? null
-      : {
-          text: `INSERT INTO ${schema}.member_spans AS t (conversation_id, user_id, joined_seq, removed_seq)
+  const memberSpans = writeIf(spans, () => ({
+    text: `INSERT INTO ${schema}.member_spans AS t (conversation_id, user_id, joined_seq, removed_seq)
        SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[])
        ON CONFLICT (conversation_id, user_id, joined_seq) DO UPDATE SET
          removed_seq = COALESCE(EXCLUDED.removed_seq, t.removed_seq)`,
-          values: [
-            spans.map((s) => s.conversationId),
-            spans.map((s) => s.userId),
-            spans.map((s) => s.joinedSeq),
-            spans.map((s) => s.removedSeq),
-          ],
-        };
+    values: [
+      spans.map((s) => s.conversationId),
+      spans.map((s) => s.userId),
+      spans.map((s) => s.joinedSeq),
+      spans.map((s) => s.removedSeq),
+    ],
+  }));
 
   const s = changes.sent;
-  const sent: Write | null =
-    s.length === 0
-      ? null
-      : {
-          text: `INSERT INTO ${schema}.messages (conversation_id, message_id, seq, sender_id,
+  const sent = writeIf(s, () => ({
+    text: `INSERT INTO ${schema}.messages (conversation_id, message_id, seq, sender_id,
          client_message_id, sent_at, deleted, body, document)
        SELECT m.*, ${documentOf('m.body')}
        FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[],
          $6::timestamptz[], $7::boolean[], $8::text[])
          AS m(conversation_id, message_id, seq, sender_id, client_message_id, sent_at, deleted, body)
        ON CONFLICT DO NOTHING`,
-          values: [
-            s.map((x) => x.conversationId),
-            s.map((x) => x.messageId),
-            s.map((x) => x.seq),
-            s.map((x) => x.senderId),
-            s.map((x) => x.clientMessageId),
-            s.map((x) => x.sentAt),
-            s.map((x) => x.deleted),
-            s.map((x) => orNull(x.body)),
-          ],
-        };
+    values: [
+      s.map((x) => x.conversationId),
+      s.map((x) => x.messageId),
+      s.map((x) => x.seq),
+      s.map((x) => x.senderId),
+      s.map((x) => x.clientMessageId),
+      s.map((x) => x.sentAt),
+      s.map((x) => x.deleted),
+      s.map((x) => orNull(x.body)),
+    ],
+  }));
 
   await writeTogether(db, [
     conversations,

@@ -123,34 +123,11 @@ export class InboxStore {
     readonly schema: string,
   ) {}
 
+  /** Conversations with all their members (the batch's own read, without message facts). */
   async conversations(ids: Iterable<string>): Promise<InboxConversation[]> {
-    const wanted = [...ids];
-    if (wanted.length === 0) return [];
-    // One after the other: a transaction's client runs one query at a time.
-    const conversations = await this.db.query<ConversationRow>(
-      `SELECT * FROM ${this.schema}.conversations WHERE conversation_id = ANY($1)`,
-      [wanted],
-    );
-    const members = await preparedQuery<{
-      conversation_id: string;
-      user_id: string;
-      role: MemberRole;
-      joined_seq: string;
-    }>(
-      this.db,
-      `SELECT conversation_id, user_id, role, joined_seq FROM ${this.schema}.memberships
-         WHERE conversation_id = ANY($1) ORDER BY conversation_id, joined_seq, user_id`,
-      [wanted],
-    );
-    const membersOf = new Map<string, Map<string, Member>>();
-    for (const row of members.rows) {
-      const map = membersOf.get(row.conversation_id) ?? new Map<string, Member>();
-      map.set(row.user_id, { role: row.role, joinedSeq: Number(row.joined_seq) });
-      membersOf.set(row.conversation_id, map);
-    }
-    return conversations.rows.map((row) =>
-      toInboxConversation(row, membersOf.get(row.conversation_id)),
-    );
+    const conversationIds = new Set(ids);
+    if (conversationIds.size === 0) return [];
+    return (await this.ledgerInputs({ conversationIds, messages: [], sends: [] })).conversations;
   }
 
   /**
