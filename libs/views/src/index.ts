@@ -23,3 +23,4 @@ export * from './search/search-tables';
 export * from './search/search-store';
 export * from './search/search-queries';
 export * from './push/push-tables';
+export * from './views-readable';

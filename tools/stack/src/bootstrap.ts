@@ -8,7 +8,7 @@ import {
   migratePostgres,
   ObjectStore,
 } from '@chat/storage';
-import { ensureInboxReadable, ensureTimelineReadable } from '@chat/views';
+import { ensureViewsReadable } from '@chat/views';
 
 /** Topics, schemas, keyspace, tables and migrations: everything idempotent. */
 export async function bootstrap(config: Config): Promise<void> {
@@ -21,12 +21,15 @@ export async function bootstrap(config: Config): Promise<void> {
     objects.ensureBucket().finally(() => objects.close()),
   ]);
   // Readers (the command API, the gateway) need a version of each view before the
-  // projectors first start.
+  // projectors first start: an empty view, not a missing one.
   const pool = createPgPool(config, { max: 1 });
   const cassandraClient = createCassandraClient(config);
   try {
-    await ensureInboxReadable(pool);
-    await ensureTimelineReadable(cassandraClient, pool, config.cassandra.keyspace);
+    await ensureViewsReadable({
+      pool,
+      cassandra: cassandraClient,
+      keyspace: config.cassandra.keyspace,
+    });
   } finally {
     await Promise.all([pool.end(), cassandraClient.shutdown()]);
   }

@@ -120,14 +120,15 @@ const lastLines = (text: string, count: number) => text.split('\n').slice(-count
 
 /**
  * Schemathesis's account of its failures in a few lines: each failing operation, the checks it
- * failed, the status and body it got, so that a short excerpt of a run's log says what failed.
+ * failed, the status and body it got and the curl that reproduces it, so that a short excerpt
+ * of a run's log says what failed.
  */
 const failureHeadlines = (output: string) =>
   output
     .slice(Math.max(0, output.indexOf('FAILURES')))
     .split('\n')
     .map((line) => line.trim())
-    .filter((line) => /^_+ .+ _+$|^- \S|^\[\d{3}\]|^`[{[]/.test(line))
+    .filter((line) => /^_+ .+ _+$|^- \S|^\[\d{3}\]|^`[{[]|^curl /.test(line))
     .map((line) => line.slice(0, 240))
     .slice(0, 24);
 
