@@ -7,6 +7,7 @@ import { ChatClient, type WebSocketFactory } from '@chat/client';
 import { loadConfig, type Config } from '@chat/config';
 import { createKafka, createLogAdmin } from '@chat/events';
 import { createLogger } from '@chat/observability';
+import { createPgPool } from '@chat/storage';
 import { ensureMavenDependencies } from '../tools/stack/src/installers';
 import { stackPaths } from '../tools/stack/src/stack-paths';
 import { buildApps, startAppProcess } from './lib/app-process';
@@ -47,6 +48,7 @@ async function main() {
   const groupCount = Number(groupsArg);
   const config = loadConfig();
   const unlimited = { CHAT_RATE_LIMIT_PER_SECOND: '1000000', CHAT_RATE_LIMIT_BURST: '1000000' };
+  await warnOfExtraVersions(config);
   buildApps();
   const api = await startAppProcess('command-api', unlimited);
   const projectors = await startAppProcess('projectors');
@@ -255,6 +257,32 @@ function table(rows: Row[]): string {
     ...names.map((n) => round(r.cpuMsPerMessage[n]!, 2)),
   ]);
   return [header, header.map(() => '---'), ...lines].map((l) => `| ${l.join(' | ')} |`).join('\n');
+}
+
+/**
+ * The projectors maintain every registered version, not only the readers' (a rebuild runs
+ * beside the live one). A version a killed test or an unfinished rebuild left behind doubles
+ * that projection's cost in every figure here, so the run names any it finds.
+ */
+async function warnOfExtraVersions(config: Config): Promise<void> {
+  const pool = createPgPool(config, { max: 1 });
+  try {
+    const { rows } = await pool.query<{ key: string }>(
+      `SELECT v.projection || '_v' || v.version AS key
+         FROM projection_versions v
+         LEFT JOIN projection_readers r ON r.projection = v.projection AND r.version = v.version
+        WHERE v.dropped_at IS NULL AND r.projection IS NULL
+        ORDER BY 1`,
+    );
+    if (rows.length > 0) {
+      console.log(
+        `WARNING: the projectors also maintain ${rows.map((r) => r.key).join(', ')} (no ` +
+          'readers): their cost is in these figures. Drop leftovers with `npm run chat-admin -- drop`.',
+      );
+    }
+  } finally {
+    await pool.end();
+  }
 }
 
 /** Kafka's own end-to-end latency tool against the same broker: the floor of any send. */
