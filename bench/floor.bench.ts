@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { Consumer } from 'kafkajs';
 import { loadConfig } from '@chat/config';
-import { createKafka, createLogAdmin } from '@chat/events';
+import { createKafka } from '@chat/events';
 import { createLogger } from '@chat/observability';
 import { createCassandraClient, createPgPool, createRedis } from '@chat/storage';
 import { stackPaths } from '../tools/stack/src/stack-paths';
+import { ensureBenchTopic } from './lib/bench-topic';
 import { openLoop } from './lib/open-loop';
 import { processCpu, stackServiceGroups } from './lib/process-cpu';
 import { percentiles, round } from './lib/stats';
@@ -35,11 +36,7 @@ async function main() {
   const config = loadConfig();
   const logger = createLogger('bench', 'fatal');
   const kafka = createKafka({ brokers: config.kafka.value, clientId: 'bench-store-floor' }, logger);
-  const admin = await createLogAdmin(kafka);
-  await admin.ensureTopics([
-    { topic: TOPIC, partitions: 1, replicationFactor: 1, config: { 'retention.ms': '600000' } },
-  ]);
-  await admin.disconnect();
+  await ensureBenchTopic(config, TOPIC);
 
   const pool = createPgPool(config, { max: 2 });
   await pool.query(`CREATE SCHEMA IF NOT EXISTS ${PG_SCHEMA}`);

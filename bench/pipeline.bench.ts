@@ -5,12 +5,11 @@ import WebSocket from 'ws';
 import { mintToken } from '@chat/auth';
 import { ChatClient, type WebSocketFactory } from '@chat/client';
 import { loadConfig, type Config } from '@chat/config';
-import { createKafka, createLogAdmin } from '@chat/events';
-import { createLogger } from '@chat/observability';
 import { createPgPool } from '@chat/storage';
 import { ensureMavenDependencies } from '../tools/stack/src/installers';
 import { stackPaths } from '../tools/stack/src/stack-paths';
 import { buildApps, startAppProcess } from './lib/app-process';
+import { ensureBenchTopic } from './lib/bench-topic';
 import { openLoop } from './lib/open-loop';
 import { processCpu, stackServiceGroups } from './lib/process-cpu';
 import { percentiles, round } from './lib/stats';
@@ -296,22 +295,7 @@ async function warnOfExtraVersions(config: Config): Promise<void> {
 
 /** Kafka's own end-to-end latency tool against the same broker: the floor of any send. */
 async function kafkaFloor(config: Config): Promise<string> {
-  const logger = createLogger('bench', 'fatal');
-  const admin = await createLogAdmin(
-    createKafka({ brokers: config.kafka.value, clientId: 'bench-floor' }, logger),
-  );
-  try {
-    await admin.ensureTopics([
-      {
-        topic: FLOOR_TOPIC,
-        partitions: 1,
-        replicationFactor: 1,
-        config: { 'retention.ms': '600000' },
-      },
-    ]);
-  } finally {
-    await admin.disconnect();
-  }
+  await ensureBenchTopic(config, FLOOR_TOPIC);
   // The broker's jars hold the tool's entry point, kafka-tools its code (fetched once).
   const paths = stackPaths(config);
   ensureMavenDependencies('kafka-tools', paths.dist('kafka-tools'));
