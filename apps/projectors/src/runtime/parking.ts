@@ -46,6 +46,11 @@ export interface Parking {
   start(): Promise<void>;
   /** The consumer's handler: the batch, minus held conversations, parking what is refused. */
   handleBatch(batch: EventBatch): Promise<void>;
+  /**
+   * Runs `task` in the partition's order (no batch or resume of this version in between) with
+   * the batch's events minus the held ones: for a caller that applies them itself.
+   */
+  withFlowing<T>(batch: EventBatch, task: (flowing: ConsumedEvent[]) => Promise<T>): Promise<T>;
   onJoin(assigned: Record<string, number[]>): void;
   stop(): Promise<void>;
 }
@@ -262,6 +267,12 @@ export function createParking(options: {
       serial(batch.topic, batch.partition, async () => {
         await ensureLoaded();
         await applyParking(batch);
+      }),
+
+    withFlowing: (batch, task) =>
+      serial(batch.topic, batch.partition, async () => {
+        await ensureLoaded();
+        return task(batch.events.filter((e) => !isHeld(e)));
       }),
 
     onJoin(partitions) {

@@ -9,6 +9,7 @@ import {
   type RunnerOptions,
 } from './projection-consumer';
 import type { ParkableStore } from './parking';
+import { beginAndLockPositions, movePositionsAndCommit } from './postgres-positions';
 import { recordBatch } from './projection-metrics';
 
 export type { ProjectionRunner } from './projection-consumer';
@@ -25,7 +26,9 @@ export interface PostgresProjection {
 /**
  * Runs a Postgres projection with an exactly-once effect: the rows and the position move in one
  * transaction. The position row is locked first, so after a rebalance (or a crash and a
- * redelivery) events below it are skipped, and two instances never both apply a batch.
+ * redelivery) events below it are skipped, and two instances never both apply a batch. On a
+ * consumer with other Postgres lanes, a batch goes to all of them in one transaction first
+ * (applyLanesTogether); `applyBatch` is the lane on its own, which that falls back to.
  */
 export function postgresProjectionLane(
   options: RunnerOptions & { projection: PostgresProjection },
@@ -36,7 +39,7 @@ export function postgresProjectionLane(
   async function applyBatch(batch: EventBatch) {
     const client = await pool.connect();
     try {
-      const next = await beginAndLockPosition(client, key, batch);
+      const next = (await beginAndLockPositions(client, [key], batch)).get(key)!;
       const fresh = batch.events.filter((e) => BigInt(e.offset) >= next);
       const skipped = batch.events.length - fresh.length;
       let ignored = 0;
@@ -44,7 +47,7 @@ export function postgresProjectionLane(
         await client.query('ROLLBACK');
       } else {
         ({ ignored } = await projection.apply(client, fresh));
-        await movePositionAndCommit(client, key, batch, BigInt(batch.lastOffset) + 1n);
+        await movePositionsAndCommit(client, [key], batch, BigInt(batch.lastOffset) + 1n);
       }
       recordBatch(key, batch, {
         applied: fresh.length - ignored,
@@ -68,7 +71,7 @@ export function postgresProjectionLane(
   const applyHeld: ParkableStore['applyHeld'] = async (events, through, settle) => {
     const client = await pool.connect();
     try {
-      const next = await beginAndLockPosition(client, key, through);
+      const next = (await beginAndLockPositions(client, [key], through)).get(key)!;
       if (next !== through.next) {
         throw new Error(`position of partition ${through.partition} moved during a resume`);
       }
@@ -86,6 +89,7 @@ export function postgresProjectionLane(
   return projectionLane({
     ...options,
     writesTo: 'postgres',
+    together: { pool, apply: (db, events) => projection.apply(db, events) },
     store: {
       applyBatch,
       applyHeld,
@@ -99,50 +103,6 @@ export function postgresProjectionLane(
       },
     },
   });
-}
-
-/**
- * BEGIN, then the partition's position row, created if missing and locked: one round trip.
- * A batch at low rates is one event, so its round trips are most of its cost; the simple
- * protocol carries several statements, with the values as escaped literals (our own key, topic
- * and partition number, never input).
- */
-async function beginAndLockPosition(
-  client: PoolClient,
-  key: string,
-  at: { topic: string; partition: number },
-): Promise<bigint> {
-  const where = positionRow(client, key, at);
-  const results = (await client.query(
-    `BEGIN;
-     INSERT INTO projection_positions (projection, topic, partition, next_offset)
-       VALUES (${where.values}, 0) ON CONFLICT DO NOTHING;
-     SELECT next_offset FROM projection_positions WHERE ${where.match} FOR UPDATE`,
-  )) as unknown as Array<{ rows: Array<{ next_offset: string }> }>;
-  return BigInt(results[2]!.rows[0]!.next_offset);
-}
-
-/** The new position and COMMIT: one round trip. */
-async function movePositionAndCommit(
-  client: PoolClient,
-  key: string,
-  at: { topic: string; partition: number },
-  next: bigint,
-): Promise<void> {
-  await client.query(
-    `UPDATE projection_positions SET next_offset = ${next.toString()}, updated_at = now()
-       WHERE ${positionRow(client, key, at).match};
-     COMMIT`,
-  );
-}
-
-function positionRow(client: PoolClient, key: string, at: { topic: string; partition: number }) {
-  const [k, t, p] = [client.escapeLiteral(key), client.escapeLiteral(at.topic), at.partition];
-  if (!Number.isSafeInteger(p)) throw new RangeError(`bad partition ${String(p)}`);
-  return {
-    values: `${k}, ${t}, ${p}`,
-    match: `projection = ${k} AND topic = ${t} AND partition = ${p}`,
-  };
 }
 
 /** The projection alone on a consumer of its own (a rebuild, a test). */

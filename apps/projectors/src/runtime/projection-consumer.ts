@@ -11,6 +11,7 @@ import type { Logger } from '@chat/observability';
 import { projectorGroupOf, versionKey, type ProjectionName } from '@chat/views';
 import type { Pool } from 'pg';
 import { createParking, type ParkableStore } from './parking';
+import { applyLanesTogether, type PostgresLanePart } from './postgres-lanes-together';
 import { projectionMetrics } from './projection-metrics';
 
 /** A running projection, or several sharing one consumer, whatever stores they write to. */
@@ -54,6 +55,8 @@ export interface ProjectionLane {
   onJoin(assigned: Record<string, number[]>): void;
   start(): Promise<void>;
   stop(): Promise<void>;
+  /** A Postgres lane's part in a transaction shared with the consumer's other Postgres lanes. */
+  together?: PostgresLanePart;
 }
 
 /**
@@ -68,6 +71,8 @@ export function projectionLane(
     store: ParkableStore;
     onFailure?: () => Promise<void> | void;
     onJoin?: () => void;
+    /** A Postgres store's pool and apply, to share a transaction with other lanes. */
+    together?: Pick<PostgresLanePart, 'pool' | 'apply'>;
   },
 ): ProjectionLane {
   const { projection } = options;
@@ -109,6 +114,11 @@ export function projectionLane(
     },
     start: () => parking.start(),
     stop: () => parking.stop(),
+    together: options.together && {
+      ...options.together,
+      key,
+      withFlowing: (batch, task) => parking.withFlowing(batch, task),
+    },
   };
 }
 
@@ -120,6 +130,10 @@ export function projectionLane(
  * cheap (one fetch, one decode and one heartbeat per record instead of one per projection);
  * its price is that one store down holds back every lane of the consumer, never that a lane
  * skips an event. Which lanes share is runLanesByStoreAndLag's rule.
+ *
+ * Postgres lanes on one pool apply each batch in one transaction (applyLanesTogether); if that
+ * throws, the batch goes to each of them on its own, where a refusal parks a conversation in the
+ * refusing lane only.
  */
 export function runProjectionLanes(
   lanes: ProjectionLane[],
@@ -128,10 +142,35 @@ export function runProjectionLanes(
   const topics = [...new Set(lanes.flatMap((lane) => lane.topics))];
   const lanesOf = (topic: string) => lanes.filter((lane) => lane.topics.includes(topic));
 
+  async function eachOnItsOwn(of: ProjectionLane[], batch: EventBatch) {
+    const results = await Promise.allSettled(of.map((lane) => lane.handleBatch(batch)));
+    const failed = results.find((result) => result.status === 'rejected');
+    if (failed) throw failed.reason;
+  }
+
+  async function together(of: ProjectionLane[], batch: EventBatch) {
+    try {
+      await applyLanesTogether(
+        of.map((lane) => lane.together!),
+        batch,
+      );
+    } catch (error) {
+      options.logger.warn(
+        { err: error, partition: batch.partition, lanes: of.map((lane) => lane.key) },
+        'batch failed in the shared transaction: applying it lane by lane',
+      );
+      await eachOnItsOwn(of, batch);
+    }
+  }
+
   async function handleBatch(batch: EventBatch) {
-    const results = await Promise.allSettled(
-      lanesOf(batch.topic).map((lane) => lane.handleBatch(batch)),
-    );
+    const lanes = lanesOf(batch.topic);
+    const shared = lanesSharingATransaction(lanes);
+    const alone = lanes.filter((lane) => !shared.includes(lane));
+    const results = await Promise.allSettled([
+      eachOnItsOwn(alone, batch),
+      shared.length > 0 ? together(shared, batch) : Promise.resolve(),
+    ]);
     const failed = results.find((result) => result.status === 'rejected');
     if (failed) throw failed.reason;
   }
@@ -170,6 +209,13 @@ export function runProjectionLanes(
       return consumer.ready;
     },
   };
+}
+
+/** The lanes that can apply a batch in one transaction: two or more Postgres lanes on one pool. */
+function lanesSharingATransaction(lanes: ProjectionLane[]): ProjectionLane[] {
+  const pool = lanes.find((lane) => lane.together)?.together?.pool;
+  const sharing = lanes.filter((lane) => pool && lane.together?.pool === pool);
+  return sharing.length > 1 ? sharing : [];
 }
 
 /**
