@@ -136,7 +136,10 @@ async function main() {
     );
     console.log(`idle for ${seconds} s, cores per process: ${idleCores.join(', ')}`);
 
-    for (const rate of rates) {
+    for (const [round, rate] of rates.entries()) {
+      // Each round's bodies are its own (a body is the send's client message id too): a rate
+      // given twice must send new messages, not retries the command API answers as duplicates.
+      const prefix = `${run}-${round}-${rate}-`;
       latencies = [];
       through = new Set();
       const total = Math.round(rate * seconds);
@@ -146,7 +149,7 @@ async function main() {
       const window = cpu.start();
       const start = performance.now();
       await openLoop(rate, total, (i, due) => {
-        const body = `${run}-${rate}-${i}`;
+        const body = `${prefix}${i}`;
         sentAt.set(body, due);
         return groups[i % groups.length]!.send(body).then(count);
       });
@@ -182,7 +185,7 @@ async function main() {
       rows.push(row);
       console.log(describe(row));
       for (const body of [...sentAt.keys()])
-        if (body.startsWith(`${run}-${rate}-`)) sentAt.delete(body);
+        if (body.startsWith(prefix)) sentAt.delete(body);
       // Let the backlog of a saturated rate clear before the next one.
       await new Promise((resolve) => setTimeout(resolve, 3000));
     }
