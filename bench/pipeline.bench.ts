@@ -184,8 +184,7 @@ async function main() {
       };
       rows.push(row);
       console.log(describe(row));
-      for (const body of [...sentAt.keys()])
-        if (body.startsWith(prefix)) sentAt.delete(body);
+      for (const body of [...sentAt.keys()]) if (body.startsWith(prefix)) sentAt.delete(body);
       // Let the backlog of a saturated rate clear before the next one.
       await new Promise((resolve) => setTimeout(resolve, 3000));
     }

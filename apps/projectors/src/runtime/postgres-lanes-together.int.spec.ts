@@ -6,12 +6,14 @@ import {
   createLogAdmin,
   partitionKeyOf,
   TOPICS,
+  type EventBatch,
 } from '@chat/events';
 import { eventLogFixture, waitFor } from '@chat/events/testing';
 import { groupCreated, messageSent } from '@chat/domain/testing';
 import { createPgPool } from '@chat/storage';
 import { listParked, PROJECTIONS, versionKey } from '@chat/views';
 import { postgresProjectionLane, type PostgresProjection } from './postgres-projection-runner';
+import { createSharedTransactions, type PostgresLanePart } from './postgres-lanes-together';
 import { runProjectionLanes } from './projection-consumer';
 import { RefusedWriteError } from './store-refusal';
 
@@ -160,3 +162,93 @@ it('applies a batch to every view in one transaction, each event once, and parks
     await runner.stop();
   }
 }, 90000);
+
+describe('shared transactions', () => {
+  const topic = `lanes-together-${run}`;
+  /** A lane recording which offsets it applied in which transaction; `fails` throws instead. */
+  const lane = (key: string, fails = false) => {
+    const applied: Array<{ offset: string; tx: string }> = [];
+    const part: PostgresLanePart = {
+      key,
+      pool,
+      withFlowing: (batch, task) => task(batch.events),
+      async apply(db, events) {
+        if (fails) throw new Error('store down');
+        const { rows } = await db.query<{ tx: string }>('SELECT txid_current()::text AS tx');
+        applied.push(...events.map((e) => ({ offset: e.offset, tx: rows[0]!.tx })));
+        return { ignored: 0 };
+      },
+    };
+    return { part, applied };
+  };
+  const batchOf = (partition: number, offsets: number[]): EventBatch => ({
+    topic,
+    partition,
+    events: offsets.map((offset) => ({
+      event: messageSent('ann', `m-${partition}-${offset}`, `c-${partition}`),
+      topic,
+      partition,
+      offset: String(offset),
+      timestamp: Date.now(),
+    })),
+    lastOffset: String(offsets[offsets.length - 1]),
+    highWatermark: String(offsets[offsets.length - 1]! + 1),
+    heartbeat: async () => undefined,
+  });
+  const positions = async (key: string) =>
+    (
+      await pool.query<{ partition: number; next_offset: string }>(
+        `SELECT partition, next_offset FROM projection_positions
+         WHERE projection = $1 AND topic = $2 ORDER BY partition`,
+        [key, topic],
+      )
+    ).rows.map((r) => [r.partition, Number(r.next_offset)]);
+  const sharedKeys = [0, 1].map(() => `together_v${100000 + Math.floor(Math.random() * 1e6)}`);
+  afterAll(() =>
+    pool.query('DELETE FROM projection_positions WHERE topic = $1', [topic]).then(() => undefined),
+  );
+
+  it('puts the batches that arrive while a transaction runs into the next one, and skips what a lane has applied', async () => {
+    const [a, b] = sharedKeys.map((key) => lane(key));
+    const parts = [a!.part, b!.part];
+    const transactions = createSharedTransactions();
+    await Promise.all([
+      transactions.apply({ parts, batch: batchOf(0, [0, 1]) }),
+      transactions.apply({ parts, batch: batchOf(1, [0]) }),
+      transactions.apply({ parts, batch: batchOf(2, [0, 1, 2]) }),
+    ]);
+    // The first went alone; the two that queued behind it went together, for both lanes.
+    expect(a!.applied.map((x) => x.offset)).toEqual(['0', '1', '0', '0', '1', '2']);
+    expect(a!.applied.map((x) => x.tx)).toEqual(b!.applied.map((x) => x.tx));
+    expect(a!.applied[0]!.tx).not.toBe(a!.applied[2]!.tx);
+    expect(new Set(a!.applied.slice(2).map((x) => x.tx)).size).toBe(1);
+    for (const key of sharedKeys) {
+      expect(await positions(key)).toEqual([
+        [0, 2],
+        [1, 1],
+        [2, 3],
+      ]);
+    }
+
+    // A redelivery (after a crash, a rebalance) finds the positions past it: nothing twice.
+    await transactions.apply({ parts, batch: batchOf(2, [1, 2, 3]) });
+    expect(a!.applied.slice(6).map((x) => x.offset)).toEqual(['3']);
+    expect(await positions(sharedKeys[0]!)).toContainEqual([2, 4]);
+  });
+
+  it('rolls back every lane and batch of a transaction that throws, and says so to each batch', async () => {
+    const healthy = lane(sharedKeys[0]!);
+    const failing = lane(sharedKeys[1]!, true);
+    const before = await Promise.all(sharedKeys.map(positions));
+    const results = await Promise.allSettled([
+      createSharedTransactions().apply({
+        parts: [healthy.part, failing.part],
+        batch: batchOf(0, [2, 3]),
+      }),
+    ]);
+    expect(results[0]!.status).toBe('rejected');
+    expect(await Promise.all(sharedKeys.map(positions))).toEqual(before);
+    // What the healthy lane wrote went with the rollback; its position did not move.
+    expect(healthy.applied.map((x) => x.offset)).toEqual(['2', '3']);
+  });
+});

@@ -1,11 +1,16 @@
 import type { ConsumedEvent, EventBatch } from '@chat/events';
 import type { Pool, PoolClient } from 'pg';
-import { beginAndLockPositions, movePositionsAndCommit } from './postgres-positions';
+import {
+  beginAndLockPositions,
+  movePositionsAndCommit,
+  positionId,
+  type PositionRef,
+} from './postgres-positions';
 import { projectionMetrics, recordBatch } from './projection-metrics';
 
 /**
  * What a Postgres lane brings to a batch it applies in one transaction with the other Postgres
- * lanes of its consumer (see applyLanesTogether).
+ * lanes of its consumer (see createSharedTransactions).
  */
 export interface PostgresLanePart {
   /** The version key, `inbox_v1`. */
@@ -21,49 +26,104 @@ export interface PostgresLanePart {
   apply(db: PoolClient, events: ConsumedEvent[]): Promise<{ ignored: number }>;
 }
 
+/** A batch of one partition, for the lanes that read its topic. */
+export interface LanesBatch {
+  parts: PostgresLanePart[];
+  batch: EventBatch;
+}
+
+export interface SharedTransactions {
+  /** Resolves once the batch is applied and committed for every part; rejects if it was not. */
+  apply(unit: LanesBatch): Promise<void>;
+}
+
 /**
- * Applies one batch to every lane's view and moves every lane's position in one transaction:
- * one BEGIN-and-lock round trip and one commit for all of them instead of one each. The
- * guarantees are each lane's own: its position row is locked before its events are filtered
- * against it, and its rows and position commit together (with the others'), so no event is
- * applied twice or skipped. Anything thrown rolls back every lane; the caller then applies the
- * batch lane by lane, where a store's refusal parks a conversation in that lane only.
+ * Group commit for a consumer's Postgres lanes. The consumer hands over the batches of several
+ * partitions at once; a batch that arrives while a transaction is running waits for it and
+ * goes, with every other batch that arrived meanwhile, into the next one. So nothing waits on
+ * a timer (alone, a batch starts at once), and under load the batches that queue behind one
+ * another share one BEGIN, one set of writes per table and one commit.
+ *
+ * If a transaction throws, it rolled back every batch in it, and each of them rejects: the
+ * caller applies it lane by lane, where a store's refusal parks a conversation in the refusing
+ * lane only.
  */
-export async function applyLanesTogether(
-  parts: PostgresLanePart[],
-  batch: EventBatch,
-): Promise<void> {
-  const pool = parts[0]!.pool;
-  if (parts.some((part) => part.pool !== pool)) throw new Error('lanes on different pools');
-  const timers = parts.map((part) =>
-    projectionMetrics.batchSeconds.startTimer({ projection: part.key }),
+export function createSharedTransactions(): SharedTransactions {
+  let queued: Array<LanesBatch & { done(error?: unknown): void }> = [];
+  let running = false;
+
+  async function drain() {
+    running = true;
+    while (queued.length > 0) {
+      const units = queued;
+      queued = [];
+      try {
+        await applyLanesTogether(units);
+        for (const unit of units) unit.done();
+      } catch (error) {
+        for (const unit of units) unit.done(error);
+      }
+    }
+    running = false;
+  }
+
+  return {
+    apply(unit) {
+      return new Promise<void>((resolve, reject) => {
+        queued.push({ ...unit, done: (error) => (error ? reject(error) : resolve()) });
+        if (!running) void drain();
+      });
+    },
+  };
+}
+
+/**
+ * Applies batches of several partitions to every lane reading them, and moves every lane's
+ * positions, in one transaction: one BEGIN-and-lock round trip, each lane's events of all the
+ * batches applied in one go (their partitions hold different conversations, and each keeps its
+ * log order), and one commit. The guarantees are each lane's own: its position rows are locked
+ * before its events are filtered against them, and its rows and positions commit together, so
+ * no event is applied twice or skipped.
+ */
+export async function applyLanesTogether(units: LanesBatch[]): Promise<void> {
+  const pool = units[0]!.parts[0]!.pool;
+  const pairs = units.flatMap(({ parts, batch }) => parts.map((part) => ({ part, batch })));
+  if (pairs.some(({ part }) => part.pool !== pool)) throw new Error('lanes on different pools');
+  const timers = [...new Set(pairs.map(({ part }) => part.key))].map((key) =>
+    projectionMetrics.batchSeconds.startTimer({ projection: key }),
   );
-  await withAllFlowing(parts, batch, [], async (flowing) => {
+  await withAllFlowing(pairs, [], async (flowing) => {
     const client = await pool.connect();
     try {
-      const keys = parts.map((part) => part.key);
-      const positions = await beginAndLockPositions(client, keys, batch);
-      const outcomes = [];
-      for (const [i, part] of parts.entries()) {
-        const next = positions.get(part.key)!;
-        const fresh = flowing[i]!.filter((e) => BigInt(e.offset) >= next);
-        const alreadyApplied = flowing[i]!.length - fresh.length;
+      const refOf = (i: number): PositionRef => ({
+        key: pairs[i]!.part.key,
+        topic: pairs[i]!.batch.topic,
+        partition: pairs[i]!.batch.partition,
+      });
+      const positions = await beginAndLockPositions(
+        client,
+        pairs.map((_, i) => refOf(i)),
+      );
+      const byLane = new Map<PostgresLanePart, Array<{ i: number; fresh: ConsumedEvent[] }>>();
+      for (const [i, { part, batch }] of pairs.entries()) {
+        const next = positions.get(positionId(refOf(i)))!;
         // Every event below the position: nothing to apply, and the position stays.
-        const due = BigInt(batch.lastOffset) >= next;
-        const { ignored } = due ? await part.apply(client, fresh) : { ignored: 0 };
-        outcomes.push({ part, due, alreadyApplied, ignored, applied: fresh.length - ignored });
+        if (BigInt(batch.lastOffset) < next) continue;
+        const fresh = flowing[i]!.filter((e) => BigInt(e.offset) >= next);
+        byLane.set(part, [...(byLane.get(part) ?? []), { i, fresh }]);
       }
-      const moving = outcomes.filter((o) => o.due).map((o) => o.part.key);
-      if (moving.length > 0) {
-        await movePositionsAndCommit(client, moving, batch, BigInt(batch.lastOffset) + 1n);
-      } else {
-        await client.query('ROLLBACK');
+      const ignoredBy = new Map<PostgresLanePart, number>();
+      for (const [part, due] of byLane) {
+        const events = due.flatMap(({ fresh }) => fresh);
+        ignoredBy.set(part, events.length > 0 ? (await part.apply(client, events)).ignored : 0);
       }
-      for (const [i, { part, ...counts }] of outcomes.entries()) {
-        recordBatch(part.key, batch, counts);
-        const held = batch.events.length - flowing[i]!.length;
-        projectionMetrics.events.inc({ projection: part.key, outcome: 'held' }, held);
-      }
+      const moves = [...byLane.values()].flat().map(({ i }) => ({
+        ...refOf(i),
+        next: BigInt(pairs[i]!.batch.lastOffset) + 1n,
+      }));
+      if (moves.length > 0) await movePositionsAndCommit(client, moves);
+      else await client.query('ROLLBACK');
+      recordAll(pairs, flowing, byLane, ignoredBy);
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined);
       throw error;
@@ -74,14 +134,40 @@ export async function applyLanesTogether(
   for (const done of timers) done();
 }
 
-/** Each lane's flowing events, every lane's partition order held while the task runs. */
+/** Each pair's lag and counts; a lane's applied and ignored totals go with its first batch. */
+function recordAll(
+  pairs: Array<{ part: PostgresLanePart; batch: EventBatch }>,
+  flowing: ConsumedEvent[][],
+  byLane: Map<PostgresLanePart, Array<{ i: number; fresh: ConsumedEvent[] }>>,
+  ignoredBy: Map<PostgresLanePart, number>,
+) {
+  const counted = new Set<PostgresLanePart>();
+  for (const [i, { part, batch }] of pairs.entries()) {
+    const due = byLane.get(part) ?? [];
+    const fresh = due.find((d) => d.i === i)?.fresh ?? [];
+    const first = !counted.has(part);
+    counted.add(part);
+    const ignored = first ? (ignoredBy.get(part) ?? 0) : 0;
+    const total = first ? due.reduce((sum, d) => sum + d.fresh.length, 0) : 0;
+    recordBatch(part.key, batch, {
+      applied: total - ignored,
+      ignored,
+      alreadyApplied: flowing[i]!.length - fresh.length,
+    });
+    const held = batch.events.length - flowing[i]!.length;
+    projectionMetrics.events.inc({ projection: part.key, outcome: 'held' }, held);
+  }
+}
+
+/** Each pair's flowing events, every pair's partition order held while the task runs. */
 function withAllFlowing(
-  parts: PostgresLanePart[],
-  batch: EventBatch,
+  pairs: Array<{ part: PostgresLanePart; batch: EventBatch }>,
   flowing: ConsumedEvent[][],
   task: (flowing: ConsumedEvent[][]) => Promise<void>,
 ): Promise<void> {
-  const part = parts[flowing.length];
-  if (!part) return task(flowing);
-  return part.withFlowing(batch, (mine) => withAllFlowing(parts, batch, [...flowing, mine], task));
+  const pair = pairs[flowing.length];
+  if (!pair) return task(flowing);
+  return pair.part.withFlowing(pair.batch, (mine) =>
+    withAllFlowing(pairs, [...flowing, mine], task),
+  );
 }

@@ -9,7 +9,7 @@ import {
   type RunnerOptions,
 } from './projection-consumer';
 import type { ParkableStore } from './parking';
-import { beginAndLockPositions, movePositionsAndCommit } from './postgres-positions';
+import { beginAndLockPositions, movePositionsAndCommit, positionId } from './postgres-positions';
 import { recordBatch } from './projection-metrics';
 
 export type { ProjectionRunner } from './projection-consumer';
@@ -28,7 +28,7 @@ export interface PostgresProjection {
  * transaction. The position row is locked first, so after a rebalance (or a crash and a
  * redelivery) events below it are skipped, and two instances never both apply a batch. On a
  * consumer with other Postgres lanes, a batch goes to all of them in one transaction first
- * (applyLanesTogether); `applyBatch` is the lane on its own, which that falls back to.
+ * (createSharedTransactions); `applyBatch` is the lane on its own, which that falls back to.
  */
 export function postgresProjectionLane(
   options: RunnerOptions & { projection: PostgresProjection },
@@ -39,7 +39,8 @@ export function postgresProjectionLane(
   async function applyBatch(batch: EventBatch) {
     const client = await pool.connect();
     try {
-      const next = (await beginAndLockPositions(client, [key], batch)).get(key)!;
+      const at = { key, topic: batch.topic, partition: batch.partition };
+      const next = (await beginAndLockPositions(client, [at])).get(positionId(at))!;
       const fresh = batch.events.filter((e) => BigInt(e.offset) >= next);
       const skipped = batch.events.length - fresh.length;
       let ignored = 0;
@@ -47,7 +48,7 @@ export function postgresProjectionLane(
         await client.query('ROLLBACK');
       } else {
         ({ ignored } = await projection.apply(client, fresh));
-        await movePositionsAndCommit(client, [key], batch, BigInt(batch.lastOffset) + 1n);
+        await movePositionsAndCommit(client, [{ ...at, next: BigInt(batch.lastOffset) + 1n }]);
       }
       recordBatch(key, batch, {
         applied: fresh.length - ignored,
@@ -71,7 +72,8 @@ export function postgresProjectionLane(
   const applyHeld: ParkableStore['applyHeld'] = async (events, through, settle) => {
     const client = await pool.connect();
     try {
-      const next = (await beginAndLockPositions(client, [key], through)).get(key)!;
+      const at = { key, topic: through.topic, partition: through.partition };
+      const next = (await beginAndLockPositions(client, [at])).get(positionId(at))!;
       if (next !== through.next) {
         throw new Error(`position of partition ${through.partition} moved during a resume`);
       }

@@ -11,7 +11,7 @@ import type { Logger } from '@chat/observability';
 import { projectorGroupOf, versionKey, type ProjectionName } from '@chat/views';
 import type { Pool } from 'pg';
 import { createParking, type ParkableStore } from './parking';
-import { applyLanesTogether, type PostgresLanePart } from './postgres-lanes-together';
+import { createSharedTransactions, type PostgresLanePart } from './postgres-lanes-together';
 import { projectionMetrics } from './projection-metrics';
 
 /** A running projection, or several sharing one consumer, whatever stores they write to. */
@@ -131,9 +131,9 @@ export function projectionLane(
  * its price is that one store down holds back every lane of the consumer, never that a lane
  * skips an event. Which lanes share is runLanesByStoreAndLag's rule.
  *
- * Postgres lanes on one pool apply each batch in one transaction (applyLanesTogether); if that
- * throws, the batch goes to each of them on its own, where a refusal parks a conversation in the
- * refusing lane only.
+ * Postgres lanes on one pool apply each batch in one transaction, with the batches of other
+ * partitions that arrive meanwhile (createSharedTransactions); if that throws, the batch goes to
+ * each of them on its own, where a refusal parks a conversation in the refusing lane only.
  */
 export function runProjectionLanes(
   lanes: ProjectionLane[],
@@ -148,12 +148,10 @@ export function runProjectionLanes(
     if (failed) throw failed.reason;
   }
 
+  const transactions = createSharedTransactions();
   async function together(of: ProjectionLane[], batch: EventBatch) {
     try {
-      await applyLanesTogether(
-        of.map((lane) => lane.together!),
-        batch,
-      );
+      await transactions.apply({ parts: of.map((lane) => lane.together!), batch });
     } catch (error) {
       options.logger.warn(
         { err: error, partition: batch.partition, lanes: of.map((lane) => lane.key) },
@@ -211,11 +209,10 @@ export function runProjectionLanes(
   };
 }
 
-/** The lanes that can apply a batch in one transaction: two or more Postgres lanes on one pool. */
+/** The lanes that apply a batch in a shared transaction: the Postgres lanes (on one pool). */
 function lanesSharingATransaction(lanes: ProjectionLane[]): ProjectionLane[] {
   const pool = lanes.find((lane) => lane.together)?.together?.pool;
-  const sharing = lanes.filter((lane) => pool && lane.together?.pool === pool);
-  return sharing.length > 1 ? sharing : [];
+  return lanes.filter((lane) => pool && lane.together?.pool === pool);
 }
 
 /**
