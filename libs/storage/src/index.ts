@@ -4,3 +4,4 @@ export * from './migration-files';
 export * from './object-store';
 export * from './prepared-query';
 export * from './combined-writes';
+export * from './batch-while-busy';

@@ -42,6 +42,20 @@ const RESUME_PAGE = 200;
 const MAX_QUEUED = 10_000;
 
 /**
+ * A live change's frame as UTF-8, made once for every session it goes to: a message to a group
+ * is the same frame on every member's socket, and serializing it per socket made the fan-out
+ * cost grow with the group.
+ */
+const encodedChanges = new WeakMap<LiveChange, { conversationId: string; bytes: Buffer }>();
+function encodedChange(frame: ChangeFrame, change: LiveChange): Buffer {
+  const known = encodedChanges.get(change);
+  if (known?.conversationId === frame.conversationId) return known.bytes;
+  const bytes = Buffer.from(JSON.stringify(frame));
+  encodedChanges.set(change, { conversationId: frame.conversationId, bytes });
+  return bytes;
+}
+
+/**
  * One client connection, whatever the transport. On `hello` it sends every change the client
  * missed (per conversation, after the client's cs cursor, or after its read position where it
  * has none), walking the user's conversations by id so that none is passed over, then live
@@ -327,8 +341,9 @@ export class Session {
   private async sendChange(conversationId: string, change: LiveChange): Promise<void> {
     if (this.state !== 'open') return;
     const frame = { ...change, conversationId } as ChangeFrame;
+    const encoded = () => encodedChange(frame, change);
     // Group receipts have no cs: own-device signals, neither ordered nor repaired.
-    if (frame.cs === undefined) return this.send(frame);
+    if (frame.cs === undefined) return this.sendEncoded(encoded());
     const sent = this.sentCs.get(conversationId);
     if (sent !== undefined && frame.cs > sent + 1) {
       // A publication was missed: what lies between is in the timeline already.
@@ -337,16 +352,18 @@ export class Session {
           this.deps.logger.warn({ err: error }, 'gap repair failed; the client will sync'),
       );
     }
-    this.sendChangeFrame(frame);
+    this.sendChangeFrame(frame, encoded);
   }
 
   /** The one place a change frame goes out: at most once per cs, in cs order. */
-  private sendChangeFrame(frame: ChangeFrame): void {
+  private sendChangeFrame(frame: ChangeFrame, encoded?: () => Buffer): void {
     const sent = this.sentCs.get(frame.conversationId);
-    if (frame.cs === undefined) return this.send(frame);
-    if (sent !== undefined && frame.cs <= sent) return;
-    this.sentCs.set(frame.conversationId, frame.cs);
-    this.send(frame);
+    if (frame.cs !== undefined) {
+      if (sent !== undefined && frame.cs <= sent) return;
+      this.sentCs.set(frame.conversationId, frame.cs);
+    }
+    if (encoded) this.sendEncoded(encoded());
+    else this.send(frame);
   }
 
   private enqueue(task: () => Promise<void>): void {
@@ -393,8 +410,12 @@ export class Session {
   }
 
   private send(frame: ServerFrame): void {
+    this.sendEncoded(JSON.stringify(frame));
+  }
+
+  private sendEncoded(text: string | Buffer): void {
     if (this.state === 'closed') return;
-    if (!this.transport.send(JSON.stringify(frame))) {
+    if (!this.transport.send(text)) {
       this.close(CLOSE_CODES.slowConsumer, 'too far behind: reconnect and resume');
     }
   }

@@ -10,9 +10,9 @@ function fakeTransport(room: number) {
     sent,
     closes,
     transport: {
-      send(text: string) {
+      send(text: string | Buffer) {
         if (sent.length >= room) return false;
-        sent.push(JSON.parse(text));
+        sent.push(JSON.parse(text.toString()));
         return true;
       },
       close(code: number, reason: string) {
@@ -66,6 +66,30 @@ const item = (seq: number, cs = seq): LiveChange => ({
 const settle = () => new Promise((resolve) => setTimeout(resolve, 10));
 
 describe('a session', () => {
+  it('gives every session the same frame of a change delivered to all, with its conversation', async () => {
+    const peers = [fakeTransport(100), fakeTransport(100), fakeTransport(100)];
+    const sessions = await Promise.all(
+      peers.map(async ({ transport }) => {
+        const session = new Session({ userId: 'bob', deviceId: 'phone' }, transport, deps);
+        await session.receive(
+          JSON.stringify({ type: 'hello', v: PROTOCOL_VERSION, cursors: { 'g-1': 1, 'g-2': 1 } }),
+        );
+        return session;
+      }),
+    );
+    const change = item(2);
+    for (const session of sessions) session.deliver('g-1', change);
+    // The same change object under another conversation id is that conversation's frame.
+    const shared = item(3);
+    sessions[0]!.deliver('g-1', shared);
+    sessions[1]!.deliver('g-2', shared);
+    await settle();
+    const frames = peers.map(({ sent }) => sent.filter((f) => f.type === 'message'));
+    for (const sent of frames) expect(sent[0]).toEqual({ ...change, conversationId: 'g-1' });
+    expect(frames[0]![1]).toEqual({ ...shared, conversationId: 'g-1' });
+    expect(frames[1]![1]).toEqual({ ...shared, conversationId: 'g-2' });
+  });
+
   it('sends each cs once, in order, whatever the live feed repeats', async () => {
     const { transport, sent } = fakeTransport(100);
     const session = new Session({ userId: 'bob', deviceId: 'phone' }, transport, deps);

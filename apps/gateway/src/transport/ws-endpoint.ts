@@ -99,7 +99,7 @@ export class WsEndpoint {
       send: (text) => {
         if (ws.readyState !== ws.OPEN) return true;
         if (ws.bufferedAmount > maxBufferedBytes) return false;
-        ws.send(text);
+        ws.send(text, { binary: false });
         return true;
       },
       close: (code, reason) => {

@@ -1,5 +1,6 @@
 import type { ConsumedEvent, EventBatch } from '@chat/events';
 import type { Pool, PoolClient } from 'pg';
+import { batchWhileBusy } from '@chat/storage';
 import {
   beginAndLockPositions,
   movePositionsAndCommit,
@@ -49,32 +50,11 @@ export interface SharedTransactions {
  * lane only.
  */
 export function createSharedTransactions(): SharedTransactions {
-  let queued: Array<LanesBatch & { done(error?: unknown): void }> = [];
-  let running = false;
-
-  async function drain() {
-    running = true;
-    while (queued.length > 0) {
-      const units = queued;
-      queued = [];
-      try {
-        await applyLanesTogether(units);
-        for (const unit of units) unit.done();
-      } catch (error) {
-        for (const unit of units) unit.done(error);
-      }
-    }
-    running = false;
-  }
-
-  return {
-    apply(unit) {
-      return new Promise<void>((resolve, reject) => {
-        queued.push({ ...unit, done: (error) => (error ? reject(error) : resolve()) });
-        if (!running) void drain();
-      });
-    },
-  };
+  const apply = batchWhileBusy(async (units: LanesBatch[]) => {
+    await applyLanesTogether(units);
+    return units.map(() => undefined);
+  });
+  return { apply };
 }
 
 /**

@@ -1,7 +1,13 @@
 import { preparedQuery } from '@chat/storage';
 import type { Pool, PoolClient } from 'pg';
 import type { ConversationKind, MemberRole } from '@chat/events';
-import type { ConversationState, Member, MessageFacts, References } from '@chat/domain';
+import type {
+  ConversationState,
+  DecisionState,
+  Member,
+  MessageFacts,
+  References,
+} from '@chat/domain';
 
 export type Queryable = Pick<Pool | PoolClient, 'query'>;
 
@@ -95,6 +101,15 @@ function toInboxConversation(
     lastMessagePreview: row.last_message_preview,
     lastActivityAt: new Date(row.last_activity_at),
   };
+}
+
+/** What one command is decided on: see InboxStore.decisionState. */
+export interface DecisionQuery {
+  conversationId: string;
+  /** The members to load; null: all of them. */
+  memberIds: string[] | null;
+  messageId: string | null;
+  sentBy: { senderId: string; clientMessageId: string } | null;
 }
 
 /** What the ledger folds a batch over: the conversations it touches and message facts. */
@@ -198,16 +213,16 @@ export class InboxStore {
    * under the same client message id (in this conversation if there is one, else anywhere, so
    * a client message id reused in another conversation is refused).
    */
-  async decisionState(query: {
-    conversationId: string;
-    memberIds: string[] | null;
-    messageId: string | null;
-    sentBy: { senderId: string; clientMessageId: string } | null;
-  }): Promise<{
-    conversation: ConversationState | null;
-    message: MessageFacts | null;
-    duplicate: MessageFacts | null;
-  }> {
+  async decisionState(query: DecisionQuery): Promise<DecisionState> {
+    return (await this.decisionStates([query]))[0]!;
+  }
+
+  /**
+   * Several commands' decisionState in one round trip (commands arriving together: see
+   * batchWhileBusy in @chat/storage), each answered from the same snapshot, in query order.
+   */
+  async decisionStates(queries: DecisionQuery[]): Promise<DecisionState[]> {
+    if (queries.length === 0) return [];
     const { rows } = await preparedQuery<{
       conversation: ConversationRow | null;
       members: Array<[string, MemberRole, number]> | null;
@@ -216,41 +231,47 @@ export class InboxStore {
     }>(
       this.db,
       `SELECT
-         (SELECT row_to_json(c) FROM ${this.schema}.conversations c WHERE conversation_id = $1) AS conversation,
+         (SELECT row_to_json(c) FROM ${this.schema}.conversations c
+            WHERE c.conversation_id = q.conversation_id) AS conversation,
          (SELECT json_agg(json_build_array(user_id, role, joined_seq) ORDER BY joined_seq, user_id)
-            FROM ${this.schema}.memberships
-            WHERE conversation_id = $1 AND ($2::text[] IS NULL OR user_id = ANY($2))) AS members,
-         (SELECT row_to_json(m) FROM (SELECT ${FACTS} FROM ${this.schema}.messages
-            WHERE conversation_id = $1 AND message_id = $3) m) AS message,
-         (SELECT row_to_json(m) FROM (SELECT ${FACTS} FROM ${this.schema}.messages
-            WHERE sender_id = $4 AND client_message_id = $5
-            ORDER BY conversation_id = $1 DESC LIMIT 1) m) AS duplicate`,
+            FROM ${this.schema}.memberships m
+            WHERE m.conversation_id = q.conversation_id
+              AND (q.member_ids IS NULL
+                   OR m.user_id = ANY(ARRAY(SELECT json_array_elements_text(q.member_ids::json)))))
+           AS members,
+         (SELECT row_to_json(f) FROM (SELECT ${FACTS} FROM ${this.schema}.messages
+            WHERE conversation_id = q.conversation_id AND message_id = q.message_id) f) AS message,
+         (SELECT row_to_json(f) FROM (SELECT ${FACTS} FROM ${this.schema}.messages
+            WHERE sender_id = q.sender_id AND client_message_id = q.client_message_id
+            ORDER BY conversation_id = q.conversation_id DESC LIMIT 1) f) AS duplicate
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) WITH ORDINALITY
+         AS q(conversation_id, member_ids, message_id, sender_id, client_message_id, n)
+       ORDER BY q.n`,
       [
-        query.conversationId,
-        query.memberIds,
-        query.messageId,
-        query.sentBy?.senderId ?? null,
-        query.sentBy?.clientMessageId ?? null,
+        queries.map((q) => q.conversationId),
+        // A list per query: as JSON text, since Postgres arrays cannot be ragged.
+        queries.map((q) => (q.memberIds === null ? null : JSON.stringify(q.memberIds))),
+        queries.map((q) => q.messageId),
+        queries.map((q) => q.sentBy?.senderId ?? null),
+        queries.map((q) => q.sentBy?.clientMessageId ?? null),
       ],
     );
-    const row = rows[0]!;
-    const conversation = row.conversation && {
-      conversationId: row.conversation.conversation_id,
-      kind: row.conversation.kind,
-      title: row.conversation.title,
-      members: new Map(
-        (row.members ?? []).map(([userId, role, joinedSeq]) => [
-          userId,
-          { role, joinedSeq: Number(joinedSeq) },
-        ]),
-      ),
-      lastSeq: Number(row.conversation.last_seq),
-      lastCs: Number(row.conversation.last_cs),
-    };
-    return {
-      conversation,
+    return rows.map((row) => ({
+      conversation: row.conversation && {
+        conversationId: row.conversation.conversation_id,
+        kind: row.conversation.kind,
+        title: row.conversation.title,
+        members: new Map(
+          (row.members ?? []).map(([userId, role, joinedSeq]) => [
+            userId,
+            { role, joinedSeq: Number(joinedSeq) },
+          ]),
+        ),
+        lastSeq: Number(row.conversation.last_seq),
+        lastCs: Number(row.conversation.last_cs),
+      },
       message: row.message && toFacts(row.message),
       duplicate: row.duplicate && toFacts(row.duplicate),
-    };
+    }));
   }
 }
