@@ -1,11 +1,11 @@
 import { Module, type DynamicModule, type INestApplication, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { LoggerModule, Logger as NestPinoLogger } from 'nestjs-pino';
 import { loadConfig, type Config } from '@chat/config';
-import { createLogger } from '@chat/observability';
+import { createLogger, type Logger } from '@chat/observability';
 import { dependencyChecks, type DependencyName } from './dependency-checks';
 import { DEPENDENCY_CHECKS, HealthController } from './health.controller';
 import { MetricsController } from './metrics.controller';
+import { NestLogger } from './nest-logger';
 
 export interface AppSpec {
   name: string;
@@ -20,16 +20,12 @@ export interface AppSpec {
 }
 
 /** Health, metrics and JSON logs: what every app has, wired once. */
-function platformModule(spec: AppSpec, config: Config): DynamicModule {
-  const logger = createLogger(spec.name, config.logLevel);
+function platformModule(spec: AppSpec, config: Config, logger: Logger): DynamicModule {
   @Module({})
   class PlatformModule {}
   return {
     module: PlatformModule,
-    imports: [
-      LoggerModule.forRoot({ pinoHttp: { logger, autoLogging: false } }),
-      ...spec.imports(config),
-    ],
+    imports: spec.imports(config),
     controllers: [HealthController, MetricsController],
     providers: [
       {
@@ -41,12 +37,16 @@ function platformModule(spec: AppSpec, config: Config): DynamicModule {
 }
 
 /** Creates the app without listening: what `runApp` starts and what in-process tests drive. */
-export async function createApp(spec: AppSpec, config: Config): Promise<INestApplication> {
-  const app = await NestFactory.create(platformModule(spec, config), {
+export async function createApp(
+  spec: AppSpec,
+  config: Config,
+  logger: Logger = createLogger(spec.name, config.logLevel),
+): Promise<INestApplication> {
+  const app = await NestFactory.create(platformModule(spec, config, logger), {
     bufferLogs: true,
     bodyParser: spec.bodyParser ?? true,
   });
-  app.useLogger(app.get(NestPinoLogger));
+  app.useLogger(new NestLogger(logger));
   await spec.configure?.(app, config);
   return app;
 }
@@ -54,21 +54,21 @@ export async function createApp(spec: AppSpec, config: Config): Promise<INestApp
 /** Starts an app: JSON logs, /health/live, /health/ready, /metrics, clean shutdown on SIGTERM. */
 export async function runApp(spec: AppSpec): Promise<void> {
   const config = loadConfig();
-  logProcessWarnings(createLogger(spec.name, config.logLevel));
-  const app = await createApp(spec, config);
+  const logger = createLogger(spec.name, config.logLevel);
+  logProcessWarnings(logger);
+  const app = await createApp(spec, config, logger);
   await app.listen(spec.port(config), config.bindHost);
-  const logger = app.get(NestPinoLogger);
-  logger.log(`${spec.name} listening on http://${config.bindHost}:${spec.port(config)}`);
+  logger.info(`${spec.name} listening on http://${config.bindHost}:${spec.port(config)}`);
 
   // On SIGTERM: run every module's shutdown hook (drain, disconnect), then exit 0. A hook that
   // hangs must not keep a deploy waiting forever.
   const shutdown = (signal: NodeJS.Signals) => {
-    logger.log(`${signal}: shutting down`);
+    logger.info(`${signal}: shutting down`);
     setTimeout(() => process.exit(1), SHUTDOWN_DEADLINE_MS).unref();
     app.close().then(
       () => process.exit(0),
       (error: unknown) => {
-        logger.error(error);
+        logger.error({ err: error }, 'shutdown failed');
         process.exit(1);
       },
     );
