@@ -13,6 +13,7 @@ import { ensureBenchTopic } from './lib/bench-topic';
 import { openLoop } from './lib/open-loop';
 import { processCpu, stackServiceGroups } from './lib/process-cpu';
 import { percentiles, round } from './lib/stats';
+import { viewLagSampler } from './lib/view-lag';
 
 /**
  * The whole pipeline at a sweep of rates, in one run: sends over HTTP to the command API
@@ -23,7 +24,8 @@ import { percentiles, round } from './lib/stats';
  * message delivered when more arrived: a send the client gave up on may have been accepted) (from the first send until
  * every delivery arrived or the drain deadline): command API, projectors, gateway, Kafka,
  * Cassandra, Postgres (postmaster and every backend), Redis, registry and this load generator
- * (which holds the receivers too). First, unmeasured, 10 s at 100/s to warm the new processes;
+ * (which holds the receivers too), and each view's largest lag behind the log while the rate
+ * ran (sampled every 250 ms, as seconds of sends: "every projection keeps up"). First, unmeasured, 10 s at 100/s to warm the new processes;
  * then the same processes idle for one window. Last, the Kafka floor on the same machine: Kafka's own
  * EndToEndLatency tool, acks=all, 300-byte records.
  *
@@ -65,6 +67,7 @@ async function main() {
   });
   const clients: ChatClient[] = [];
   const rows: Row[] = [];
+  const lag = await viewLagSampler(config);
   try {
     const run = randomUUID().slice(0, 8);
     const wsUrl = `${gateway.url.replace(/^http/, 'ws')}/v1/ws`;
@@ -147,6 +150,7 @@ async function main() {
       const count = (status: number | string) =>
         void statuses.set(status, (statuses.get(status) ?? 0) + 1);
       const window = cpu.start();
+      lag.start();
       const start = performance.now();
       await openLoop(rate, total, (i, due) => {
         const body = `${prefix}${i}`;
@@ -160,6 +164,7 @@ async function main() {
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
       const used = window.end();
+      const lagEvents = await lag.stop();
       const windowSeconds = (performance.now() - start) / 1000;
       const p = percentiles(latencies);
       const row: Row = {
@@ -181,6 +186,10 @@ async function main() {
           ]),
         ),
         cores: Object.values(used).reduce((a, b) => a + b, 0) / windowSeconds,
+        // Seconds of sends a view was behind at worst: its largest lag at this rate.
+        lagSeconds: Object.fromEntries(
+          [...lagEvents].map(([view, events]) => [view, events / rate]),
+        ),
       };
       rows.push(row);
       console.log(describe(row));
@@ -190,7 +199,7 @@ async function main() {
     }
   } finally {
     for (const client of clients) client.close();
-    await Promise.all([gateway.stop(), projectors.stop(), api.stop()]);
+    await Promise.all([gateway.stop(), projectors.stop(), api.stop(), lag.close()]);
   }
   console.log(`sends over ${via}`);
   console.log(table(rows));
@@ -211,6 +220,8 @@ interface Row {
   windowSeconds: number;
   cpuMsPerMessage: Record<string, number>;
   cores: number;
+  /** Each view's largest lag during the rate, in seconds of sends. */
+  lagSeconds: Record<string, number>;
 }
 
 async function poster(config: Config, apiUrl: string, userId: string) {
@@ -235,7 +246,10 @@ function describe(row: Row): string {
   return (
     `${row.rate} sends/s offered for ${row.sends / row.rate} s: ${row.accepted}/${row.sends} accepted (${round(row.acceptedPerSecond)}/s, statuses ${JSON.stringify(row.statuses)}); ` +
     `received ${row.received}/${row.expected}; send-to-receive ms p50 ${round(row.p50)} p90 ${round(row.p90)} p99 ${round(row.p99)}; ` +
-    `CPU ${round(row.cores, 2)} cores over ${round(row.windowSeconds)} s, ms per message: total ${round(total, 2)} (${cpu})`
+    `CPU ${round(row.cores, 2)} cores over ${round(row.windowSeconds)} s, ms per message: total ${round(total, 2)} (${cpu}); ` +
+    `largest view lag, s: ${Object.entries(row.lagSeconds)
+      .map(([view, seconds]) => `${view} ${round(seconds, 2)}`)
+      .join(', ')}`
   );
 }
 
@@ -248,6 +262,7 @@ function table(rows: Row[]): string {
     'p50 ms',
     'p90 ms',
     'p99 ms',
+    'largest view lag s',
     'cores',
     'CPU ms/msg',
     ...names,
@@ -259,6 +274,7 @@ function table(rows: Row[]): string {
     round(r.p50),
     round(r.p90),
     round(r.p99),
+    round(Math.max(0, ...Object.values(r.lagSeconds)), 2),
     round(r.cores, 2),
     round(
       Object.values(r.cpuMsPerMessage).reduce((a, b) => a + b, 0),
