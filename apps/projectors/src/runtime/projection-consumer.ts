@@ -142,11 +142,8 @@ export function runProjectionLanes(
   const topics = [...new Set(lanes.flatMap((lane) => lane.topics))];
   const lanesOf = (topic: string) => lanes.filter((lane) => lane.topics.includes(topic));
 
-  async function eachOnItsOwn(of: ProjectionLane[], batch: EventBatch) {
-    const results = await Promise.allSettled(of.map((lane) => lane.handleBatch(batch)));
-    const failed = results.find((result) => result.status === 'rejected');
-    if (failed) throw failed.reason;
-  }
+  const eachOnItsOwn = (of: ProjectionLane[], batch: EventBatch) =>
+    allSettledOrThrow(of.map((lane) => lane.handleBatch(batch)));
 
   const transactions = createSharedTransactions();
   async function together(of: ProjectionLane[], batch: EventBatch) {
@@ -165,12 +162,10 @@ export function runProjectionLanes(
     const lanes = lanesOf(batch.topic);
     const shared = lanesSharingATransaction(lanes);
     const alone = lanes.filter((lane) => !shared.includes(lane));
-    const results = await Promise.allSettled([
+    await allSettledOrThrow([
       eachOnItsOwn(alone, batch),
       shared.length > 0 ? together(shared, batch) : Promise.resolve(),
     ]);
-    const failed = results.find((result) => result.status === 'rejected');
-    if (failed) throw failed.reason;
   }
 
   const consumer = createEventConsumer({
@@ -207,6 +202,13 @@ export function runProjectionLanes(
       return consumer.ready;
     },
   };
+}
+
+/** Waits for every task, even when one fails early (no lane is left mid-batch), then throws the first failure. */
+async function allSettledOrThrow(tasks: Array<Promise<void>>): Promise<void> {
+  const results = await Promise.allSettled(tasks);
+  const failed = results.find((result) => result.status === 'rejected');
+  if (failed) throw failed.reason;
 }
 
 /** The lanes that apply a batch in a shared transaction: the Postgres lanes (on one pool). */
