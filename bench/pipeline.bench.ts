@@ -147,15 +147,19 @@ async function main() {
       through = new Set();
       const total = Math.round(rate * seconds);
       const statuses = new Map<number | string, number>();
-      const count = (status: number | string) =>
-        void statuses.set(status, (statuses.get(status) ?? 0) + 1);
+      // Send to 202 (appended to the log): the command side's share of send-to-receive.
+      const acceptLatencies: number[] = [];
+      const count = (status: number | string, due: number) => {
+        statuses.set(status, (statuses.get(status) ?? 0) + 1);
+        if (status === 202) acceptLatencies.push(performance.now() - due);
+      };
       const window = cpu.start();
       lag.start();
       const start = performance.now();
       await openLoop(rate, total, (i, due) => {
         const body = `${prefix}${i}`;
         sentAt.set(body, due);
-        return groups[i % groups.length]!.send(body).then(count);
+        return groups[i % groups.length]!.send(body).then((status) => count(status, due));
       });
       const sendSeconds = (performance.now() - start) / 1000;
       const accepted = statuses.get(202) ?? 0;
@@ -167,6 +171,7 @@ async function main() {
       const lagEvents = await lag.stop();
       const windowSeconds = (performance.now() - start) / 1000;
       const p = percentiles(latencies);
+      const acceptP = percentiles(acceptLatencies);
       const row: Row = {
         rate,
         sends: total,
@@ -178,6 +183,8 @@ async function main() {
         p50: p.p50!,
         p90: p.p90!,
         p99: p.p99!,
+        acceptP50: acceptP.p50 ?? NaN,
+        acceptP99: acceptP.p99 ?? NaN,
         windowSeconds,
         cpuMsPerMessage: Object.fromEntries(
           Object.entries(used).map(([name, s]) => [
@@ -217,6 +224,9 @@ interface Row {
   p50: number;
   p90: number;
   p99: number;
+  /** Send to 202: the part of send-to-receive before the event is in the log. */
+  acceptP50: number;
+  acceptP99: number;
   windowSeconds: number;
   cpuMsPerMessage: Record<string, number>;
   cores: number;
@@ -246,6 +256,7 @@ function describe(row: Row): string {
   return (
     `${row.rate} sends/s offered for ${row.sends / row.rate} s: ${row.accepted}/${row.sends} accepted (${round(row.acceptedPerSecond)}/s, statuses ${JSON.stringify(row.statuses)}); ` +
     `received ${row.received}/${row.expected}; send-to-receive ms p50 ${round(row.p50)} p90 ${round(row.p90)} p99 ${round(row.p99)}; ` +
+    `send-to-202 ms p50 ${round(row.acceptP50)} p99 ${round(row.acceptP99)}; ` +
     `CPU ${round(row.cores, 2)} cores over ${round(row.windowSeconds)} s, ms per message: total ${round(total, 2)} (${cpu}); ` +
     `largest view lag, s: ${Object.entries(row.lagSeconds)
       .map(([view, seconds]) => `${view} ${round(seconds, 2)}`)
@@ -262,6 +273,7 @@ function table(rows: Row[]): string {
     'p50 ms',
     'p90 ms',
     'p99 ms',
+    'send-to-202 p50 / p99 ms',
     'largest view lag s',
     'cores',
     'CPU ms/msg',
@@ -274,6 +286,7 @@ function table(rows: Row[]): string {
     round(r.p50),
     round(r.p90),
     round(r.p99),
+    `${round(r.acceptP50)} / ${round(r.acceptP99)}`,
     round(Math.max(0, ...Object.values(r.lagSeconds)), 2),
     round(r.cores, 2),
     round(

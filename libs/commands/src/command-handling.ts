@@ -147,7 +147,10 @@ export class CommandHandling {
 
   /** A send, at most once per sender and client message id. */
   sendMessage(actor: Principal, command: SendMessage): Promise<{ replayed: boolean }> {
-    return this.idempotency.once(actor.userId, command, () => this.pipeline.run(actor, command));
+    return this.idempotency.once(actor.userId, command, {
+      decide: () => this.pipeline.decide(actor, command),
+      append: (events) => this.pipeline.append(events),
+    });
   }
 
   // The same commands from raw input, as a transport without its own validation hands them

@@ -61,11 +61,27 @@ export class CommandPipeline {
   }
 
   async run(actor: Principal, command: ConversationCommand): Promise<ConversationEvent[]> {
+    const events = await this.decide(actor, command);
+    await this.append(events);
+    return events;
+  }
+
+  /**
+   * The events a command decides on the view, not yet appended (a send decides while its
+   * "once" claim is being taken): refusals throw, after the view caught up when they may only
+   * mean it is behind.
+   */
+  decide(actor: Principal, command: ConversationCommand): Promise<ConversationEvent[]> {
     const ctx = { ...sourceOf(actor), limits: this.limits };
-    return this.decideAndAppend(
+    return this.decideCaughtUp(
       () => this.load(actor, command),
       (state) => decide(command, state, ctx),
     );
+  }
+
+  /** Appends decided events; resolves once Kafka acknowledged them. */
+  append(events: ChatEvent[]): Promise<void> {
+    return this.log.append(events);
   }
 
   /**
@@ -81,7 +97,7 @@ export class CommandPipeline {
     const source = sourceOf(actor);
     const load = () =>
       this.loadState({ conversationId, memberIds: [actor.userId], messageId: null, sentBy: null });
-    return this.decideAndAppend(load, (state) => {
+    const events = await this.decideCaughtUp(load, (state) => {
       try {
         return { ok: true, events: [decideFor(state.conversation, source)] };
       } catch (error) {
@@ -89,9 +105,11 @@ export class CommandPipeline {
         throw error;
       }
     });
+    await this.append(events);
+    return events;
   }
 
-  private async decideAndAppend<E extends ChatEvent>(
+  private async decideCaughtUp<E extends ChatEvent>(
     load: () => Promise<DecisionState>,
     decideOn: (
       state: DecisionState,
@@ -113,7 +131,6 @@ export class CommandPipeline {
       decision = decideOn(await load());
     }
     if (!decision.ok) throw decision.error;
-    await this.log.append(decision.events);
     return decision.events;
   }
 
