@@ -182,6 +182,7 @@ export async function startProjections(
     deadLetters,
     logger,
     group: config.kafka.consumer,
+    partitionsAtOnce: config.kafka.topicPartitions,
   });
   await runner.start();
   for (const dispatcher of dispatchers) dispatcher.start();

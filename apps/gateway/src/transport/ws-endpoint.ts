@@ -6,6 +6,7 @@ import type { Config } from '@chat/config';
 import type { Logger } from '@chat/observability';
 import { CLOSE_CODES } from '@chat/protocol';
 import type { Transport } from './transport';
+import { writesPerTurn, type Corkable } from './writes-per-turn';
 
 export const WS_PATH = '/v1/ws';
 
@@ -95,10 +96,13 @@ export class WsEndpoint {
   private accept(ws: WebSocket, principal: VerifiedPrincipal, token: string): void {
     this.lastPong.set(ws, Date.now());
     const { maxBufferedBytes } = this.config;
+    // ws keeps its socket to itself; holding writes for a turn needs the net.Socket under it.
+    const holdWrites = writesPerTurn((ws as unknown as { _socket: Corkable })._socket);
     const transport: Transport = {
       send: (text) => {
         if (ws.readyState !== ws.OPEN) return true;
         if (ws.bufferedAmount > maxBufferedBytes) return false;
+        holdWrites();
         ws.send(text, { binary: false });
         return true;
       },

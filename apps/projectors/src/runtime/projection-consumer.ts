@@ -33,6 +33,13 @@ export interface RunnerOptions {
   resumeIntervalMs?: number;
   /** Consumer group liveness: how soon a dead instance's partitions move (libs/config; its defaults when absent). */
   group?: ConsumerGroupTimings;
+  /**
+   * Partitions' batches applied at once (the consumer's default when absent). kafkajs fetches
+   * again only once every batch of the last fetch is applied, so the topics' partition count
+   * lets a fetch's batches run in one wave: with fewer, a record arriving meanwhile waits for
+   * two or more (at 1,000 sends/s, 4 for 6 partitions put about 10 ms on the median delivery).
+   */
+  partitionsAtOnce?: number;
 }
 
 /** The store a lane writes its view to. */
@@ -137,7 +144,10 @@ export function projectionLane(
  */
 export function runProjectionLanes(
   lanes: ProjectionLane[],
-  options: Pick<RunnerOptions, 'kafka' | 'codec' | 'deadLetters' | 'logger' | 'group'>,
+  options: Pick<
+    RunnerOptions,
+    'kafka' | 'codec' | 'deadLetters' | 'logger' | 'group' | 'partitionsAtOnce'
+  >,
 ): ProjectionRunner {
   const topics = [...new Set(lanes.flatMap((lane) => lane.topics))];
   const lanesOf = (topic: string) => lanes.filter((lane) => lane.topics.includes(topic));
@@ -188,6 +198,7 @@ export function runProjectionLanes(
       return positions.reduce((low, position) => (position < low ? position : low));
     },
     group: options.group,
+    partitionsConcurrently: options.partitionsAtOnce,
   });
   return {
     async start() {
@@ -236,7 +247,10 @@ export const SHARED_LAG_LIMIT = 1_000n;
  */
 export async function runLanesByStoreAndLag(
   lanes: ProjectionLane[],
-  options: Pick<RunnerOptions, 'kafka' | 'codec' | 'deadLetters' | 'logger' | 'group'> & {
+  options: Pick<
+    RunnerOptions,
+    'kafka' | 'codec' | 'deadLetters' | 'logger' | 'group' | 'partitionsAtOnce'
+  > & {
     /** SHARED_LAG_LIMIT unless given (tests). */
     sharedLagLimit?: bigint;
   },
