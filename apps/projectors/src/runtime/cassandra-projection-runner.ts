@@ -28,6 +28,12 @@ export interface CassandraProjection {
  * Runs a Cassandra projection: the rows first, then the position, so a crash replays and never
  * skips. The position only ever moves forward (it is written with its offset as timestamp), and
  * events below it are not applied again.
+ *
+ * The position a batch starts from is the one this lane last read or wrote for the partition
+ * while it held it, else read from the store: a read per batch was a round trip on the way of every live
+ * delivery. What is remembered is forgotten on a rebalance and on any failure. It can only be
+ * behind the stored one (another instance wrote past it), never ahead: then events it already
+ * applied are applied again, which `apply` must bear anyway, and none is skipped.
  */
 export function cassandraProjectionLane(
   options: RunnerOptions & { cassandra: Client; keyspace: string; projection: CassandraProjection },
@@ -46,8 +52,17 @@ export function cassandraProjectionLane(
     return row ? BigInt(row.next_offset.toString()) : 0n;
   }
 
+  const known = new Map<string, bigint>();
+  const partitionOf = (batch: { topic: string; partition: number }) =>
+    `${batch.topic}\u0000${batch.partition}`;
+  const forget = () => {
+    known.clear();
+    projection.forget?.();
+  };
+
   async function applyBatch(batch: EventBatch) {
-    const next = await position(batch);
+    const next = known.get(partitionOf(batch)) ?? (await position(batch));
+    known.set(partitionOf(batch), next);
     const fresh = batch.events.filter((e) => BigInt(e.offset) >= next);
     let counts = { applied: 0, ignored: 0 };
     if (BigInt(batch.lastOffset) >= next) {
@@ -60,6 +75,7 @@ export function cassandraProjectionLane(
         [toLong(nextOffset), toLong(nextOffset), new Date(), key, batch.topic, batch.partition],
         { prepare: true },
       );
+      known.set(partitionOf(batch), nextOffset);
     }
     recordBatch(key, batch, {
       ...counts,
@@ -79,10 +95,10 @@ export function cassandraProjectionLane(
         await settle(options.pool);
       },
       positionOf: (topic, partition) => position({ topic, partition }),
-      forget: () => projection.forget?.(),
+      forget,
     },
-    onFailure: () => projection.forget?.(),
-    onJoin: () => projection.forget?.(),
+    onFailure: forget,
+    onJoin: forget,
   });
 }
 
