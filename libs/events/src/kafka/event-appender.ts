@@ -9,8 +9,6 @@ export interface EventAppenderOptions {
   kafka: Kafka;
   codec: EventCodec;
   logger: Logger;
-  /** How long to wait for more appends to share one produce request. */
-  lingerMs?: number;
   /** Appends per produce request at most. */
   maxBatchSize?: number;
 }
@@ -33,13 +31,14 @@ interface Pending {
 }
 
 /**
- * Concurrent appends are gathered for up to `lingerMs` and written with one request, so a
- * burst of sends costs one round trip to the broker instead of one each. Every caller still
- * waits for its own acknowledgement.
+ * Concurrent appends share produce requests: those of one turn of the event loop go together,
+ * and those that arrive while a request is in flight go together in the next one (one request
+ * at a time). So a burst of sends costs one round trip to the broker instead of one each, and
+ * an append alone is not held back by a timer (a 1 ms linger added a millisecond to every send
+ * at low rates). Every caller still waits for its own acknowledgement.
  */
 export function createEventAppender(options: EventAppenderOptions): EventAppender {
   const { kafka, codec } = options;
-  const lingerMs = options.lingerMs ?? 1;
   const maxBatchSize = options.maxBatchSize ?? 500;
   const logger = options.logger.child({ component: 'event-appender' });
   // One in-flight request keeps the idempotent producer's ordering guarantee simple.
@@ -60,19 +59,21 @@ export function createEventAppender(options: EventAppenderOptions): EventAppende
   };
 
   let queue: Pending[] = [];
-  let timer: NodeJS.Timeout | undefined;
+  let turnEnd: NodeJS.Immediate | undefined;
+  // The requests in order, one at a time: a flush queued behind one in flight takes every
+  // append that arrived meanwhile.
   let flushing: Promise<void> = Promise.resolve();
 
   function scheduleFlush() {
     if (queue.length >= maxBatchSize) {
-      clearTimeout(timer);
-      timer = undefined;
+      clearImmediate(turnEnd);
+      turnEnd = undefined;
       flushing = flushing.then(flush);
-    } else if (!timer) {
-      timer = setTimeout(() => {
-        timer = undefined;
+    } else if (!turnEnd) {
+      turnEnd = setImmediate(() => {
+        turnEnd = undefined;
         flushing = flushing.then(flush);
-      }, lingerMs);
+      });
     }
   }
 
@@ -135,8 +136,8 @@ export function createEventAppender(options: EventAppenderOptions): EventAppende
     },
 
     async disconnect() {
-      clearTimeout(timer);
-      timer = undefined;
+      clearImmediate(turnEnd);
+      turnEnd = undefined;
       flushing = flushing.then(flush);
       await flushing;
       await producer.disconnect();
