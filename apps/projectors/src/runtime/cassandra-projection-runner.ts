@@ -30,10 +30,10 @@ export interface CassandraProjection {
  * events below it are not applied again.
  *
  * The position a batch starts from is the one this lane last read or wrote for the partition
- * while it held it, else read from the store: a read per batch was a round trip on the way of every live
- * delivery. What is remembered is forgotten on a rebalance and on any failure. It can only be
- * behind the stored one (another instance wrote past it), never ahead: then events it already
- * applied are applied again, which `apply` must bear anyway, and none is skipped.
+ * while it held it, else read from the store: a read per batch was a round trip on the way of
+ * every live delivery. What is remembered is forgotten on a rebalance and on any failure. It
+ * can only be behind the stored one (another instance wrote past it), never ahead: then events
+ * it already applied are applied again, which `apply` must bear anyway, and none is skipped.
  */
 export function cassandraProjectionLane(
   options: RunnerOptions & { cassandra: Client; keyspace: string; projection: CassandraProjection },
@@ -61,8 +61,9 @@ export function cassandraProjectionLane(
   };
 
   async function applyBatch(batch: EventBatch) {
-    const next = known.get(partitionOf(batch)) ?? (await position(batch));
-    known.set(partitionOf(batch), next);
+    const partition = partitionOf(batch);
+    const next = known.get(partition) ?? (await position(batch));
+    known.set(partition, next);
     const fresh = batch.events.filter((e) => BigInt(e.offset) >= next);
     let counts = { applied: 0, ignored: 0 };
     if (BigInt(batch.lastOffset) >= next) {
@@ -75,7 +76,7 @@ export function cassandraProjectionLane(
         [toLong(nextOffset), toLong(nextOffset), new Date(), key, batch.topic, batch.partition],
         { prepare: true },
       );
-      known.set(partitionOf(batch), nextOffset);
+      known.set(partition, nextOffset);
     }
     recordBatch(key, batch, {
       ...counts,
