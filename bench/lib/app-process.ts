@@ -1,6 +1,7 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { appArgs } from '../../tools/stack/src/apps';
 import { freePort } from '../../tools/stack/src/preflight';
 
 const REPO_ROOT = join(__dirname, '..', '..');
@@ -32,8 +33,7 @@ export async function startAppProcess(
       ...(process.env.BENCH_CPU_PROF
         ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
         : []),
-      '--enable-source-maps',
-      join(REPO_ROOT, 'dist', 'apps', app, 'src', 'main.js'),
+      ...appArgs(app),
     ],
     {
       env: { ...process.env, LOG_LEVEL: 'warn', ...env, [portVariable]: String(port) },

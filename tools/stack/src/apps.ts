@@ -17,6 +17,21 @@ export const APPS: AppDefinition[] = [
   { name: 'gateway', port: (config) => config.ports.gateway },
 ];
 
+/**
+ * How Node runs every app. Semi-spaces of 64 MB instead of the default 16: the gateway and the
+ * projectors allocate a short-lived object graph per message and batch, and under load a small
+ * young generation is scavenged so often that objects of batches still in flight are copied
+ * and promoted. At 1,000 sends/s the larger one cut p99 send-to-receive by about 40% for about
+ * 80 MB more resident memory per app (docs/benchmarks.md).
+ */
+export const APP_NODE_FLAGS = ['--enable-source-maps', '--max-semi-space-size=64'];
+
+/** The command line that runs a built app. */
+export const appArgs = (app: AppDefinition['name']) => [
+  ...APP_NODE_FLAGS,
+  join(REPO_ROOT, 'dist', 'apps', app, 'src', 'main.js'),
+];
+
 export async function appReady(port: number): Promise<boolean> {
   try {
     const response = await fetch(`http://127.0.0.1:${port}/health/ready`, {
@@ -44,7 +59,7 @@ export async function startApps(config: Config, paths: StackPaths): Promise<void
     if (pid === undefined) {
       pid = launch({
         command: process.execPath,
-        args: ['--enable-source-maps', join(REPO_ROOT, 'dist', 'apps', app.name, 'src', 'main.js')],
+        args: appArgs(app.name),
         cwd: REPO_ROOT,
         env: LOCAL_APP_ENV,
         logFile: paths.log(app.name),
