@@ -21,10 +21,10 @@ export const APPS: AppDefinition[] = [
  * How Node runs every app. Semi-spaces of 64 MB instead of the default 16: the gateway and the
  * projectors allocate a short-lived object graph per message and batch, and under load a small
  * young generation is scavenged so often that objects of batches still in flight are copied
- * and promoted. At 1,000 sends/s the larger one cut p99 send-to-receive by about 40% for about
- * 80 MB more resident memory per app (docs/benchmarks.md).
+ * and promoted. At 1,000 sends/s the larger one cut p99 send-to-receive by 30-50% for about
+ * 85 MB more resident memory per app (docs/benchmarks.md).
  */
-export const APP_NODE_FLAGS = ['--enable-source-maps', '--max-semi-space-size=64'];
+const APP_NODE_FLAGS = ['--enable-source-maps', '--max-semi-space-size=64'];
 
 /** The command line that runs a built app. */
 export const appArgs = (app: AppDefinition['name']) => [
