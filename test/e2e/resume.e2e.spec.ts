@@ -94,3 +94,44 @@ it(`gives every client all of ${MESSAGES} messages exactly once across reconnect
   const bodies = bobSeen.messages(conversationId).map((m) => m.body);
   expect(new Set(bodies).size).toBe(MESSAGES);
 }, 300000);
+
+it('gives a device back after more than a resume holds everything, with nothing sent afterwards', async () => {
+  const [a] = pipeline.gateways;
+  const [dan, eve] = ['dan', 'eve'].map(pipeline.user) as [string, string];
+  // Dan's laptop, connected from the start, shows when every message is projected.
+  const watcher = await a.client(dan, 'laptop');
+  const watched = recorder(watcher);
+  await watcher.connect();
+  const sender = await pipeline.api.as(dan);
+  const created = await sender.post('/v1/conversations/groups', { title: 'Away', members: [eve] });
+  const conversationId = created.body.conversationId as string;
+  // The resume sends 1,000 changes per conversation; these are more, all projected before eve
+  // is back, so no live change follows to show her device the rest exists.
+  const away = 1100;
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: 10 }, async () => {
+      for (let i = next++; i < away; i = next++) {
+        const response = await sender.post(`/v1/conversations/${conversationId}/messages`, {
+          clientMessageId: `away-${i}`,
+          body: `message ${i}`,
+        });
+        expect(response.status).toBe(202);
+      }
+    }),
+  );
+  await waitFor(
+    'every message projected',
+    () => (watched.seqs(conversationId).at(-1) === away + 1 ? true : undefined),
+    { timeoutMs: 60000 },
+  );
+  watcher.close();
+
+  const eveBack = await a.client(eve, 'phone', { [conversationId]: 1 });
+  const eveSeen = recorder(eveBack);
+  await eveBack.connect();
+  // Once connected, the device has everything: connect() resolves when it is caught up.
+  expect(gaplessFrom(eveSeen.seqs(conversationId), 2, away + 1)).toBe(true);
+  expect(eveBack.cursors()[conversationId]).toBe(away + 1);
+  eveBack.close();
+}, 120000);

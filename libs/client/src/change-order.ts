@@ -21,6 +21,10 @@ interface Track {
   readonly waiting: Map<number, ChangeFrame>;
   repairing: boolean;
   untracked: boolean;
+  /** The server has more after the cursor than it sent (a resume that stopped at its limit). */
+  behind: boolean;
+  /** Called once the repair ends: nothing waits and nothing is behind (or it was dropped). */
+  readonly settled: Array<() => void>;
 }
 
 /**
@@ -30,7 +34,8 @@ interface Track {
  * `sync` beside the frame flow, so the answer to that `sync` (and every other answer) is never
  * queued behind it. When the repair (or a resume, or a live frame) fills the gap, what waited
  * is released in cs order. A conversation is tracked from its first change (or a saved
- * cursor) to the change that removed the current user.
+ * cursor) to the change that removed the current user. A conversation the server says it has
+ * more of (`catchUp`) is paged the same way, with nothing waiting, until a page says no more.
  */
 export class ChangeOrder {
   private readonly tracks = new Map<string, Track>();
@@ -72,6 +77,21 @@ export class ChangeOrder {
     if (!track.repairing) void this.repair(conversationId, track);
   }
 
+  /**
+   * Pages a conversation with `sync` until the server has nothing more after the cursor;
+   * resolves then (or once the conversation is dropped, or the client closed).
+   */
+  catchUp(conversationId: string): Promise<void> {
+    const current = this.tracks.get(conversationId);
+    // Not tracked: the resume sent none of it (or it removed the user), so there is no cursor
+    // to page from and nothing this device may see.
+    if (!current) return Promise.resolve();
+    current.behind = true;
+    const settled = new Promise<void>((resolve) => current.settled.push(resolve));
+    if (!current.repairing) void this.repair(conversationId, current);
+    return settled;
+  }
+
   private applyNext(conversationId: string, track: Track, change: ChangeFrame): void {
     track.cursor = change.cs!;
     if (this.deps.apply(change) === 'untrack') {
@@ -93,13 +113,16 @@ export class ChangeOrder {
     for (const cs of track.waiting.keys()) if (cs <= track.cursor) track.waiting.delete(cs);
   }
 
-  /** Syncs after the cursor until nothing waits past a gap (or the conversation is dropped). */
+  /**
+   * Syncs after the cursor until nothing waits past a gap and the server has nothing more (or
+   * the conversation is dropped).
+   */
   private async repair(conversationId: string, track: Track): Promise<void> {
     track.repairing = true;
     const from = track.cursor;
     let failures = 0;
     try {
-      while (!track.untracked && track.waiting.size > 0) {
+      while (!track.untracked && (track.waiting.size > 0 || track.behind)) {
         const afterCs = track.cursor;
         let page: SyncResult;
         try {
@@ -119,6 +142,7 @@ export class ChangeOrder {
         if (track.untracked) return;
         // The server is complete through throughCs even where the last change it showed is older.
         track.cursor = Math.max(track.cursor, page.throughCs);
+        if (!page.more) track.behind = false;
         this.release(conversationId, track);
         if (!page.more && track.cursor === afterCs && track.waiting.size > 0) {
           // Nothing new yet (the store may lag the live frame): try again a little later.
@@ -132,10 +156,19 @@ export class ChangeOrder {
       // The client closed while waiting to retry: nothing more to do.
     } finally {
       track.repairing = false;
+      track.behind = false;
+      for (const settle of track.settled.splice(0)) settle();
     }
   }
 }
 
 function newTrack(cursor: number): Track {
-  return { cursor, waiting: new Map(), repairing: false, untracked: false };
+  return {
+    cursor,
+    waiting: new Map(),
+    repairing: false,
+    untracked: false,
+    behind: false,
+    settled: [],
+  };
 }

@@ -524,9 +524,7 @@ export class ChatClient {
         for (const request of this.pending.values()) this.socket?.send(request.text);
         return;
       case 'synced':
-        this.attempt = 0;
-        this.synced = true;
-        return this.emit('synced', { conversations: frame.conversations, changes: frame.changes });
+        return this.caughtUp(frame);
       case 'result':
         return this.settle(frame.id, (request) => request.resolve(frame.result));
       case 'error':
@@ -549,6 +547,24 @@ export class ChatClient {
         if (isChangeFrame(frame)) this.order.offer(frame);
         return;
     }
+  }
+
+  /**
+   * The resume is done once the conversations it stopped short of (`more`) are paged with
+   * `sync` too: only then has the device everything it missed, and `connect()` resolves.
+   */
+  private caughtUp(frame: Extract<ServerFrameV2, { type: 'synced' }>): void {
+    const generation = this.generation;
+    // A gateway of an earlier release sends no `more`.
+    const behind = frame.more ?? [];
+    void Promise.all(behind.map((conversationId) => this.order.catchUp(conversationId))).then(
+      () => {
+        if (generation !== this.generation || this.current !== State.Connected) return;
+        this.attempt = 0;
+        this.synced = true;
+        this.emit('synced', { conversations: frame.conversations, changes: frame.changes });
+      },
+    );
   }
 
   private settle(id: string, settle: (request: Pending) => void): void {

@@ -232,3 +232,50 @@ it('tries a failed repair again after a backoff', async () => {
   expect(syncs()).toEqual([0, 0]);
   expect(errors.map((e) => e.code)).toEqual(['internal']);
 });
+
+it('pages the rest of a resume that stopped at its limit before connect() resolves, with no live change to show a gap', async () => {
+  const gateway = fake.gateway();
+  gateway.resumeLimit = 3;
+  gateway.syncLimit = 2;
+  for (let cs = 1; cs <= 8; cs++) gateway.record(messageChange('g', cs, cs));
+  gateway.record(messageChange('h', 1, 1));
+  const chat = fake.client({ cursors: { g: 0, h: 0 } });
+  const messages = collect<MessageEvent>(chat, 'message');
+  const synced = collect<{ conversations: number; changes: number }>(chat, 'synced');
+
+  await chat.connect();
+
+  // The resume sent 1 to 3 of g; sync pages fetched 4 to 8; h needed no page.
+  expect(seqsOf(messages.filter((m) => m.conversationId === 'g'))).toEqual([
+    1, 2, 3, 4, 5, 6, 7, 8,
+  ]);
+  expect(chat.cursors()).toEqual({ g: 8, h: 1 });
+  expect(syncs()).toEqual([3, 5, 7]);
+  expect(synced).toEqual([{ conversations: 2, changes: 4 }]);
+});
+
+it('takes the live changes that arrive while it pages the rest of a resume, each once in cs order', async () => {
+  const gateway = fake.gateway();
+  gateway.resumeLimit = 2;
+  for (let cs = 1; cs <= 4; cs++) gateway.record(messageChange('g', cs, cs));
+  let answerSync: (() => void) | undefined;
+  gateway.onRequest = (request) => {
+    if (request.type !== 'sync') return undefined;
+    const page = gateway.syncPage(request.conversationId, request.afterCs);
+    answerSync = () => gateway.send({ type: 'result', id: request.id, result: page });
+    return 'silence';
+  };
+  const chat = fake.client({ cursors: { g: 0 } });
+  const messages = collect<MessageEvent>(chat, 'message');
+  let connected = false;
+  const connecting = chat.connect().then(() => (connected = true));
+  await until(() => answerSync !== undefined, 'the sync for the rest');
+  gateway.publish(messageChange('g', 5, 5)); // live, while 3 and 4 are still being fetched
+  await until(() => messages.length === 2, 'the two the resume sent');
+  expect(connected).toBe(false);
+
+  answerSync!();
+  await connecting;
+  expect(seqsOf(messages)).toEqual([1, 2, 3, 4, 5]);
+  expect(chat.cursors()).toEqual({ g: 5 });
+});

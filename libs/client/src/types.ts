@@ -112,7 +112,7 @@ export interface ChatClientEvents {
   connected: { connectionId: string; userId: string; deviceId: string | null };
   /** The socket closed; `action` says what the client does about it. */
   disconnected: { code: number; reason: string; action: CloseAction | 'client' };
-  /** Resume finished: everything missed was received; live changes follow. */
+  /** Resume finished: everything missed was received (paged where the resume stopped short). */
   synced: { conversations: number; changes: number };
   message: MessageEvent;
   membership: MembershipEvent;
@@ -127,7 +127,7 @@ export interface ChatClientEvents {
   typing: { conversationId: string; userId: string };
   /** A server error that answers no request, or a failure of the client's own work. */
   error: { code: string; message: string };
-  /** A gap in a conversation's cs was seen and repaired with `sync`. */
+  /** Changes fetched with `sync`: a gap in the cs repaired, or the rest of a resume. */
   gap: { conversationId: string; afterCs: number; throughCs: number };
 }
 

@@ -204,8 +204,11 @@ export type ServerFrame =
   | { type: 'skip'; conversationId: string; cs: number }
   | { type: 'presence'; presence: PresenceState }
   | { type: 'typing'; conversationId: string; userId: string }
-  /** Resume finished: everything missed was sent; live frames follow. */
-  | { type: 'synced'; conversations: number; changes: number }
+  /**
+   * Resume finished; live frames follow. `more` names the conversations whose missed changes
+   * were more than a resume sends (1,000 each): the device pages the rest with `sync`.
+   */
+  | { type: 'synced'; conversations: number; changes: number; more: string[] }
   | { type: 'result'; id: string; result: unknown }
   /** These users' presence may no longer be seen (no conversation in common any more). */
   | { type: 'presence.revoked'; userIds: string[] }

@@ -285,6 +285,7 @@ export class Session {
     const { queries } = this.deps;
     let conversations = 0;
     let changes = 0;
+    const more: string[] = [];
     let after: string | undefined;
     // What the client has is never sent again, even where the walk does not reach it.
     for (const [conversationId, cs] of Object.entries(cursors)) this.sentCs.set(conversationId, cs);
@@ -300,21 +301,33 @@ export class Session {
         // No cursor and no longer a member: nothing to tell this device.
         if (from === undefined || from === null) continue;
         if (!this.sentCs.has(conversationId)) this.sentCs.set(conversationId, from);
-        const sent = await this.sendMissed(conversationId, Number.MAX_SAFE_INTEGER, RESUME_LIMIT);
-        if (sent > 0) conversations++;
-        changes += sent;
+        const missed = await this.sendMissed(conversationId, Number.MAX_SAFE_INTEGER, RESUME_LIMIT);
+        if (missed.sent > 0) conversations++;
+        changes += missed.sent;
+        // Stopped at the limit: without being told, a device would wait for a live change to
+        // show it the rest exists, and none may come.
+        if (missed.more) more.push(conversationId);
       }
       after = page.next ?? undefined;
     } while (after);
-    this.send({ type: 'synced', conversations, changes });
+    this.send({ type: 'synced', conversations, changes, more });
   }
 
-  /** Sends the changes after what was sent, up to cs `toCs`; returns how many frames. */
-  private async sendMissed(conversationId: string, toCs: number, max: number): Promise<number> {
+  /**
+   * Sends the changes after what was sent, up to cs `toCs`, at most `max` frames: how many it
+   * sent, and whether it stopped at `max` with more to send.
+   */
+  private async sendMissed(
+    conversationId: string,
+    toCs: number,
+    max: number,
+  ): Promise<{ sent: number; more: boolean }> {
     let sent = 0;
-    while (sent < max && this.state === 'open') {
+    for (;;) {
+      if (this.state !== 'open') return { sent, more: false };
+      if (sent >= max) return { sent, more: true };
       const afterCs = this.sentCs.get(conversationId) ?? 0;
-      if (afterCs >= toCs) break;
+      if (afterCs >= toCs) return { sent, more: false };
       let page;
       try {
         page = await this.deps.queries.changesAfter(this.userId, conversationId, afterCs, {
@@ -322,7 +335,8 @@ export class Session {
         });
       } catch (error) {
         // A removal at the cursor: the device has everything it may see.
-        if (error instanceof ViewError && error.code === 'not-a-member') break;
+        if (error instanceof ViewError && error.code === 'not-a-member')
+          return { sent, more: false };
         throw error;
       }
       for (const frame of page.changes) {
@@ -333,9 +347,8 @@ export class Session {
       const through = Math.min(page.throughCs, toCs);
       if (through > (this.sentCs.get(conversationId) ?? 0))
         this.sentCs.set(conversationId, through);
-      if (!page.more) break;
+      if (!page.more) return { sent, more: false };
     }
-    return sent;
   }
 
   private async sendChange(conversationId: string, change: LiveChange): Promise<void> {

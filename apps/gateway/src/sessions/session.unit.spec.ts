@@ -135,6 +135,46 @@ describe('a session', () => {
     ]);
   });
 
+  it('names in synced the conversations whose missed changes were more than a resume sends', async () => {
+    const { transport, sent } = fakeTransport(5000);
+    // g-1 has 1,500 changes after the cursor, g-2 has 1,000 exactly, g-3 has 2.
+    const heads: Record<string, number> = { 'g-1': 1500, 'g-2': 1000, 'g-3': 2 };
+    const session = new Session({ userId: 'bob', deviceId: 'phone' }, transport, {
+      ...deps,
+      queries: {
+        ...emptyViews,
+        conversationsOf: async () => ({ conversationIds: Object.keys(heads), next: null }),
+        changesAfter: async (
+          _u: string,
+          conversationId: string,
+          afterCs: number,
+          { limit }: { limit: number },
+        ): Promise<SyncResult> => {
+          const head = heads[conversationId]!;
+          const throughCs = Math.min(head, afterCs + limit);
+          const changes: ChangeFrame[] = [];
+          for (let cs = afterCs + 1; cs <= throughCs; cs++)
+            changes.push({ type: 'skip', conversationId, cs });
+          return { changes, throughCs, more: throughCs < head };
+        },
+      } as unknown as ChatQueries,
+    });
+    await session.receive(
+      JSON.stringify({
+        type: 'hello',
+        v: PROTOCOL_VERSION,
+        cursors: { 'g-1': 0, 'g-2': 0, 'g-3': 0 },
+      }),
+    );
+    await settle();
+    expect(sent.find((f) => f.type === 'synced')).toEqual({
+      type: 'synced',
+      conversations: 3,
+      changes: 2002,
+      more: ['g-1'],
+    });
+  });
+
   it('passes group receipts, which have no cs, straight through', async () => {
     const { transport, sent } = fakeTransport(100);
     const session = new Session({ userId: 'bob', deviceId: 'phone' }, transport, deps);

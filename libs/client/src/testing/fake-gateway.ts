@@ -45,6 +45,8 @@ export class FakeGateway {
   welcome = true;
   /** Resume sends what the log has after each cursor; false sends only welcome and synced. */
   resumeFromLog = true;
+  /** Changes per conversation a resume sends at most; past it `synced` names the conversation. */
+  resumeLimit = 1000;
   /** Changes per sync page at most (the client's `limit` may ask for fewer). */
   syncLimit = 200;
   onRequest: ((request: FakeRequest, gateway: FakeGateway) => FakeReply) | null = null;
@@ -198,16 +200,19 @@ export class FakeGateway {
     });
     let conversations = 0;
     let items = 0;
+    const more: string[] = [];
     if (this.resumeFromLog) {
       for (const [conversationId, changes] of this.log) {
         const after = hello.cursors[conversationId] ?? 0;
         const missed = changes.filter((c) => c.cs! > after);
         if (missed.length > 0) conversations++;
-        items += missed.length;
-        for (const change of missed) this.send(change);
+        if (missed.length > this.resumeLimit) more.push(conversationId);
+        const sent = missed.slice(0, this.resumeLimit);
+        items += sent.length;
+        for (const change of sent) this.send(change);
       }
     }
-    this.send({ type: 'synced', conversations, changes: items });
+    this.send({ type: 'synced', conversations, changes: items, more });
   }
 
   private answer(request: FakeRequest): void {
