@@ -21,16 +21,21 @@ export async function startEventRecorder(kafka: LogClient, registryUrl: string, 
   const consumer = kafka.consumer({ groupId: `recorder-${randomUUID()}`, maxWaitTimeInMs: 20 });
   await consumer.connect();
   await consumer.subscribe({ topics: [topic] });
-  let seen = false;
+  // Seeks at every join: a consumer that crashes (a broker still settling) is restarted by the
+  // client and joins again, and must start from the same ends. What it reads twice is dropped.
+  const recorded = new Set<string>();
+  consumer.on(consumer.events.GROUP_JOIN, () =>
+    ends.forEach(({ partition, high }) => consumer.seek({ topic, partition, offset: high })),
+  );
   await consumer.run({
     autoCommit: false,
     eachMessage: async ({ partition, message }) => {
-      seen = true;
+      const at = `${partition}:${message.offset}`;
+      if (recorded.has(at)) return;
+      recorded.add(at);
       events.push({ ...(await codec.decode(message.value)), partition });
     },
   });
-  ends.forEach(({ partition, high }) => consumer.seek({ topic, partition, offset: high }));
-  void seen;
 
   const matching = (predicate: (event: ChatEvent) => boolean) => events.filter(predicate);
   return {

@@ -8,6 +8,7 @@ import type { ServiceDefinition } from '../service';
 import { javaBinary } from './java';
 
 const HEALTH_TOPIC = '__stack_health';
+const HEALTH_GROUP = '__stack_health';
 
 function serverProperties(port: number, controllerPort: number, logDir: string): string {
   return `# Written by the stack CLI on every start; edit tools/stack/src/services/kafka.ts instead.
@@ -116,6 +117,7 @@ export const kafka: ServiceDefinition = {
     const logger = createLogger('stack', 'fatal');
     const client = createKafka({ brokers: config.kafka.value, clientId: 'stack-health' }, logger);
     const admin = await createLogAdmin(client);
+    const groups = client.admin({ retry: { retries: 1 } });
     const producer = client.producer({ retry: { retries: 1 } });
     try {
       await admin.ensureTopics([
@@ -132,8 +134,13 @@ export const kafka: ServiceDefinition = {
         acks: -1,
         messages: [{ value: new Date().toISOString() }],
       });
+      // Consumer groups too: a fresh broker creates its offsets topic at the first group
+      // lookup, and a consumer that joins before that is done crashes and restarts.
+      await groups.connect();
+      await groups.describeGroups([HEALTH_GROUP]);
       return true;
     } finally {
+      await groups.disconnect().catch(() => undefined);
       await producer.disconnect().catch(() => undefined);
       await admin.disconnect().catch(() => undefined);
     }
