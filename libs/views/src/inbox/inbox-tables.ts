@@ -79,11 +79,10 @@ function ddl(schema: string): string[] {
       deleted boolean NOT NULL DEFAULT false,
       sent_at timestamptz NOT NULL,
       PRIMARY KEY (conversation_id, message_id),
-      UNIQUE (conversation_id, sender_id, client_message_id)
+      -- One B-tree for both lookups by client message id: the ledger's within a conversation,
+      -- and the command API's across them (it refuses an id reused in another conversation).
+      UNIQUE (sender_id, client_message_id, conversation_id)
     )`,
-    // The command API refuses a client message id reused in another conversation.
-    `CREATE INDEX IF NOT EXISTS messages_by_client_id
-      ON ${schema}.messages (sender_id, client_message_id)`,
     // Events the log holds but the rules forbade at their position, with the reason.
     ignoredEventsTable(schema),
   ];
