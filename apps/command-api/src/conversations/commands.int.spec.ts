@@ -5,6 +5,7 @@ import { messageIdFor } from '@chat/domain';
 import { startCommandApi, type CommandApi } from '../../../../test/harness/command-api';
 import { startEventRecorder, type EventRecorder } from '../../../../test/harness/event-recorder';
 import { startInboxProjector } from '../../../../test/harness/inbox-projector';
+import { startTogether } from '../../../../test/harness/start-together';
 
 const { config, logger, kafka, registryUrl } = eventLogFixture('command-api');
 const run = randomUUID().slice(0, 8);
@@ -15,7 +16,7 @@ let log: EventRecorder;
 let projector: Awaited<ReturnType<typeof startInboxProjector>>;
 
 beforeAll(async () => {
-  [api, log, projector] = await Promise.all([
+  [api, log, projector] = await startTogether([
     startCommandApi({ CHAT_RATE_LIMIT_PER_SECOND: '1000', CHAT_RATE_LIMIT_BURST: '1000' }),
     startEventRecorder(kafka, registryUrl, TOPICS.conversations),
     startInboxProjector(config, kafka, logger),

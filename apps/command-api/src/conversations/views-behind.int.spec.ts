@@ -4,6 +4,7 @@ import { eventLogFixture, waitFor } from '@chat/events/testing';
 import { PROJECTIONS, readerVersion, versionKey } from '@chat/views';
 import { startCommandApi, type CommandApi } from '../../../../test/harness/command-api';
 import { startInboxProjector } from '../../../../test/harness/inbox-projector';
+import { startTogether } from '../../../../test/harness/start-together';
 
 /**
  * A refusal decided on a view that has not read the log as far as the request saw it is no
@@ -16,7 +17,7 @@ let api: CommandApi;
 let projector: Awaited<ReturnType<typeof startInboxProjector>>;
 
 beforeAll(async () => {
-  [api, projector] = await Promise.all([
+  [api, projector] = await startTogether([
     startCommandApi({ CHAT_RATE_LIMIT_PER_SECOND: '1000', CHAT_RATE_LIMIT_BURST: '1000' }),
     startInboxProjector(config, kafka, logger),
   ]);

@@ -7,6 +7,7 @@ import { eventLogFixture, waitFor } from '@chat/events/testing';
 import { startCommandApi, type CommandApi } from '../../../../test/harness/command-api';
 import { startEventRecorder, type EventRecorder } from '../../../../test/harness/event-recorder';
 import { startInboxProjector } from '../../../../test/harness/inbox-projector';
+import { startTogether } from '../../../../test/harness/start-together';
 
 /**
  * Thousands of generated requests that are malformed or unauthorized: every one must get a
@@ -25,7 +26,7 @@ const fuzzUsers = [`fuzz-a-${run}`, `fuzz-b-${run}`];
 const tokens: Record<string, string> = {};
 
 beforeAll(async () => {
-  [api, log, projector] = await Promise.all([
+  [api, log, projector] = await startTogether([
     startCommandApi({
       CHAT_RATE_LIMIT_PER_SECOND: '100000',
       CHAT_RATE_LIMIT_BURST: '100000',

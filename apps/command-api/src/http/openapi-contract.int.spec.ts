@@ -8,6 +8,7 @@ import { ensurePythonTool } from '../../../../tools/stack/src/installers';
 import { stackPaths } from '../../../../tools/stack/src/stack-paths';
 import { startCommandApi, type CommandApi } from '../../../../test/harness/command-api';
 import { startInboxProjector } from '../../../../test/harness/inbox-projector';
+import { startTogether } from '../../../../test/harness/start-together';
 
 /**
  * Schemathesis fuzzes every operation of the served OpenAPI document with generated valid and
@@ -32,7 +33,7 @@ beforeAll(async () => {
   schemathesis = ensurePythonTool(stackPaths(config).root);
   reports = mkdtempSync(join(tmpdir(), 'schemathesis-'));
   // The inbox view must follow the log, or every refusal waits out the catch-up deadline.
-  [api, projector] = await Promise.all([
+  [api, projector] = await startTogether([
     startCommandApi({
       CHAT_DEV_TOKENS: 'on',
       CHAT_RATE_LIMIT_PER_SECOND: '100000',

@@ -10,6 +10,7 @@ import { conversationParams, memberParams, messageParams, reactionParams } from 
 import { TEST_OWN_VAPID_ENV } from '@chat/config';
 import { jsonSchemaOf } from './openapi';
 import { problemDocument } from './problem';
+import { startTogether } from '../../../../test/harness/start-together';
 
 type Operation = {
   parameters?: Array<{ name: string; in: string; required?: boolean; schema: unknown }>;
@@ -174,7 +175,7 @@ describe('local tokens', () => {
   it('are minted over HTTP in development and work on the API', async () => {
     const { config, logger, kafka } = eventLogFixture('openapi-local-tokens');
     // The refusal below waits for the membership view to catch up: it must be projected.
-    const [api, projector] = await Promise.all([
+    const [api, projector] = await startTogether([
       startCommandApi(),
       startInboxProjector(config, kafka, logger),
     ]);

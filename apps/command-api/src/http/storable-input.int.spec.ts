@@ -2,6 +2,7 @@ import { MAX_SEQ } from '@chat/domain';
 import { eventLogFixture } from '@chat/events/testing';
 import { startCommandApi, type CommandApi } from '../../../../test/harness/command-api';
 import { startInboxProjector } from '../../../../test/harness/inbox-projector';
+import { startTogether } from '../../../../test/harness/start-together';
 
 /**
  * Input a store cannot hold is refused at the API, before anything reaches the log: a 400
@@ -12,7 +13,7 @@ let api: CommandApi;
 let projector: Awaited<ReturnType<typeof startInboxProjector>>;
 beforeAll(async () => {
   // A refusal is only an answer once the membership view has caught up: it must be projected.
-  [api, projector] = await Promise.all([
+  [api, projector] = await startTogether([
     startCommandApi(),
     startInboxProjector(config, kafka, logger),
   ]);

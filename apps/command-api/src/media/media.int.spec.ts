@@ -9,6 +9,7 @@ import sharp from 'sharp';
 import type { ObjectStore } from '@chat/storage';
 import { OBJECT_STORE } from './media.service';
 import { UploadSweeper } from './upload-sweeper';
+import { startTogether } from '../../../../test/harness/start-together';
 
 /** Media by pre-signed URL against the local stack's object store (s3proxy). */
 const { config, logger, kafka, registryUrl } = eventLogFixture('command-api-media');
@@ -21,7 +22,7 @@ let log: EventRecorder;
 let projector: Awaited<ReturnType<typeof startInboxProjector>>;
 
 beforeAll(async () => {
-  [api, log, projector] = await Promise.all([
+  [api, log, projector] = await startTogether([
     startCommandApi({
       CHAT_RATE_LIMIT_PER_SECOND: '1000',
       CHAT_RATE_LIMIT_BURST: '1000',

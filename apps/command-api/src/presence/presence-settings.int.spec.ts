@@ -3,6 +3,7 @@ import { TOPICS, partitionKeyOf } from '@chat/events';
 import { eventLogFixture } from '@chat/events/testing';
 import { startCommandApi, type CommandApi } from '../../../../test/harness/command-api';
 import { startEventRecorder, type EventRecorder } from '../../../../test/harness/event-recorder';
+import { startTogether } from '../../../../test/harness/start-together';
 
 const { kafka, registryUrl } = eventLogFixture('presence-settings');
 const bob = `bob-${randomUUID().slice(0, 8)}`;
@@ -10,7 +11,7 @@ let api: CommandApi;
 let log: EventRecorder;
 
 beforeAll(async () => {
-  [api, log] = await Promise.all([
+  [api, log] = await startTogether([
     startCommandApi(),
     startEventRecorder(kafka, registryUrl, TOPICS.presence),
   ]);

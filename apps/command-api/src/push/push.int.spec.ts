@@ -4,6 +4,7 @@ import { eventLogFixture, waitFor } from '@chat/events/testing';
 import { startCommandApi, type CommandApi } from '../../../../test/harness/command-api';
 import { startEventRecorder, type EventRecorder } from '../../../../test/harness/event-recorder';
 import { startInboxProjector } from '../../../../test/harness/inbox-projector';
+import { startTogether } from '../../../../test/harness/start-together';
 
 const { config, logger, kafka, registryUrl } = eventLogFixture('push-commands');
 const run = randomUUID().slice(0, 8);
@@ -23,7 +24,7 @@ let log: EventRecorder;
 let projector: Awaited<ReturnType<typeof startInboxProjector>>;
 
 beforeAll(async () => {
-  [api, log, projector] = await Promise.all([
+  [api, log, projector] = await startTogether([
     startCommandApi(),
     startEventRecorder(kafka, registryUrl, TOPICS.notifications),
     startInboxProjector(config, kafka, logger),

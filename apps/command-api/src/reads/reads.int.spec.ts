@@ -7,6 +7,7 @@ import {
   type RunningProjections,
 } from '../../../projectors/src/start-projections';
 import { startCommandApi, type CommandApi } from '../../../../test/harness/command-api';
+import { startTogether } from '../../../../test/harness/start-together';
 
 /**
  * Reads over HTTP, against views the projectors build from what the commands appended: the
@@ -31,7 +32,7 @@ let firstMessage: string;
 const get = (as: typeof alice, path: string) => api.request('GET', path, { token: as.token });
 
 beforeAll(async () => {
-  [api, projections] = await Promise.all([
+  [api, projections] = await startTogether([
     startCommandApi({
       CHAT_RATE_LIMIT_PER_SECOND: '1000',
       CHAT_RATE_LIMIT_BURST: '1000',
