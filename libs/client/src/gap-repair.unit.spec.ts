@@ -1,10 +1,32 @@
 import type { ChangeFrame, MembershipEvent, MessageEvent, SyncResult } from '.';
-import { membershipChange, messageChange, type FakeRequest } from './testing/fake-gateway';
+import {
+  membershipChange,
+  messageChange,
+  type FakeGateway,
+  type FakeRequest,
+} from './testing/fake-gateway';
 import { useFakeGateway } from './testing/use-fake-gateway';
 import { collect, until } from './testing/wait';
 
 const fake = useFakeGateway();
 const seqsOf = (events: { item: { seq: number } }[]) => events.map((e) => e.item.seq);
+/** Holds the answer to the next sync (the page as it is when asked) until `answer()`. */
+function holdSyncAnswer(gateway: FakeGateway) {
+  let answer: (() => void) | undefined;
+  gateway.onRequest = (request) => {
+    if (request.type !== 'sync') return undefined;
+    const page = gateway.syncPage(request.conversationId, request.afterCs);
+    answer = () => gateway.send({ type: 'result', id: request.id, result: page });
+    return 'silence';
+  };
+  return {
+    get asked() {
+      return answer !== undefined;
+    },
+    answer: () => answer!(),
+  };
+}
+
 const syncs = () =>
   fake
     .gateway()
@@ -46,20 +68,14 @@ it('stops tracking a conversation at its own removal, takes it up again when re-
   // Changes 7 and 8 are not Alice's to see; she is re-added at 9.
   gateway.publish(membershipChange('g', 9, 9, 'MemberAdded', 'alice'));
   gateway.record(messageChange('g', 10, 10)); // lost on the way
-  let answerSync: (() => void) | undefined;
-  gateway.onRequest = (request) => {
-    if (request.type !== 'sync') return undefined;
-    const page = gateway.syncPage(request.conversationId, request.afterCs);
-    answerSync = () => gateway.send({ type: 'result', id: request.id, result: page });
-    return 'silence';
-  };
+  const held = holdSyncAnswer(gateway);
   gateway.publish(messageChange('g', 11, 11));
   gateway.publish(messageChange('g', 12, 12));
-  await until(() => answerSync !== undefined, 'the sync request');
+  await until(() => held.asked, 'the sync request');
   // While the repair waits for its answer, later changes wait too; requests still settle.
   await expect(chat.history('g')).resolves.toBeDefined();
   expect(seqsOf(messages)).toEqual([]);
-  answerSync!();
+  held.answer();
 
   await until(() => messages.length === 3, 'messages 10 to 12');
   expect(seqsOf(messages)).toEqual([10, 11, 12]);
@@ -258,23 +274,17 @@ it('takes the live changes that arrive while it pages the rest of a resume, each
   const gateway = fake.gateway();
   gateway.resumeLimit = 2;
   for (let cs = 1; cs <= 4; cs++) gateway.record(messageChange('g', cs, cs));
-  let answerSync: (() => void) | undefined;
-  gateway.onRequest = (request) => {
-    if (request.type !== 'sync') return undefined;
-    const page = gateway.syncPage(request.conversationId, request.afterCs);
-    answerSync = () => gateway.send({ type: 'result', id: request.id, result: page });
-    return 'silence';
-  };
+  const held = holdSyncAnswer(gateway);
   const chat = fake.client({ cursors: { g: 0 } });
   const messages = collect<MessageEvent>(chat, 'message');
   let connected = false;
   const connecting = chat.connect().then(() => (connected = true));
-  await until(() => answerSync !== undefined, 'the sync for the rest');
+  await until(() => held.asked, 'the sync for the rest');
   gateway.publish(messageChange('g', 5, 5)); // live, while 3 and 4 are still being fetched
   await until(() => messages.length === 2, 'the two the resume sent');
   expect(connected).toBe(false);
 
-  answerSync!();
+  held.answer();
   await connecting;
   expect(seqsOf(messages)).toEqual([1, 2, 3, 4, 5]);
   expect(chat.cursors()).toEqual({ g: 5 });

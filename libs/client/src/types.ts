@@ -145,6 +145,7 @@ const RETRIABLE_CODES = new Set([
   'views-behind',
   'rate-limiter-unavailable',
   'rate-limited',
+  'overloaded',
   'http-502',
   'http-503',
   'http-504',

@@ -11,6 +11,7 @@ import type { EventLog } from './event-log';
 import type { DownloadUrl, MediaAttachments } from './media-attachments';
 import { problem } from './problem';
 import { conversationParams, deliveredBody, readBody, sendMessageBody } from './request-schemas';
+import { SendAdmission } from './send-admission';
 import { SendIdempotency } from './send-idempotency';
 import { createTokenBucket, type TokenBucket } from './token-bucket';
 import { validate } from './validate';
@@ -49,6 +50,7 @@ function sendCommand(
 export class CommandHandling {
   private readonly pipeline: CommandPipeline;
   private readonly idempotency: SendIdempotency;
+  private readonly admission: SendAdmission;
   private readonly bucket: TokenBucket;
   private readonly media: MediaAttachments | null;
 
@@ -63,10 +65,19 @@ export class CommandHandling {
     this.media = deps.media ?? null;
     this.pipeline = new CommandPipeline(deps.pool, deps.log, deps.config.limits);
     this.idempotency = new SendIdempotency(deps.redis);
+    this.admission = new SendAdmission(deps.config.limits.maxPendingSends);
     this.bucket = createTokenBucket(deps.redis, {
       ratePerSecond: deps.config.limits.ratePerSecond,
       burst: deps.config.limits.rateBurst,
     });
+  }
+
+  /**
+   * A place among this process's unanswered sends, or a 503 `overloaded` (see SendAdmission).
+   * Every transport takes it when a send arrives and releases it once the send is answered.
+   */
+  admitSend(): () => void {
+    return this.admission.take();
   }
 
   /** One token of the user's budget (shared by every instance and transport), or a 429. */

@@ -8,6 +8,7 @@ export * from './event-log';
 export * from './token-bucket';
 export * from './command-pipeline';
 export * from './send-idempotency';
+export * from './send-admission';
 export * from './command-handling';
 export * from './wiring';
 export * from './media-keys';

@@ -177,6 +177,11 @@ const envSchema = z.object({
   /** Per-user token bucket: steady commands per second, and the burst allowed above it. */
   CHAT_RATE_LIMIT_PER_SECOND: z.coerce.number().positive().default(20),
   CHAT_RATE_LIMIT_BURST: z.coerce.number().int().min(1).default(40),
+  /**
+   * Sends one process holds taken but unanswered; past it a send is refused at once (503
+   * `overloaded`), not queued until the client times out.
+   */
+  CHAT_MAX_PENDING_SENDS: z.coerce.number().int().min(1).default(2000),
   /** WebSocket heartbeats: a ping this often, and a close when no pong came for this long. */
   GATEWAY_PING_INTERVAL_MS: z.coerce.number().int().min(10).default(30000),
   GATEWAY_PONG_TIMEOUT_MS: z.coerce.number().int().min(10).default(60000),
@@ -303,6 +308,7 @@ export interface Config {
     maxGroupMembers: number;
     ratePerSecond: number;
     rateBurst: number;
+    maxPendingSends: number;
   };
   appendTimeoutMs: number;
   syncMaxWaitMs: number;
@@ -466,6 +472,7 @@ export function loadConfig(env: Env = process.env): Config {
       maxGroupMembers: e.CHAT_MAX_GROUP_MEMBERS,
       ratePerSecond: e.CHAT_RATE_LIMIT_PER_SECOND,
       rateBurst: e.CHAT_RATE_LIMIT_BURST,
+      maxPendingSends: e.CHAT_MAX_PENDING_SENDS,
     },
     appendTimeoutMs: e.CHAT_APPEND_TIMEOUT_MS,
     syncMaxWaitMs: e.CHAT_SYNC_MAX_WAIT_MS,

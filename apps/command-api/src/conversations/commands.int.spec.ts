@@ -204,6 +204,46 @@ describe('messages', () => {
     expect(copies).toHaveLength(1);
   });
 
+  it('refuses sends past its bound of unanswered sends with 503 overloaded, appending none of them', async () => {
+    const bounded = await startCommandApi({
+      CHAT_RATE_LIMIT_PER_SECOND: '1000',
+      CHAT_RATE_LIMIT_BURST: '1000',
+      CHAT_MAX_PENDING_SENDS: '1',
+    });
+    const path = `/v1/conversations/${conversationId}/messages`;
+    try {
+      const client = await bounded.as(alice);
+      // Twenty at once against room for one: the first holds it until Kafka has the message.
+      const responses = await Promise.all(
+        Array.from({ length: 20 }, (_, i) =>
+          client.post(path, { clientMessageId: `c-bound-${i}`, body: `bounded ${i}` }),
+        ),
+      );
+      const refused = responses.filter((r) => r.status === 503);
+      expect(refused.length).toBeGreaterThan(0);
+      expect(responses.every((r) => r.status === 202 || r.status === 503)).toBe(true);
+      for (const response of refused) {
+        expect(response.body).toMatchObject({ code: 'overloaded' });
+        expect(response.headers.get('retry-after')).toBe('1');
+      }
+      // Once answered, the room is free again.
+      const after = await client.post(path, { clientMessageId: 'c-bound-after', body: '.' });
+      expect(after.status).toBe(202);
+      await log.waitFor(
+        'the send after',
+        (e) => e.type === 'MessageSent' && e.clientMessageId === 'c-bound-after',
+      );
+      const appended = log
+        .of(conversationId)
+        .filter((e) => e.type === 'MessageSent' && e.clientMessageId.startsWith('c-bound-'))
+        .map((e) => (e as { clientMessageId: string }).clientMessageId);
+      const acceptedIds = responses.flatMap((r, i) => (r.status === 202 ? [`c-bound-${i}`] : []));
+      expect(appended.sort()).toEqual([...acceptedIds, 'c-bound-after'].sort());
+    } finally {
+      await bounded.close();
+    }
+  });
+
   it('keeps a send once across two instances and across a restart', async () => {
     const second = await startCommandApi({
       CHAT_RATE_LIMIT_PER_SECOND: '1000',

@@ -80,7 +80,7 @@ const PROBLEM_SCHEMA = jsonSchemaOf(problemDocument);
 
 /**
  * Refusals any route can give: a body that is not JSON, too large or invalid (400, 413, 415),
- * no valid token (401), no budget (429), a dependency down (503).
+ * no valid token (401), no budget (429), a dependency down or too many sends in flight (503).
  */
 const EVERY_ROUTE = [400, 401, 413, 415, 429, 503];
 

@@ -21,7 +21,7 @@ import type { Transport } from '../transport/transport';
 export interface SessionDeps {
   queries: ChatQueries;
   /** The command API's own command handling, run in this process for the socket's user. */
-  commands: Pick<CommandHandling, 'send' | 'delivered' | 'read' | 'mediaUrl'>;
+  commands: Pick<CommandHandling, 'admitSend' | 'send' | 'delivered' | 'read' | 'mediaUrl'>;
   logger: Logger;
   /** Tells the members who may see this user that they are typing (throttled per user). */
   relayTyping(conversationId: string, userId: string, connectionId: string): Promise<void>;
@@ -215,10 +215,16 @@ export class Session {
         const { conversationId, clientMessageId, body, replyTo, ciphertext, media, mediaId } =
           frame;
         const command = { clientMessageId, body, replyTo, ciphertext, media, mediaId };
-        const sent = this.sends.run(conversationId, () =>
-          commands.send(this.principal, conversationId, command),
-        );
-        return this.reply(frame.id, (await sent).accepted);
+        // Taken before the queue: a send waiting behind this socket's others is unanswered too.
+        const release = commands.admitSend();
+        try {
+          const sent = this.sends.run(conversationId, () =>
+            commands.send(this.principal, conversationId, command),
+          );
+          return this.reply(frame.id, (await sent).accepted);
+        } finally {
+          release();
+        }
       }
       case 'ack':
         return this.reply(
@@ -399,7 +405,15 @@ export class Session {
     const refusal = commandProblem(error);
     if (refusal) {
       const { code, detail } = refusal.problem;
-      this.send({ type: 'error', ...(id ? { id } : {}), code, message: detail });
+      // When to try again, as HTTP's Retry-After says it (a 429, an overload).
+      const retryAfter = Number(refusal.headers['Retry-After']);
+      this.send({
+        type: 'error',
+        ...(id ? { id } : {}),
+        code,
+        message: detail,
+        ...(retryAfter > 0 ? { retryAfterMs: retryAfter * 1000 } : {}),
+      });
       return;
     }
     this.deps.logger.error({ err: error, userId: this.userId }, 'frame failed');

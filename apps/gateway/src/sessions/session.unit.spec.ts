@@ -1,5 +1,6 @@
 import type { ChatQueries, LiveChange } from '@chat/views';
 import { CLOSE_CODES, PROTOCOL_VERSION, type ChangeFrame, type SyncResult } from '@chat/protocol';
+import { SendAdmission } from '@chat/commands';
 import { Session, type SessionDeps } from './session';
 
 /** A transport that takes `room` frames, then reports the peer as too far behind. */
@@ -173,6 +174,48 @@ describe('a session', () => {
       changes: 2002,
       more: ['g-1'],
     });
+  });
+
+  it('refuses a send past the bound of unanswered sends with overloaded and when to retry', async () => {
+    const { transport, sent, closes } = fakeTransport(100);
+    const admission = new SendAdmission(1);
+    const appended: string[] = [];
+    // Appends wait until the test lets them through.
+    let answer: () => void = () => undefined;
+    const appendsGo = new Promise<void>((resolve) => (answer = resolve));
+    const session = new Session({ userId: 'bob', deviceId: 'phone' }, transport, {
+      ...deps,
+      commands: {
+        admitSend: () => admission.take(),
+        send: async (_p: unknown, _c: string, command: { clientMessageId: string }) => {
+          await appendsGo;
+          appended.push(command.clientMessageId);
+          return { accepted: { messageId: `m-${command.clientMessageId}` }, replayed: false };
+        },
+      } as unknown as SessionDeps['commands'],
+    });
+    await session.receive(JSON.stringify({ type: 'hello', v: PROTOCOL_VERSION, cursors: {} }));
+    const send = (id: string) =>
+      session.receive(
+        JSON.stringify({ type: 'send', id, conversationId: 'g-1', clientMessageId: id, body: 'x' }),
+      );
+    const first = send('one');
+    await send('two'); // refused at once, while the first waits for its append
+    answer();
+    await first;
+    await send('three'); // the first was answered: there is room again
+    const replies = sent.filter((f) => f.type === 'error' || f.type === 'result');
+    expect(replies[0]).toEqual({
+      type: 'error',
+      id: 'two',
+      code: 'overloaded',
+      message: expect.stringContaining('retry'),
+      retryAfterMs: 1000,
+    });
+    expect(replies[1]).toMatchObject({ type: 'result', id: 'one' });
+    expect(replies[2]).toMatchObject({ type: 'result', id: 'three' });
+    expect(appended).toEqual(['one', 'three']);
+    expect(closes).toEqual([]);
   });
 
   it('passes group receipts, which have no cs, straight through', async () => {
