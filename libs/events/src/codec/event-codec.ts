@@ -16,6 +16,8 @@ export interface EventCodecOptions {
   subjectOf?: (type: EventType) => string;
   /** Register a schema on first encode when it is missing (local and test setups). */
   autoRegister?: boolean;
+  /** How long one registry request may take before it is retried (default 10 s). */
+  requestTimeoutMs?: number;
 }
 
 export interface EventCodec {
@@ -42,7 +44,8 @@ export function createEventCodec(options: EventCodecOptions): EventCodec {
   if (!options.registryUrl) throw new Error('createEventCodec: registryUrl is required');
   const registry = new SchemaRegistry({
     host: options.registryUrl,
-    retry: { retries: 2 },
+    retry: { retries: 2, validateRetry: failedOrTimedOut },
+    middlewares: [requestTimeout(options.requestTimeoutMs ?? REGISTRY_REQUEST_TIMEOUT_MS)],
   });
   const subjectFor = options.subjectOf ?? subjectOf;
   const schemaOf = (type: EventType) => options.schemas?.[type] ?? EVENT_SCHEMAS[type];
@@ -171,6 +174,34 @@ export function createEventCodec(options: EventCodecOptions): EventCodec {
 }
 
 /** 404s and 4xx answers are final; anything else (network, 5xx) may pass. */
+type RegistryArgs = NonNullable<ConstructorParameters<typeof SchemaRegistry>[0]>;
+type RegistryMiddleware = NonNullable<RegistryArgs['middlewares']>[number];
+type RegistryResponse = Parameters<
+  NonNullable<NonNullable<RegistryArgs['retry']>['validateRetry']>
+>[0];
+
+/**
+ * How long one registry request may take. Without a deadline a request the registry never
+ * answers (seen once in a while right after it starts) leaves the caller waiting for ever:
+ * `stack up` stalled in bootstrap with every service healthy.
+ */
+const REGISTRY_REQUEST_TIMEOUT_MS = 10_000;
+
+/** Sets a deadline on every request of the registry client (the HTTP client aborts it). */
+function requestTimeout(timeoutMs: number): RegistryMiddleware {
+  return () => ({
+    async prepareRequest(next) {
+      const request = await next();
+      return request.timeout() ? request : request.enhance({ timeout: timeoutMs });
+    },
+  });
+}
+
+/** Retried: a 5xx, and a request that ran out of time (registration is idempotent). */
+function failedOrTimedOut(response: RegistryResponse): boolean {
+  return response.status() >= 500 || response.error()?.name === 'TimeoutError';
+}
+
 function registryError(error: unknown, what: string): EventError {
   const status = (error as { status?: number }).status;
   const detail = error instanceof Error ? error.message : String(error);
