@@ -73,11 +73,17 @@ export class CommandHandling {
   }
 
   /**
-   * A place among this process's unanswered sends, or a 503 `overloaded` (see SendAdmission).
-   * Every transport takes it when a send arrives and releases it once the send is answered.
+   * Runs a send holding a place among this process's unanswered sends, or refuses it at once
+   * with a 503 `overloaded` (see SendAdmission). Every transport wraps a send in it as the
+   * send arrives, so the time it waits in a queue counts too.
    */
-  admitSend(): () => void {
-    return this.admission.take();
+  async admitted<T>(send: () => Promise<T>): Promise<T> {
+    const release = this.admission.take();
+    try {
+      return await send();
+    } finally {
+      release();
+    }
   }
 
   /** One token of the user's budget (shared by every instance and transport), or a 429. */

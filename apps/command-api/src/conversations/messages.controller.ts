@@ -43,16 +43,13 @@ export class MessagesController {
     @JsonBody(sendMessageBody) message: z.infer<typeof sendMessageBody>,
     @Res({ passthrough: true }) response: Response,
   ) {
-    const release = this.handling.admitSend();
-    try {
+    return this.handling.admitted(async () => {
       // Media is checked first, in the handling every transport shares.
       const command = await this.handling.prepareSend(actor, conversationId, message);
       const { replayed } = await this.commands.execute(new SendMessageCommand(actor, command));
       if (replayed) response.setHeader('Idempotent-Replayed', 'true');
       return accepted(conversationId, [], command.messageId);
-    } finally {
-      release();
-    }
+    });
   }
 
   @Patch(':messageId')

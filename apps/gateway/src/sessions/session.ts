@@ -21,7 +21,7 @@ import type { Transport } from '../transport/transport';
 export interface SessionDeps {
   queries: ChatQueries;
   /** The command API's own command handling, run in this process for the socket's user. */
-  commands: Pick<CommandHandling, 'admitSend' | 'send' | 'delivered' | 'read' | 'mediaUrl'>;
+  commands: Pick<CommandHandling, 'admitted' | 'send' | 'delivered' | 'read' | 'mediaUrl'>;
   logger: Logger;
   /** Tells the members who may see this user that they are typing (throttled per user). */
   relayTyping(conversationId: string, userId: string, connectionId: string): Promise<void>;
@@ -215,16 +215,13 @@ export class Session {
         const { conversationId, clientMessageId, body, replyTo, ciphertext, media, mediaId } =
           frame;
         const command = { clientMessageId, body, replyTo, ciphertext, media, mediaId };
-        // Taken before the queue: a send waiting behind this socket's others is unanswered too.
-        const release = commands.admitSend();
-        try {
-          const sent = this.sends.run(conversationId, () =>
+        // Admitted before the queue: a send waiting behind this socket's others is unanswered.
+        const sent = await commands.admitted(() =>
+          this.sends.run(conversationId, () =>
             commands.send(this.principal, conversationId, command),
-          );
-          return this.reply(frame.id, (await sent).accepted);
-        } finally {
-          release();
-        }
+          ),
+        );
+        return this.reply(frame.id, sent.accepted);
       }
       case 'ack':
         return this.reply(

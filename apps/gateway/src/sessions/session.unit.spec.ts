@@ -186,7 +186,10 @@ describe('a session', () => {
     const session = new Session({ userId: 'bob', deviceId: 'phone' }, transport, {
       ...deps,
       commands: {
-        admitSend: () => admission.take(),
+        admitted: async <T>(send: () => Promise<T>) => {
+          const release = admission.take();
+          return send().finally(release);
+        },
         send: async (_p: unknown, _c: string, command: { clientMessageId: string }) => {
           await appendsGo;
           appended.push(command.clientMessageId);

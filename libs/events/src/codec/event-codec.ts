@@ -173,7 +173,6 @@ export function createEventCodec(options: EventCodecOptions): EventCodec {
   };
 }
 
-/** 404s and 4xx answers are final; anything else (network, 5xx) may pass. */
 type RegistryArgs = NonNullable<ConstructorParameters<typeof SchemaRegistry>[0]>;
 type RegistryMiddleware = NonNullable<RegistryArgs['middlewares']>[number];
 type RegistryResponse = Parameters<
@@ -202,6 +201,7 @@ function failedOrTimedOut(response: RegistryResponse): boolean {
   return response.status() >= 500 || response.error()?.name === 'TimeoutError';
 }
 
+/** 404s and 4xx answers are final; anything else (network, 5xx) may pass. */
 function registryError(error: unknown, what: string): EventError {
   const status = (error as { status?: number }).status;
   const detail = error instanceof Error ? error.message : String(error);
