@@ -34,6 +34,7 @@ export default tseslint.config(
       'libs/config/src/config.ts',
       'tools/stack/src/processes.ts',
       'tools/stack/src/installers.ts',
+      'tools/stack/src/test-stack.ts',
       'bench/lib/app-process.ts',
       '**/*.spec.ts',
     ],

@@ -1,13 +1,37 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { appArgs } from '../../tools/stack/src/apps';
+import { loadConfig } from '@chat/config';
+import { APPS, appArgs } from '../../tools/stack/src/apps';
 import { freePort } from '../../tools/stack/src/preflight';
+import { runningPid } from '../../tools/stack/src/processes';
+import { stackPaths } from '../../tools/stack/src/stack-paths';
 
 const REPO_ROOT = join(__dirname, '..', '..');
 
+/**
+ * A benchmark measures only what it started. Apps left running on the same stack (`npm start`)
+ * join the benchmark's consumer groups and do part of its work on CPU it does not count, and
+ * `dist/` is rebuilt under them; so a benchmark that starts apps refuses to run beside them.
+ */
+export function assertNoStackAppsRunning(): void {
+  const paths = stackPaths(loadConfig());
+  const running = APPS.flatMap((app) => {
+    const pid = runningPid(paths.pid(app.name));
+    return pid === undefined ? [] : [`${app.name} (pid ${pid})`];
+  });
+  if (running.length > 0) {
+    throw new Error(
+      `the stack's apps are running: ${running.join(', ')}. They would share this benchmark's ` +
+        'consumer groups and do part of its work unmeasured. Stop them first: ' +
+        `kill ${running.map((r) => r.replace(/.*pid (\d+)\)/, '$1')).join(' ')}`,
+    );
+  }
+}
+
 /** Compiles the apps once (Nest's dependency injection needs tsc's decorator metadata). */
 export function buildApps(): void {
+  assertNoStackAppsRunning();
   execFileSync('npm', ['run', '--silent', 'build'], { cwd: REPO_ROOT, stdio: 'inherit' });
 }
 
@@ -21,6 +45,7 @@ export async function startAppProcess(
   /** A given port (a restart in place); a free one by default. */
   fixedPort?: number,
 ) {
+  assertNoStackAppsRunning();
   const port = fixedPort ?? (await freePort());
   const portVariable = {
     'command-api': 'COMMAND_API_PORT',

@@ -1,13 +1,14 @@
 import { Command } from 'commander';
-import { ConfigError, loadConfig } from '@chat/config';
+import { ConfigError, loadConfig, loadConfigWith } from '@chat/config';
 import { appReady, startApps, APPS } from './apps';
 import { rssMb, runningPid } from './processes';
 import { bootstrap } from './bootstrap';
 import { ensurePythonTool } from './installers';
 import { tailFile } from './log-tail';
 import { SERVICES, StackError, down, selectServices, status, up } from './stack';
-import { stackPaths } from './stack-paths';
+import { stackPaths, type StackPaths } from './stack-paths';
 import { runJest } from './test-runner';
+import { TEST_STACK_ENV, useTestStack } from './test-stack';
 import { rmSync } from 'node:fs';
 
 const program = new Command('stack').description(
@@ -60,13 +61,27 @@ program
   .option('--only <services>', `comma-separated subset of ${SERVICES.map((s) => s.name).join(',')}`)
   .action(upCommand);
 
+/** The configured stack and the one `npm test` runs against: `down` and `reset` mean both. */
+function everyStack(): StackPaths[] {
+  const configured = stackPaths(loadConfig());
+  const test = stackPaths(loadConfigWith(TEST_STACK_ENV));
+  return configured.root === test.root ? [configured] : [configured, test];
+}
+
+const EVERY_PROCESS = [...SERVICES.map((s) => s.name), ...APPS.map((a) => a.name)];
+
 program
   .command('down')
-  .description('stop the apps and services this stack started (by their pid files), nothing else')
+  .description(
+    'stop the apps and services this stack and the test stack started (by their pid files), nothing else',
+  )
   .action(async () => {
-    const paths = stackPaths(loadConfig());
-    const stopped = await down([...SERVICES.map((s) => s.name), ...APPS.map((a) => a.name)], paths);
-    console.log(stopped.length > 0 ? `stopped ${stopped.join(', ')}` : 'nothing was running');
+    for (const paths of everyStack()) {
+      const stopped = await down(EVERY_PROCESS, paths);
+      console.log(
+        `${paths.root}: ${stopped.length > 0 ? `stopped ${stopped.join(', ')}` : 'nothing was running'}`,
+      );
+    }
   });
 
 program
@@ -94,19 +109,23 @@ program
   .command('reset')
   .description('stop everything and delete all data and logs (downloaded jars are kept)')
   .action(async () => {
-    const paths = stackPaths(loadConfig());
-    await down([...SERVICES.map((s) => s.name), ...APPS.map((a) => a.name)], paths);
-    for (const dir of ['data', 'conf', 'logs', 'run'])
-      rmSync(`${paths.root}/${dir}`, { recursive: true, force: true });
-    console.log(`reset ${paths.root}`);
+    for (const paths of everyStack()) {
+      await down(EVERY_PROCESS, paths);
+      for (const dir of ['data', 'conf', 'logs', 'run'])
+        rmSync(`${paths.root}/${dir}`, { recursive: true, force: true });
+      console.log(`reset ${paths.root}`);
+    }
   });
 
 program
   .command('test')
-  .description('bring the services up if needed, then run every test tier with jest')
+  .description(
+    'bring the test stack (its own folder and ports) up if needed, then run every test tier with jest',
+  )
   .allowUnknownOption()
   .argument('[jestArgs...]', 'passed to jest')
   .action(async (jestArgs: string[]) => {
+    useTestStack();
     await upCommand({});
     process.exitCode = runJest(jestArgs);
   });
