@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig } from '@chat/config';
+import { loadConfig, loadConfigWith } from '@chat/config';
 import { createCassandraClient, createPgPool, createRedis } from './clients';
 import { migrateCassandra, migratePostgres } from './migrate';
 
@@ -80,7 +80,7 @@ describe('migrations', () => {
   it('should refuse a migration whose file changed after it was applied', async () => {
     const table = `test_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
     const keyspace = `test_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
-    const isolated = loadConfig({ CASSANDRA_KEYSPACE: keyspace });
+    const isolated = loadConfigWith({ CASSANDRA_KEYSPACE: keyspace });
     const version = `9${String(Date.now()).slice(-3)}`;
     const dir = migrationsDir({
       [`${version}_make_${table}.sql`]: `CREATE TABLE ${table} (id int);`,
