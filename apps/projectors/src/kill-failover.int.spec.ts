@@ -61,7 +61,8 @@ async function groupOfTwo() {
           ? true
           : undefined;
       },
-      { timeoutMs: 60000, intervalMs: 200 },
+      // Setup, not the budget under test: two processes compile and join on a busy machine.
+      { timeoutMs: 120000, intervalMs: 200 },
     );
   } finally {
     await admin.disconnect();
@@ -94,5 +95,5 @@ describe('two projector processes, one killed with SIGKILL', () => {
     await timelineCaughtUp(() => processes[1]!.assertAlive(), 20000);
     const stall = Date.now() - killedAt;
     expect(stall).toBeLessThan(DELIVERY_BUDGET_MS);
-  }, 180000);
+  }, 240000);
 });

@@ -172,5 +172,6 @@ describe('the notifier killed mid-batch, then rebuilt', () => {
     expect(await claimedNeverSent(m3)).toBe(0);
     expect(push.violations()).toEqual([]);
     await rebuild.kill('SIGTERM');
-  });
+    // Three notifier processes start one after the other, each reading the log from offset 0.
+  }, 180000);
 });
