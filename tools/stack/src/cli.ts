@@ -8,7 +8,7 @@ import { tailFile } from './log-tail';
 import { SERVICES, StackError, down, selectServices, status, up } from './stack';
 import { stackPaths, type StackPaths } from './stack-paths';
 import { runJest } from './test-runner';
-import { TEST_STACK_ENV, useTestStack } from './test-stack';
+import { testStackEnv, useTestStack } from './test-stack';
 import { rmSync } from 'node:fs';
 
 const program = new Command('stack').description(
@@ -61,11 +61,10 @@ program
   .option('--only <services>', `comma-separated subset of ${SERVICES.map((s) => s.name).join(',')}`)
   .action(upCommand);
 
-/** The configured stack and the one `npm test` runs against: `down` and `reset` mean both. */
+/** The configured stack and its test stack (`npm test`'s): `down` and `reset` mean both. */
 function everyStack(): StackPaths[] {
-  const configured = stackPaths(loadConfig());
-  const test = stackPaths(loadConfigWith(TEST_STACK_ENV));
-  return configured.root === test.root ? [configured] : [configured, test];
+  const config = loadConfig();
+  return [stackPaths(config), stackPaths(loadConfigWith(testStackEnv(config.stackDir)))];
 }
 
 const EVERY_PROCESS = [...SERVICES.map((s) => s.name), ...APPS.map((a) => a.name)];

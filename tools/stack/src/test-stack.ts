@@ -1,8 +1,9 @@
-import type { Env } from '@chat/config';
+import { join } from 'node:path';
+import { loadConfig, type Env } from '@chat/config';
 
 /**
- * The stack `npm test` runs against: a folder and ports of its own beside the stack `npm start`
- * runs. A test then never shares a consumer group, a projection version, a table, a work queue
+ * The stack `npm test` runs against: a folder (`test/` inside the stack's) and ports of its own
+ * beside the stack `npm start` runs. A test then never shares a consumer group, a projection version, a table, a work queue
  * or a Redis channel with apps a developer left running, and a test that restarts a service
  * restarts the test stack's, not the one under those apps. It costs a second set of service
  * processes while both run (about 2.5 GB of memory, next to nothing idle); jars and Python
@@ -11,8 +12,7 @@ import type { Env } from '@chat/config';
  * Ports sit 1,000 below the development stack's (and below the ephemeral range, which starts at
  * 32768), so the two never collide.
  */
-export const TEST_STACK_ENV = {
-  CHAT_STACK_DIR: '.stack/test',
+const TEST_STACK_PORTS = {
   CHAT_KAFKA_PORT: '18092',
   CHAT_KAFKA_CONTROLLER_PORT: '18093',
   CHAT_REGISTRY_PORT: '17081',
@@ -27,11 +27,18 @@ export const TEST_STACK_ENV = {
   PROJECTORS_PORT: '2002',
 } as const satisfies Env;
 
+/** The test stack of the stack in `stackDir`. */
+export function testStackEnv(stackDir: string): Env {
+  return { ...TEST_STACK_PORTS, CHAT_STACK_DIR: join(stackDir, TEST_STACK_FOLDER) };
+}
+
+const TEST_STACK_FOLDER = 'test';
+
 /**
  * Points this process (and every process it starts, jest's workers included) at the test stack.
  * Addresses of existing servers (KAFKA_BROKERS, DATABASE_URL...) are kept: a run against
  * external services uses them as before.
  */
 export function useTestStack(): void {
-  Object.assign(process.env, TEST_STACK_ENV);
+  Object.assign(process.env, testStackEnv(loadConfig().stackDir));
 }
