@@ -27,7 +27,7 @@ export function dependencyChecks(
 ): DependencyCheck[] {
   const builders: Record<DependencyName, () => DependencyCheck> = {
     postgres: () => {
-      const pool = createPgPool(config, { max: 1 });
+      const pool = createPgPool(config, { max: 1, logger });
       return {
         name: 'postgres',
         check: async () => void (await pool.query('SELECT 1')),
@@ -35,7 +35,7 @@ export function dependencyChecks(
       };
     },
     redis: () => {
-      const redis = createRedis(config);
+      const redis = createRedis(config, { logger });
       return {
         name: 'redis',
         check: async () => void (await redis.ping()),
@@ -43,7 +43,7 @@ export function dependencyChecks(
       };
     },
     cassandra: () => {
-      const client = createCassandraClient(config);
+      const client = createCassandraClient(config, { logger });
       return {
         name: 'cassandra',
         check: async () => void (await client.execute('SELECT release_version FROM system.local')),
