@@ -1,5 +1,6 @@
+import { HeadBucketCommand } from '@aws-sdk/client-s3';
 import type { Config } from '@chat/config';
-import { createCassandraClient, createPgPool, createRedis } from '@chat/storage';
+import { createCassandraClient, createPgPool, createRedis, createS3Client } from '@chat/storage';
 import { createKafka, createLogAdmin } from '@chat/events';
 import type { Logger } from '@chat/observability';
 
@@ -10,7 +11,7 @@ export interface DependencyCheck {
   close(): Promise<void>;
 }
 
-export type DependencyName = 'kafka' | 'registry' | 'postgres' | 'cassandra' | 'redis';
+export type DependencyName = 'kafka' | 'registry' | 'postgres' | 'cassandra' | 'redis' | 's3';
 
 const withTimeout = <T>(promise: Promise<T>, ms: number, what: string): Promise<T> =>
   Promise.race([
@@ -74,6 +75,15 @@ export function dependencyChecks(
       },
       close: async () => undefined,
     }),
+    s3: () => {
+      const client = createS3Client(config);
+      return {
+        name: 's3',
+        check: async () =>
+          void (await client.send(new HeadBucketCommand({ Bucket: config.s3.bucket }))),
+        close: async () => client.destroy(),
+      };
+    },
   };
   return names.map((name) => {
     const check = builders[name]();
