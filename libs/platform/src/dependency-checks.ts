@@ -36,7 +36,7 @@ export function dependencyChecks(
       };
     },
     redis: () => {
-      const redis = createRedis(config, { logger });
+      const redis = createRedis(config, { logger, offlineQueue: false });
       return {
         name: 'redis',
         check: async () => void (await redis.ping()),

@@ -83,7 +83,14 @@ export function createCassandraClient(
  */
 export function createRedis(
   config: Config,
-  options: { autoPipelining?: boolean } & ClientOptions = {},
+  options: {
+    autoPipelining?: boolean;
+    /**
+     * False fails a command at once while disconnected instead of queueing it for the
+     * reconnection: for a probe that must say "down" now, not once Redis is back.
+     */
+    offlineQueue?: boolean;
+  } & ClientOptions = {},
 ): Redis {
   const logger = loggerFor(config, options, 'redis');
   const redis = new Redis(config.redis.value, {
@@ -91,6 +98,7 @@ export function createRedis(
     enableReadyCheck: true,
     enableAutoPipelining: options.autoPipelining ?? false,
     autoResubscribe: true,
+    enableOfflineQueue: options.offlineQueue ?? true,
     retryStrategy: (attempt) => Math.min(attempt * 100, REDIS_MAX_RECONNECT_DELAY_MS),
   });
   let down = false;
