@@ -25,10 +25,7 @@ const loggerFor = (config: Config, options: ClientOptions, component: string): L
  * get one here. The dead connection is dropped (pg-pool does not reuse an unqueryable client)
  * and the next query opens a fresh one.
  */
-export function createPgPool(
-  config: Config,
-  options: { max?: number } & ClientOptions = {},
-): Pool {
+export function createPgPool(config: Config, options: { max?: number } & ClientOptions = {}): Pool {
   const logger = loggerFor(config, options, 'pg');
   const pool = new Pool({
     connectionString: config.postgres.value,
