@@ -1,4 +1,4 @@
-import { Client as CassandraClient } from 'cassandra-driver';
+import { Client as CassandraClient, policies } from 'cassandra-driver';
 import { Redis } from 'ioredis';
 import { Pool } from 'pg';
 import type { Config } from '@chat/config';
@@ -46,10 +46,11 @@ export function createPgPool(config: Config, options: { max?: number } & ClientO
 const PG_CONNECT_TIMEOUT_MS = 5000;
 
 /**
- * The driver keeps a pool per host and reconnects on its own (exponential reconnection
- * policy): while Cassandra is down, queries fail with NoHostAvailableError and succeed again
- * once a connection is back. It emits no 'error' event; its own log is where it says it lost a
- * host, forwarded here at warning level.
+ * The driver keeps a pool per host and reconnects on its own: while Cassandra is down, queries
+ * fail with NoHostAvailableError and succeed again once a connection is back. Its default
+ * policy doubles the wait between attempts up to 10 minutes, so after a minute's restart the
+ * next attempt came a minute after Cassandra was back; here the wait stops growing at 5 s. It
+ * emits no 'error' event; its own log is where it says it lost a host, forwarded at warning.
  */
 export function createCassandraClient(
   config: Config,
@@ -61,6 +62,13 @@ export function createCassandraClient(
     localDataCenter: config.cassandra.localDataCenter,
     keyspace: options.keyspace,
     socketOptions: { connectTimeout: 5000, readTimeout: 12000 },
+    policies: {
+      reconnection: new policies.reconnection.ExponentialReconnectionPolicy(
+        CASSANDRA_RECONNECT_BASE_MS,
+        CASSANDRA_RECONNECT_MAX_MS,
+        false,
+      ),
+    },
   });
   client.on('log', (level: string, className: string, message: string) => {
     if (level === 'warning' || level === 'error') logger.warn({ className }, message);
@@ -112,3 +120,5 @@ export function createRedis(
 }
 
 const REDIS_MAX_RECONNECT_DELAY_MS = 2000;
+const CASSANDRA_RECONNECT_BASE_MS = 500;
+const CASSANDRA_RECONNECT_MAX_MS = 5000;
