@@ -127,7 +127,7 @@ export function restartsUnderLoad(restarted: ServiceName[]): void {
       const accepted = sends!.accepted();
       const refused = sends!.results.filter((r) => r.status < 200 || r.status >= 300);
       console.log(
-        `${sends!.results.length} sends: ${accepted.length} accepted, refused: ${JSON.stringify(
+        `${sends!.results.length} sends (${sends!.rate().toFixed(1)}/s): ${accepted.length} accepted, refused: ${JSON.stringify(
           countBy(refused.map((r) => `${r.status} ${r.code ?? ''}`)),
         )}`,
       );
