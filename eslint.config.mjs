@@ -36,6 +36,7 @@ export default tseslint.config(
       'tools/stack/src/installers.ts',
       'tools/stack/src/test-stack.ts',
       'bench/lib/app-process.ts',
+      'test/harness/restart-under-load.ts',
       '**/*.spec.ts',
     ],
     rules: { 'no-restricted-syntax': 'off' },

@@ -10,7 +10,7 @@ const APPS = [
   {
     name: 'command-api',
     portVariable: 'COMMAND_API_PORT',
-    needs: ['kafka', 'registry', 'postgres', 'redis'],
+    needs: ['kafka', 'registry', 'postgres', 'cassandra', 'redis', 's3'],
   },
   {
     name: 'projectors',
@@ -20,7 +20,7 @@ const APPS = [
   {
     name: 'gateway',
     portVariable: 'GATEWAY_PORT',
-    needs: ['kafka', 'registry', 'postgres', 'cassandra', 'redis'],
+    needs: ['kafka', 'registry', 'postgres', 'cassandra', 'redis', 's3'],
   },
 ];
 

@@ -23,7 +23,7 @@ export function openApiDocument(app: INestApplication) {
 export const commandApiSpec: AppSpec = {
   name: 'command-api',
   port: (config) => config.ports.commandApi,
-  dependencies: ['kafka', 'registry', 'postgres', 'redis'],
+  dependencies: ['kafka', 'registry', 'postgres', 'cassandra', 'redis', 's3'],
   imports: (config) => [commandApiModule(config)],
   bodyParser: false,
   configure(app, config) {

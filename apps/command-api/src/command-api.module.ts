@@ -49,8 +49,8 @@ export function commandApiModule(config: Config): DynamicModule {
 
   const providers: Provider[] = [
     { provide: CONFIG, useValue: config },
-    { provide: PG_POOL, useFactory: () => createPgPool(config, { max: 20 }) },
-    { provide: REDIS, useFactory: () => createRedis(config, { autoPipelining: true }) },
+    { provide: PG_POOL, useFactory: () => createPgPool(config, { max: 20, logger }) },
+    { provide: REDIS, useFactory: () => createRedis(config, { autoPipelining: true, logger }) },
     { provide: OBJECT_STORE, useFactory: () => ObjectStore.fromConfig(config) },
     {
       // Kafka may be down when the app starts: it connects on first use, and until then
@@ -91,7 +91,7 @@ export function commandApiModule(config: Config): DynamicModule {
           prefix: 'chat:read-rate:',
         }),
     },
-    { provide: CASSANDRA, useFactory: () => createCassandraClient(config) },
+    { provide: CASSANDRA, useFactory: () => createCassandraClient(config, { logger }) },
     {
       provide: ChatQueries,
       inject: [PG_POOL, CASSANDRA, REDIS],

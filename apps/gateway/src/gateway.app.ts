@@ -4,6 +4,6 @@ import { gatewayModule } from './gateway.module';
 export const gatewaySpec: AppSpec = {
   name: 'gateway',
   port: (config) => config.ports.gateway,
-  dependencies: ['kafka', 'registry', 'postgres', 'cassandra', 'redis'],
+  dependencies: ['kafka', 'registry', 'postgres', 'cassandra', 'redis', 's3'],
   imports: (config) => [gatewayModule(config)],
 };

@@ -52,10 +52,10 @@ export class Gateway {
     private readonly logger: Logger,
   ) {
     this.verifier = createTokenVerifier(config.auth);
-    this.pool = createPgPool(config, { max: 10 });
-    this.cassandra = createCassandraClient(config);
-    this.redis = createRedis(config, { autoPipelining: true });
-    this.subscriber = createRedis(config);
+    this.pool = createPgPool(config, { max: 10, logger });
+    this.cassandra = createCassandraClient(config, { logger });
+    this.redis = createRedis(config, { autoPipelining: true, logger });
+    this.subscriber = createRedis(config, { logger });
     this.objects = ObjectStore.fromConfig(config);
     const queries = new ChatQueries({
       pool: this.pool,

@@ -77,11 +77,11 @@ export async function startProjections(
   );
   const codec = createEventCodec({ registryUrl: config.registry.value });
   const deadLetters = createDeadLetterPublisher({ kafka, logger });
-  const pool = createPgPool(config, { max: 10 });
-  const cassandra = createCassandraClient(config);
+  const pool = createPgPool(config, { max: 10, logger });
+  const cassandra = createCassandraClient(config, { logger });
   // Two connections: WATCH belongs to a connection, and the presence runner's must be its own.
-  const redis = createRedis(config);
-  const liveRedis = createRedis(config, { autoPipelining: true });
+  const redis = createRedis(config, { logger });
+  const liveRedis = createRedis(config, { autoPipelining: true, logger });
   const live = createLivePublisher(liveRedis, pool, logger);
   const keyspace = config.cassandra.keyspace;
   const lanes: ProjectionLane[] = [];

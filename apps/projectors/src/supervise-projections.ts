@@ -21,7 +21,7 @@ export async function superviseProjections(
   options: { logger?: Logger; intervalMs?: number } = {},
 ): Promise<SupervisedProjections> {
   const logger = options.logger ?? createLogger('projectors', config.logLevel);
-  const pool = createPgPool(config, { max: 2 });
+  const pool = createPgPool(config, { max: 2, logger });
   const running = new Map<string, RunningProjections>();
   let stopped = false;
 

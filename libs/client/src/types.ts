@@ -140,6 +140,8 @@ const RETRIABLE_CODES = new Set([
   'unavailable',
   'internal',
   'log-unavailable',
+  'registry-unavailable',
+  'store-unavailable',
   'idempotency-store-unavailable',
   'views-unavailable',
   'views-behind',

@@ -1,5 +1,6 @@
 import { DomainError, type RejectionCode } from '@chat/domain';
 import { EventError } from '@chat/events';
+import { isStoreUnavailable } from '@chat/storage';
 import { problem, ProblemException } from './problem';
 
 /** How each domain refusal reads as a status (HTTP, and the same code over the WebSocket). */
@@ -42,6 +43,16 @@ export function commandProblem(error: unknown): ProblemException | undefined {
       503,
       error.code,
       'the event log is unavailable; nothing was accepted',
+      {},
+      { 'Retry-After': RETRY_AFTER_SECONDS },
+    );
+  }
+  // A store restarting or failing over: the command was not applied and a retry can succeed.
+  if (isStoreUnavailable(error)) {
+    return problem(
+      503,
+      'store-unavailable',
+      'a store is unavailable; nothing was accepted',
       {},
       { 'Retry-After': RETRY_AFTER_SECONDS },
     );

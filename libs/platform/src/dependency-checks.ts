@@ -1,5 +1,6 @@
+import { HeadBucketCommand } from '@aws-sdk/client-s3';
 import type { Config } from '@chat/config';
-import { createCassandraClient, createPgPool, createRedis } from '@chat/storage';
+import { createCassandraClient, createPgPool, createRedis, createS3Client } from '@chat/storage';
 import { createKafka, createLogAdmin } from '@chat/events';
 import type { Logger } from '@chat/observability';
 
@@ -10,7 +11,7 @@ export interface DependencyCheck {
   close(): Promise<void>;
 }
 
-export type DependencyName = 'kafka' | 'registry' | 'postgres' | 'cassandra' | 'redis';
+export type DependencyName = 'kafka' | 'registry' | 'postgres' | 'cassandra' | 'redis' | 's3';
 
 const withTimeout = <T>(promise: Promise<T>, ms: number, what: string): Promise<T> =>
   Promise.race([
@@ -27,7 +28,7 @@ export function dependencyChecks(
 ): DependencyCheck[] {
   const builders: Record<DependencyName, () => DependencyCheck> = {
     postgres: () => {
-      const pool = createPgPool(config, { max: 1 });
+      const pool = createPgPool(config, { max: 1, logger });
       return {
         name: 'postgres',
         check: async () => void (await pool.query('SELECT 1')),
@@ -35,7 +36,7 @@ export function dependencyChecks(
       };
     },
     redis: () => {
-      const redis = createRedis(config);
+      const redis = createRedis(config, { logger, offlineQueue: false });
       return {
         name: 'redis',
         check: async () => void (await redis.ping()),
@@ -43,7 +44,7 @@ export function dependencyChecks(
       };
     },
     cassandra: () => {
-      const client = createCassandraClient(config);
+      const client = createCassandraClient(config, { logger });
       return {
         name: 'cassandra',
         check: async () => void (await client.execute('SELECT release_version FROM system.local')),
@@ -74,6 +75,15 @@ export function dependencyChecks(
       },
       close: async () => undefined,
     }),
+    s3: () => {
+      const client = createS3Client(config);
+      return {
+        name: 's3',
+        check: async () =>
+          void (await client.send(new HeadBucketCommand({ Bucket: config.s3.bucket }))),
+        close: async () => client.destroy(),
+      };
+    },
   };
   return names.map((name) => {
     const check = builders[name]();

@@ -5,3 +5,4 @@ export * from './object-store';
 export * from './prepared-query';
 export * from './combined-writes';
 export * from './batch-while-busy';
+export * from './unavailable';

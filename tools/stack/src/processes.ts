@@ -62,11 +62,15 @@ export function runningPid(pidFile: string): number | undefined {
   return undefined;
 }
 
-/** SIGTERM, wait up to the deadline, then SIGKILL. */
-export async function stop(pidFile: string, deadlineMs = 30000): Promise<boolean> {
+/** The signal (SIGTERM unless said), wait up to the deadline, then SIGKILL. */
+export async function stop(
+  pidFile: string,
+  deadlineMs = 30000,
+  signal: NodeJS.Signals = 'SIGTERM',
+): Promise<boolean> {
   const pid = runningPid(pidFile);
   if (pid === undefined) return false;
-  process.kill(pid, 'SIGTERM');
+  process.kill(pid, signal);
   const deadline = Date.now() + deadlineMs;
   while (isAlive(pid) && Date.now() < deadline) await sleep(100);
   if (isAlive(pid)) process.kill(pid, 'SIGKILL');

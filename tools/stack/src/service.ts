@@ -21,4 +21,9 @@ export interface ServiceDefinition {
   /** Answers true once the service does real work (a produce, a query...). */
   probe(config: Config): Promise<boolean>;
   readyTimeoutMs: number;
+  /**
+   * The signal that stops it promptly with its clients still connected (SIGTERM unless said):
+   * `down` and `restart` send it, then SIGKILL after a deadline.
+   */
+  stopSignal?: NodeJS.Signals;
 }

@@ -144,9 +144,37 @@ export async function down(names: string[], paths: StackPaths): Promise<string[]
   const stopped: string[] = [];
   // Reverse start order: dependents first.
   for (const name of [...names].reverse()) {
-    if (await stop(paths.pid(name))) stopped.push(name);
+    const signal = SERVICES.find((service) => service.name === name)?.stopSignal;
+    if (await stop(paths.pid(name), undefined, signal)) stopped.push(name);
   }
   return stopped;
+}
+
+/**
+ * Stops a service this stack started (found by its pid file) and starts it again on the same
+ * data, waiting until it is healthy: a restart as a deploy or a failover does it, for tests of
+ * the clients that must ride it out. Refuses a service the stack does not own (external, or
+ * not started from these pid files), so it never stops someone else's server.
+ */
+export async function restart(
+  service: ServiceDefinition,
+  config: Config,
+  paths: StackPaths,
+  options: { downMs?: number } = {},
+): Promise<{ downMs: number }> {
+  if (service.external(config)) {
+    throw new StackError(
+      `${service.name}: external (${service.address(config)}); not ours to restart`,
+    );
+  }
+  if (runningPid(paths.pid(service.name)) === undefined) {
+    throw new StackError(`${service.name}: not running from ${paths.pid(service.name)}`);
+  }
+  const began = Date.now();
+  await stop(paths.pid(service.name), undefined, service.stopSignal);
+  if (options.downMs) await sleep(options.downMs);
+  await startOne(service, config, paths, new Map());
+  return { downMs: Date.now() - began };
 }
 
 export interface ServiceStatus {

@@ -87,21 +87,74 @@ export function createEventConsumer(options: EventConsumerOptions): EventConsume
   const logger = options.logger.child({ component: 'event-consumer', groupId });
   // Without a Config (tools, tests), libs/config's defaults.
   const group = options.group ?? loadConfig({}).kafka.consumer;
-  const consumer: Consumer = options.kafka.consumer({
-    groupId,
-    sessionTimeout: group.sessionTimeoutMs,
-    heartbeatInterval: group.heartbeatIntervalMs,
-    rebalanceTimeout: group.rebalanceTimeoutMs,
-    // An idle fetch waits one heartbeat interval at the broker: the consumer heartbeats from
-    // its fetch loop, so a shorter wait buys no liveness, only wake-ups (each consumer, and
-    // the broker, woke ten times a second for nothing). A record still returns a fetch at once.
-    maxWaitTimeInMs: group.heartbeatIntervalMs,
-  });
+  /**
+   * A kafkajs consumer restarts itself after a retriable crash (a broker gone for longer than
+   * its retries), but stops for good after a non-retriable one, leaving the process up and its
+   * partitions unread. So every crash that kafkajs does not restart is restarted here, with a
+   * fresh consumer, after a backoff: it reads again from where the store says (positionOf) or
+   * the group committed, both at or behind what was applied, so nothing is skipped.
+   */
+  const newConsumer = (): Consumer => {
+    const created = options.kafka.consumer({
+      groupId,
+      sessionTimeout: group.sessionTimeoutMs,
+      heartbeatInterval: group.heartbeatIntervalMs,
+      rebalanceTimeout: group.rebalanceTimeoutMs,
+      // An idle fetch waits one heartbeat interval at the broker: the consumer heartbeats from
+      // its fetch loop, so a shorter wait buys no liveness, only wake-ups (each consumer, and
+      // the broker, woke ten times a second for nothing). A record still returns a fetch at once.
+      maxWaitTimeInMs: group.heartbeatIntervalMs,
+      retry: {
+        retries: 5,
+        // Said outright rather than left to the default: a retriable crash restarts.
+        restartOnFailure: async (error) => {
+          logger.warn({ err: error }, 'consumer crashed; kafkajs restarts it');
+          return true;
+        },
+      },
+    });
+    created.on(created.events.GROUP_JOIN, (event) => {
+      ready = true;
+      options.onJoin?.(event.payload.memberAssignment);
+    });
+    created.on(created.events.CRASH, (event) => {
+      ready = false;
+      if (!event.payload.restart) restartLater(event.payload.error);
+    });
+    return created;
+  };
   let ready = false;
-  consumer.on(consumer.events.GROUP_JOIN, (event) => {
-    ready = true;
-    options.onJoin?.(event.payload.memberAssignment);
-  });
+  let stopped = false;
+  let restartTimer: NodeJS.Timeout | undefined;
+  let restarts = 0;
+  let consumer: Consumer = newConsumer();
+
+  function restartLater(error: Error) {
+    if (stopped) return;
+    const delay = Math.min(RESTART_BASE_MS * 2 ** restarts, RESTART_MAX_MS);
+    restarts += 1;
+    logger.error(
+      { err: error, inMs: delay },
+      'consumer stopped on a non-retriable error; restarting it',
+    );
+    restartTimer = setTimeout(() => void restart(), delay);
+  }
+
+  async function restart() {
+    restartTimer = undefined;
+    if (stopped) return;
+    await consumer.disconnect().catch(() => undefined);
+    consumer = newConsumer();
+    try {
+      await run(consumer);
+      restarts = 0;
+      logger.info('consumer restarted');
+    } catch (error) {
+      // Kafka still away, or the store: try again later, never give up.
+      await consumer.disconnect().catch(() => undefined);
+      restartLater(error as Error);
+    }
+  }
 
   const sourceOf = (topic: string, partition: number, message: KafkaMessage) => ({
     topic,
@@ -167,6 +220,60 @@ export function createEventConsumer(options: EventConsumerOptions): EventConsume
     }
   }
 
+  async function run(consumer: Consumer): Promise<void> {
+    if (options.positionOf) await alignGroupWithStore(options.positionOf);
+    await consumer.connect();
+    await consumer.subscribe({
+      topics: options.topics,
+      fromBeginning: options.fromBeginning ?? false,
+    });
+    await consumer.run({
+      // Partitions are independent (each is a set of whole conversations): applying several
+      // at once hides each batch's round trips; within a partition order is kept.
+      partitionsConsumedConcurrently: options.partitionsConcurrently ?? 4,
+      autoCommit: true,
+      // The group's offsets are a hint (every store keeps its own position and skips what it
+      // has), so they are committed at most once a second rather than after every batch: at
+      // low rates a batch is one event, and a commit per event was a broker write each.
+      autoCommitInterval: COMMIT_INTERVAL_MS,
+      eachBatchAutoResolve: false,
+      eachBatch: async ({
+        batch,
+        resolveOffset,
+        heartbeat,
+        commitOffsetsIfNecessary,
+        isRunning,
+        isStale,
+      }) => {
+        if (batch.messages.length === 0) return;
+        const events: ConsumedEvent[] = [];
+        for (const message of batch.messages) {
+          if (!isRunning() || isStale()) return;
+          const consumed = await decodeOrDeadLetter(batch.topic, batch.partition, message);
+          if (consumed) events.push(consumed);
+        }
+        const lastOffset = batch.messages[batch.messages.length - 1]!.offset;
+        try {
+          await options.handleBatch({
+            topic: batch.topic,
+            partition: batch.partition,
+            events,
+            lastOffset,
+            highWatermark: batch.highWatermark,
+            heartbeat,
+          });
+        } catch (error) {
+          // kafkajs gives up for good on a TypeError or RangeError (the consumer stops and
+          // never restarts): whatever the handler threw, the batch must be retried.
+          throw new EventError('handler-failed', (error as Error).message, { cause: error });
+        }
+        resolveOffset(lastOffset);
+        await commitOffsetsIfNecessary();
+        await heartbeat();
+      },
+    });
+  }
+
   return {
     get ready() {
       return ready;
@@ -174,64 +281,19 @@ export function createEventConsumer(options: EventConsumerOptions): EventConsume
 
     async start() {
       await deadLetters.connect();
-      if (options.positionOf) await alignGroupWithStore(options.positionOf);
-      await consumer.connect();
-      await consumer.subscribe({
-        topics: options.topics,
-        fromBeginning: options.fromBeginning ?? false,
-      });
-      await consumer.run({
-        // Partitions are independent (each is a set of whole conversations): applying several
-        // at once hides each batch's round trips; within a partition order is kept.
-        partitionsConsumedConcurrently: options.partitionsConcurrently ?? 4,
-        autoCommit: true,
-        // The group's offsets are a hint (every store keeps its own position and skips what it
-        // has), so they are committed at most once a second rather than after every batch: at
-        // low rates a batch is one event, and a commit per event was a broker write each.
-        autoCommitInterval: COMMIT_INTERVAL_MS,
-        eachBatchAutoResolve: false,
-        eachBatch: async ({
-          batch,
-          resolveOffset,
-          heartbeat,
-          commitOffsetsIfNecessary,
-          isRunning,
-          isStale,
-        }) => {
-          if (batch.messages.length === 0) return;
-          const events: ConsumedEvent[] = [];
-          for (const message of batch.messages) {
-            if (!isRunning() || isStale()) return;
-            const consumed = await decodeOrDeadLetter(batch.topic, batch.partition, message);
-            if (consumed) events.push(consumed);
-          }
-          const lastOffset = batch.messages[batch.messages.length - 1]!.offset;
-          try {
-            await options.handleBatch({
-              topic: batch.topic,
-              partition: batch.partition,
-              events,
-              lastOffset,
-              highWatermark: batch.highWatermark,
-              heartbeat,
-            });
-          } catch (error) {
-            // kafkajs gives up for good on a TypeError or RangeError (the consumer stops and
-            // never restarts): whatever the handler threw, the batch must be retried.
-            throw new EventError('handler-failed', (error as Error).message, { cause: error });
-          }
-          resolveOffset(lastOffset);
-          await commitOffsetsIfNecessary();
-          await heartbeat();
-        },
-      });
+      await run(consumer);
       logger.info({ topics: options.topics }, 'consumer started');
     },
 
     async stop() {
+      stopped = true;
       ready = false;
+      clearTimeout(restartTimer);
       await consumer.disconnect();
       await deadLetters.disconnect();
     },
   };
 }
+
+const RESTART_BASE_MS = 1000;
+const RESTART_MAX_MS = 30000;

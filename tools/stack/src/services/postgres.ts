@@ -36,6 +36,10 @@ export const postgres: ServiceDefinition = {
   after: [],
   needsJava: false,
   readyTimeoutMs: 60000,
+  // Fast shutdown: SIGTERM is PostgreSQL's smart shutdown, which waits for every client to
+  // disconnect, and an app's pool never does. Fast terminates the sessions (57P01), as a
+  // restart or failover in production does.
+  stopSignal: 'SIGINT',
   external: (config) => config.postgres.external,
   ports: (config) => [config.ports.postgres],
   address: (config) => config.postgres.value,
