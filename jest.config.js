@@ -1,5 +1,6 @@
 // Test tiers are named in the file: *.unit.spec.ts (pure logic, no I/O),
-// *.int.spec.ts (real Kafka, registry, Cassandra, Postgres, Redis), *.e2e.spec.ts (real sockets).
+// *.int.spec.ts (real Kafka, registry, Cassandra, Postgres, Redis), *.e2e.spec.ts (real sockets),
+// *.chaos.spec.ts (services of the stack restarted under load).
 const swc = [
   '@swc/jest',
   {
@@ -37,6 +38,9 @@ module.exports = {
       testMatch: ['<rootDir>/**/*.int.spec.ts'],
     },
     { ...base, displayName: 'e2e', testMatch: ['<rootDir>/**/*.e2e.spec.ts'] },
+    // Restarts of the stack's services: run alone, after the others (tools/stack/src/test-runner.ts),
+    // since every test sharing the stack would see the outage.
+    { ...base, displayName: 'chaos', testMatch: ['<rootDir>/**/*.chaos.spec.ts'] },
   ],
   // Integration and end-to-end tests wait on real services with their own deadlines.
   testTimeout: 60000,

@@ -1,18 +1,41 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT } from './stack-paths';
 
-export const JEST_RESULTS = join(REPO_ROOT, 'reports', 'jest-results.json');
+const REPORTS = join(REPO_ROOT, 'reports');
 
-/** `N passed, N failed` from jest's JSON results: the line CI counts. */
-export function summaryLine(resultsFile = JEST_RESULTS): string {
-  if (!existsSync(resultsFile)) return '0 passed, 0 failed';
-  const results = JSON.parse(readFileSync(resultsFile, 'utf8')) as {
-    numPassedTests: number;
-    numFailedTests: number;
-  };
-  return `${results.numPassedTests} passed, ${results.numFailedTests} failed`;
+/**
+ * A run of every tier is two jest runs: the tiers that share the stack side by side, then the
+ * chaos tier alone, since a test that restarts a service takes it away from every test running
+ * beside it. Each writes its own JSON results.
+ */
+const PHASES = [
+  {
+    results: join(REPORTS, 'jest-results.json'),
+    args: ['--selectProjects', 'unit', 'integration', 'e2e'],
+  },
+  {
+    results: join(REPORTS, 'jest-results-chaos.json'),
+    args: ['--selectProjects', 'chaos', '--maxWorkers=1'],
+  },
+];
+
+interface JestResults {
+  numPassedTests: number;
+  numFailedTests: number;
+}
+
+/** `N passed, N failed` from jest's JSON results (every phase of the last run): the line CI counts. */
+export function summaryLine(): string {
+  const totals = { passed: 0, failed: 0 };
+  for (const { results } of PHASES) {
+    if (!existsSync(results)) continue;
+    const counted = JSON.parse(readFileSync(results, 'utf8')) as JestResults;
+    totals.passed += counted.numPassedTests;
+    totals.failed += counted.numFailedTests;
+  }
+  return `${totals.passed} passed, ${totals.failed} failed`;
 }
 
 /**
@@ -21,16 +44,36 @@ export function summaryLine(resultsFile = JEST_RESULTS): string {
  */
 const RUN_DEADLINE_MS = 70 * 60 * 1000;
 
-export function runJest(args: string[]): number {
-  mkdirSync(join(REPO_ROOT, 'reports'), { recursive: true });
+function jest(resultsFile: string, args: string[], deadline: number): number {
   const result = spawnSync(
     join(REPO_ROOT, 'node_modules', '.bin', 'jest'),
     // --forceExit: results are written once every test has finished; a handle some test left
     // open must not keep the run alive after that.
-    ['--json', `--outputFile=${JEST_RESULTS}`, '--forceExit', ...args],
-    { cwd: REPO_ROOT, stdio: 'inherit', timeout: RUN_DEADLINE_MS, killSignal: 'SIGKILL' },
+    ['--json', `--outputFile=${resultsFile}`, '--forceExit', ...args],
+    {
+      cwd: REPO_ROOT,
+      stdio: 'inherit',
+      timeout: Math.max(1, deadline - Date.now()),
+      killSignal: 'SIGKILL',
+    },
   );
   if (result.error) console.error(`jest did not finish: ${result.error.message}`);
-  console.log(summaryLine());
   return result.status ?? 1;
+}
+
+/** Every tier, phase by phase; with arguments (a file, a pattern), one jest run of just those. */
+export function runJest(args: string[]): number {
+  mkdirSync(REPORTS, { recursive: true });
+  for (const { results } of PHASES) rmSync(results, { force: true });
+  const deadline = Date.now() + RUN_DEADLINE_MS;
+  const phases = args.length > 0 ? [{ results: PHASES[0]!.results, args }] : PHASES;
+  let status = 0;
+  for (const phase of phases) {
+    const began = Date.now();
+    const phaseStatus = jest(phase.results, phase.args, deadline);
+    console.log(`${phase.args.join(' ')}: ${((Date.now() - began) / 1000).toFixed(0)} s`);
+    status ||= phaseStatus;
+  }
+  console.log(summaryLine());
+  return status;
 }
