@@ -12,7 +12,7 @@ import type { DownloadUrl, MediaAttachments } from './media-attachments';
 import { problem } from './problem';
 import { conversationParams, deliveredBody, readBody, sendMessageBody } from './request-schemas';
 import { SendAdmission } from './send-admission';
-import { SendIdempotency } from './send-idempotency';
+import { SendIdempotency, type SendOutcome } from './send-idempotency';
 import { createTokenBucket, type TokenBucket } from './token-bucket';
 import { validate } from './validate';
 
@@ -41,6 +41,13 @@ function sendCommand(
     ciphertext: bytesOf(message.ciphertext),
   };
 }
+
+/** The body of a send's 202: its message, and the ids of the events it appended. */
+export const sendAccepted = (command: SendMessage, eventIds: string[]) => ({
+  conversationId: command.conversationId,
+  messageId: command.messageId,
+  eventIds,
+});
 
 /**
  * Command handling, whatever carries the command (the command API's HTTP routes, the
@@ -163,7 +170,7 @@ export class CommandHandling {
   }
 
   /** A send, at most once per sender and client message id. */
-  sendMessage(actor: Principal, command: SendMessage): Promise<{ replayed: boolean }> {
+  sendMessage(actor: Principal, command: SendMessage): Promise<SendOutcome> {
     return this.idempotency.once(actor.userId, command, {
       decide: () => this.pipeline.decide(actor, command),
       append: (events) => this.pipeline.append(events),
@@ -178,8 +185,8 @@ export class CommandHandling {
     const params = validate(conversationParams, { conversationId }, 'path');
     const message = validate(sendMessageBody, input);
     const command = await this.prepareSend(actor, params.conversationId, message);
-    const { replayed } = await this.sendMessage(actor, command);
-    return { accepted: accepted(command.conversationId, [], command.messageId), replayed };
+    const { replayed, eventIds } = await this.sendMessage(actor, command);
+    return { accepted: sendAccepted(command, eventIds), replayed };
   }
 
   async delivered(actor: Principal, conversationId: string, input: unknown): Promise<Accepted> {

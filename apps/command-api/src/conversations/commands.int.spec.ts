@@ -154,7 +154,7 @@ describe('messages', () => {
     await memberVisible(conversationId, bob);
   });
 
-  it('answers 202 with the message id once the message is in the log', async () => {
+  it('answers 202 with the message id and the id of the event it appended', async () => {
     const client = await api.as(bob, 'laptop');
     const response = await client.post(`/v1/conversations/${conversationId}/messages`, {
       clientMessageId: 'c-1',
@@ -172,6 +172,7 @@ describe('messages', () => {
       body: 'hello 👋',
       kind: 'TEXT',
     });
+    expect(response.body.eventIds).toEqual([sent!.envelope.eventId]);
   });
 
   it('appends a retried send once, however many copies arrive at the same time', async () => {
@@ -184,6 +185,11 @@ describe('messages', () => {
     );
     expect(new Set(responses.map((r) => r.status))).toEqual(new Set([202]));
     expect(new Set(responses.map((r) => r.body.messageId)).size).toBe(1);
+    // Every copy answers the one event the first appended.
+    expect(new Set(responses.map((r) => JSON.stringify(r.body.eventIds)))).toEqual(
+      new Set([JSON.stringify(responses[0]!.body.eventIds)]),
+    );
+    expect(responses[0]!.body.eventIds).toHaveLength(1);
     expect(responses.filter((r) => r.headers.get('idempotent-replayed') === 'true')).toHaveLength(
       7,
     );
