@@ -9,6 +9,7 @@ import { accepted } from './accepted';
 import { CommandPipeline, type MemberDecider } from './command-pipeline';
 import type { EventLog } from './event-log';
 import type { DownloadUrl, MediaAttachments } from './media-attachments';
+import { messageMediaKey } from './media-keys';
 import { problem } from './problem';
 import { conversationParams, deliveredBody, readBody, sendMessageBody } from './request-schemas';
 import { SendAdmission } from './send-admission';
@@ -149,6 +150,18 @@ export class CommandHandling {
     const command = sendCommand(actor, conversationId, rest);
     if (!mediaId) return { ...command, media: null };
     const attachments = this.attachments();
+    // Decided before the store is touched: a send refused (a non-member, a reply to nothing)
+    // must leave no copy or thumbnail under a conversation it may not write to. The send is
+    // decided again when appended; this one only refuses early.
+    await this.pipeline.decide(actor, {
+      ...command,
+      kind: 'MEDIA',
+      media: {
+        objectKey: messageMediaKey(conversationId, command.messageId),
+        contentType: rest.media?.contentType ?? 'application/octet-stream',
+        sizeBytes: rest.media?.sizeBytes ?? 0,
+      },
+    });
     const media = await attachments.attach(
       actor,
       { conversationId, messageId: command.messageId, mediaId },

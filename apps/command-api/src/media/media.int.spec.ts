@@ -4,7 +4,8 @@ import { eventLogFixture, waitFor } from '@chat/events/testing';
 import { startCommandApi, type CommandApi } from '../../../../test/harness/command-api';
 import { startEventRecorder, type EventRecorder } from '../../../../test/harness/event-recorder';
 import { startInboxProjector } from '../../../../test/harness/inbox-projector';
-import { THUMBNAIL_BOX_PX, thumbnailKey, uploadKey } from '@chat/commands';
+import { messageMediaKey, THUMBNAIL_BOX_PX, thumbnailKey, uploadKey } from '@chat/commands';
+import { messageIdFor } from '@chat/domain';
 import sharp from 'sharp';
 import type { ObjectStore } from '@chat/storage';
 import { OBJECT_STORE } from './media.service';
@@ -94,6 +95,48 @@ describe('media messages', () => {
     expect(createHash('sha256').update(downloaded).digest('hex')).toBe(
       createHash('sha256').update(bytes).digest('hex'),
     );
+  });
+
+  it('should send media uploaded by a user whose id is an email address', async () => {
+    const ann = await api.as(`ann-${run}@example.com`);
+    const bob = await api.as(user('bob'));
+    const conversationId = await directBetween(ann, bob);
+    const mediaId = await upload(ann, Buffer.from('from ann'));
+    const sent = await ann.post(`/v1/conversations/${conversationId}/messages`, {
+      clientMessageId: 'ann-photo',
+      mediaId,
+    });
+    expect(sent.status).toBe(202);
+    const link = await waitFor('the download URL', async () => {
+      const response = await mediaOf(bob, conversationId, sent.body.messageId);
+      return response.status === 200 ? response : undefined;
+    });
+    expect(Buffer.from(await (await fetch(link.body.url)).arrayBuffer()).toString()).toBe(
+      'from ann',
+    );
+  });
+
+  it('should refuse the media send of a non-member before touching the store: no copy, no thumbnail, the upload left as it was', async () => {
+    const alice = await api.as(user('alice'));
+    const bob = await api.as(user('bob'));
+    const mallory = await api.as(user('mallory'));
+    const conversationId = await directBetween(alice, bob);
+    const image = await sharp({
+      create: { width: 8, height: 8, channels: 3, background: { r: 1, g: 2, b: 3 } },
+    })
+      .png()
+      .toBuffer();
+    const mediaId = await upload(mallory, image);
+    const sent = await mallory.post(`/v1/conversations/${conversationId}/messages`, {
+      clientMessageId: 'intrusion',
+      mediaId,
+    });
+    expect([sent.status, sent.body.code]).toEqual([403, 'not-a-member']);
+    const objects = api.app.get<ObjectStore>(OBJECT_STORE);
+    const messageId = messageIdFor(mallory.userId, 'intrusion');
+    expect(await objects.head(messageMediaKey(conversationId, messageId))).toBeUndefined();
+    expect(await objects.head(thumbnailKey(conversationId, messageId))).toBeUndefined();
+    expect(await objects.head(uploadKey(mallory.userId, mediaId))).toBeDefined();
   });
 
   it('should record who owns an upload in the log before the URL is issued', async () => {
