@@ -1,6 +1,12 @@
 import { z } from 'zod';
 import { ID_PATTERN, MAX_SEQ } from '@chat/domain';
-import { MAX_PAGE, MAX_QUERY_LENGTH, MAX_SEARCH_PAGE } from '@chat/views';
+import {
+  MAX_PAGE,
+  MAX_QUERY_LENGTH,
+  MAX_SEARCH_PAGE,
+  parseInboxCursor,
+  parseSearchCursor,
+} from '@chat/views';
 
 /**
  * Query parameters and responses of the reads, the one source of their validation and of the
@@ -8,13 +14,24 @@ import { MAX_PAGE, MAX_QUERY_LENGTH, MAX_SEARCH_PAGE } from '@chat/views';
  */
 const id = z.string().regex(ID_PATTERN, 'letters, digits and ._:@- only, 1 to 128 characters');
 const count = (max: number) => z.coerce.number().int().min(1).max(max);
-const cursor = z.string().min(1).max(512).describe('The `next` of the previous page');
+/**
+ * A page cursor, decoded in full here so one that only looks like a cursor is a 400 naming
+ * it. The pattern is base64url, what the document can say of an opaque value.
+ */
+const cursor = (parse: (value: string) => unknown) =>
+  z
+    .string()
+    .min(1)
+    .max(512)
+    .regex(/^[A-Za-z0-9_-]+$/, 'base64url')
+    .refine((value) => parse(value) !== undefined, 'not a cursor this server gave out')
+    .describe('The `next` of the previous page');
 
 /** The longest wait a long poll may ask for, in seconds. */
 export const MAX_WAIT_SECONDS = 30;
 
 export const inboxQuery = z
-  .object({ limit: count(MAX_PAGE).optional(), after: cursor.optional() })
+  .object({ limit: count(MAX_PAGE).optional(), after: cursor(parseInboxCursor).optional() })
   .strict();
 export const historyQuery = z
   .object({
@@ -48,7 +65,7 @@ export const searchQuery = z
     from: z.string().datetime({ offset: true }).optional(),
     to: z.string().datetime({ offset: true }).optional(),
     limit: count(MAX_SEARCH_PAGE).optional(),
-    after: cursor.optional(),
+    after: cursor(parseSearchCursor).optional(),
   })
   .strict();
 

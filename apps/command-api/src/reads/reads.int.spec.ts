@@ -181,6 +181,29 @@ it('refuses a bad query with 400 naming the parameter, and no token with 401', a
   expect((await api.request('GET', '/v1/inbox')).status).toBe(401);
 });
 
+it('refuses a cursor this server never gave out with 400 naming it, even when it looks like one', async () => {
+  const cursor = (value: unknown[]) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  const refused = [
+    // An inbox cursor with a date that does not exist, and one whose id Postgres cannot hold.
+    `/v1/inbox?after=${cursor(['2026-02-30T25:61:61.000000', 'c-1'])}`,
+    `/v1/inbox?after=${cursor(['2026-02-01T10:00:00.000000', 'c\u0000'])}`,
+    // A search cursor whose rank no float4 holds, and one that is not JSON at all.
+    `/v1/search?q=rocket&after=${cursor(['1e999', group, 1])}`,
+    `/v1/search?q=rocket&after=${cursor(['0.5', group, -1])}`,
+    '/v1/search?q=rocket&after=not-a-cursor',
+  ];
+  for (const path of refused) {
+    const answer = await get(bob, path);
+    expect([path, answer.status, answer.body.errors?.[0]?.path]).toEqual([
+      path,
+      400,
+      'query.after',
+    ]);
+  }
+  const valid = await get(bob, `/v1/inbox?after=${cursor(['2026-02-28T10:00:00.000000', 'c-1'])}`);
+  expect(valid.status).toBe(200);
+});
+
 it('spends reads from the read budget of the gateway, not the command budget', async () => {
   const limited = await startCommandApi({
     GATEWAY_READ_RATE_PER_SECOND: '0.01',
