@@ -113,6 +113,45 @@ describe('conversations', () => {
     expect(events[3]).toMatchObject({ userId: bob, reason: 'REMOVED', removedBy: admin });
   });
 
+  it('keeps a group within its limit when two adds are decided at once: the view ignores the later', async () => {
+    const limited = await startCommandApi({ CHAT_MAX_GROUP_MEMBERS: '3' });
+    try {
+      const [admin, bob] = [user('cap-admin'), user('cap-bob')];
+      const asAdmin = await limited.as(admin);
+      const created = await asAdmin.post('/v1/conversations/groups', {
+        title: 'Cap',
+        members: [bob],
+      });
+      const { conversationId } = created.body;
+      await memberVisible(conversationId, bob);
+      // Two members and a limit of 3: each add alone fits, so both are decided and appended.
+      const adds = await Promise.all(
+        [user('cap-carol'), user('cap-dave')].map((userId) =>
+          asAdmin.post(`/v1/conversations/${conversationId}/members`, { userId }),
+        ),
+      );
+      expect(adds.map((a) => a.status)).toEqual([202, 202]);
+      const marker = await asAdmin.post(`/v1/conversations/${conversationId}/messages`, {
+        clientMessageId: 'after-the-adds',
+        body: '.',
+      });
+      await waitFor('the marker in the inbox view', async () => {
+        const { rows } = await projector.pool.query(
+          'SELECT 1 FROM inbox.conversations WHERE conversation_id = $1 AND last_message_id = $2',
+          [conversationId, marker.body.messageId],
+        );
+        return rows.length > 0 ? true : undefined;
+      });
+      const { rows } = await projector.pool.query(
+        'SELECT user_id FROM inbox.memberships WHERE conversation_id = $1',
+        [conversationId],
+      );
+      expect(rows).toHaveLength(3);
+    } finally {
+      await limited.close();
+    }
+  });
+
   it('hands the group to the oldest member when the last admin leaves', async () => {
     const [admin, bob] = [user('leaver'), user('heir')];
     const conversationId = await groupOf(admin, [bob]);
