@@ -80,7 +80,7 @@ describe('migrations', () => {
   it('should refuse a migration whose file changed after it was applied', async () => {
     const table = `test_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
     const keyspace = `test_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
-    const isolated = loadConfig({ CASSANDRA_KEYSPACE: keyspace });
+    const isolated = loadConfig({ CHAT_ENVIRONMENT: 'local', CASSANDRA_KEYSPACE: keyspace });
     const version = `9${String(Date.now()).slice(-3)}`;
     const dir = migrationsDir({
       [`${version}_make_${table}.sql`]: `CREATE TABLE ${table} (id int);`,

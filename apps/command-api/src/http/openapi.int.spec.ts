@@ -194,9 +194,9 @@ describe('local tokens', () => {
     }
   });
 
-  it('cannot be minted in production: the route does not exist', async () => {
+  it('cannot be minted in a deployment: the route does not exist', async () => {
     const api = await startCommandApi({
-      NODE_ENV: 'production',
+      CHAT_ENVIRONMENT: 'deployed',
       CHAT_JWT_SECRET: 'a-production-secret-0123456789',
       ...TEST_OWN_VAPID_ENV,
     });

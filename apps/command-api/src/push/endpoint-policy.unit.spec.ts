@@ -1,8 +1,8 @@
-import { loadConfig } from '@chat/config';
+import { configDefaults } from '@chat/config';
 import type { ProblemException } from '@chat/commands';
 import { checkPushEndpoint } from './endpoint-policy';
 
-const push = loadConfig({}).push;
+const push = configDefaults().push;
 
 /** The problem code a check refuses with, or undefined when it takes the endpoint. */
 function refusal(check: () => void): string | undefined {
