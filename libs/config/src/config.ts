@@ -164,6 +164,12 @@ const envSchema = z.object({
    * Empty: any host. The projectors POST to whatever is registered, so production should set it.
    */
   CHAT_PUSH_ENDPOINT_HOSTS: z.string().default(''),
+  /**
+   * Push endpoints on loopback, private or link-local addresses: off, so nobody can make the
+   * notifier POST inside the network. The local stack and the tests turn it on for the local
+   * push service.
+   */
+  CHAT_PUSH_ALLOW_INTERNAL_ENDPOINTS: z.enum(['on', 'off']).default('off'),
   /** A device that got a message over a live socket (or acked it) within this time gets no push. */
   CHAT_PUSH_WINDOW_MS: z.coerce.number().int().min(0).default(5000),
   /** Older messages are never pushed: a notifier that was down, or a rebuild, sends nothing stale. */
@@ -305,6 +311,8 @@ export interface Config {
     endpointHosts: string[];
     /** Plain http endpoints: only with CHAT_ENVIRONMENT=local (a local push service). */
     allowHttpEndpoints: boolean;
+    /** Endpoints on loopback, private or link-local addresses (a local push service). */
+    allowInternalEndpoints: boolean;
     windowMs: number;
     maxAgeMs: number;
     ratePerSecond: number;
@@ -473,6 +481,7 @@ export function loadConfig(env: Env = process.env): Config {
       },
       endpointHosts: csv(e.CHAT_PUSH_ENDPOINT_HOSTS).map((host) => host.toLowerCase()),
       allowHttpEndpoints: e.CHAT_ENVIRONMENT === 'local',
+      allowInternalEndpoints: e.CHAT_PUSH_ALLOW_INTERNAL_ENDPOINTS === 'on',
       windowMs: e.CHAT_PUSH_WINDOW_MS,
       maxAgeMs: e.CHAT_PUSH_MAX_AGE_MS,
       ratePerSecond: e.CHAT_PUSH_RATE_PER_SECOND,
