@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { TOPICS, partitionKeyOf, type ChatEvent } from '@chat/events';
+import { TOPICS, partitionKeyOf, type ChatEvent, type ConversationEvent } from '@chat/events';
 import { eventLogFixture, waitFor } from '@chat/events/testing';
-import { messageIdFor } from '@chat/domain';
+import { ConversationLedger, messageIdFor } from '@chat/domain';
 import { startCommandApi, type CommandApi } from '../../../../test/harness/command-api';
 import { startEventRecorder, type EventRecorder } from '../../../../test/harness/event-recorder';
 import { startInboxProjector } from '../../../../test/harness/inbox-projector';
@@ -113,7 +113,7 @@ describe('conversations', () => {
     expect(events[3]).toMatchObject({ userId: bob, reason: 'REMOVED', removedBy: admin });
   });
 
-  it('keeps a group within its limit when two adds are decided at once: the view ignores the later', async () => {
+  it('appends two adds decided at once with the limit, so the rules ignore the one past it', async () => {
     const limited = await startCommandApi({ CHAT_MAX_GROUP_MEMBERS: '3' });
     try {
       const [admin, bob] = [user('cap-admin'), user('cap-bob')];
@@ -131,22 +131,23 @@ describe('conversations', () => {
         ),
       );
       expect(adds.map((a) => a.status)).toEqual([202, 202]);
-      const marker = await asAdmin.post(`/v1/conversations/${conversationId}/messages`, {
-        clientMessageId: 'after-the-adds',
-        body: '.',
-      });
-      await waitFor('the marker in the inbox view', async () => {
-        const { rows } = await projector.pool.query(
-          'SELECT 1 FROM inbox.conversations WHERE conversation_id = $1 AND last_message_id = $2',
-          [conversationId, marker.body.messageId],
-        );
-        return rows.length > 0 ? true : undefined;
-      });
-      const { rows } = await projector.pool.query(
-        'SELECT user_id FROM inbox.memberships WHERE conversation_id = $1',
-        [conversationId],
+      const events = await log.waitFor(
+        'the group and both adds',
+        (e) => partitionKeyOf(e) === conversationId,
+        3,
       );
-      expect(rows).toHaveLength(3);
+      expect(events.slice(1)).toMatchObject([
+        { type: 'MemberAdded', memberLimit: 3 },
+        { type: 'MemberAdded', memberLimit: 3 },
+      ]);
+      // Folded as every projection folds the log: the later add is ignored.
+      const ledger = new ConversationLedger({ conversations: [], messages: [] });
+      const verdicts = events.map((event) => ledger.apply(event as ConversationEvent).verdict);
+      expect(verdicts.map((v) => (v.accepted ? 'accepted' : v.reason))).toEqual([
+        'accepted',
+        'accepted',
+        'group-full',
+      ]);
     } finally {
       await limited.close();
     }
