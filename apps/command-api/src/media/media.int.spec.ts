@@ -158,7 +158,7 @@ describe('media messages', () => {
     });
   });
 
-  it('should refuse a type not allowed with 400 and a size over the limit with 413, before any URL', async () => {
+  it('should refuse a type not allowed and a size over the limit with 400 naming the field, before any URL', async () => {
     const alice = await api.as(user('alice'));
     const wrongType = await alice.post('/v1/media/uploads', {
       contentType: 'text/html',
@@ -168,8 +168,9 @@ describe('media messages', () => {
       contentType: 'image/png',
       sizeBytes: MAX_BYTES + 1,
     });
-    expect([wrongType.status, wrongType.body.code]).toEqual([400, 'media-type-not-allowed']);
-    expect([tooBig.status, tooBig.body.code]).toEqual([413, 'media-too-large']);
+    // The document enumerates the allowed types and states the limit, so both are malformed.
+    expect([wrongType.status, wrongType.body.errors[0].path]).toEqual([400, 'body.contentType']);
+    expect([tooBig.status, tooBig.body.errors[0].path]).toEqual([400, 'body.sizeBytes']);
     expect(wrongType.body.upload).toBeUndefined();
     expect(tooBig.body.upload).toBeUndefined();
   });

@@ -1,11 +1,13 @@
 import { z } from 'zod';
 import { ID_PATTERN, MAX_SEQ } from '@chat/domain';
 import {
+  INBOX_CURSOR_PATTERN,
   MAX_PAGE,
   MAX_QUERY_LENGTH,
   MAX_SEARCH_PAGE,
   parseInboxCursor,
   parseSearchCursor,
+  SEARCH_CURSOR_PATTERN,
 } from '@chat/views';
 
 /**
@@ -15,15 +17,14 @@ import {
 const id = z.string().regex(ID_PATTERN, 'letters, digits and ._:@- only, 1 to 128 characters');
 const count = (max: number) => z.coerce.number().int().min(1).max(max);
 /**
- * A page cursor, decoded in full here so one that only looks like a cursor is a 400 naming
- * it. The pattern is base64url, what the document can say of an opaque value.
+ * A page cursor: its pattern admits exactly the cursors the reads decode, so one that is not
+ * is a 400 naming it, and the document says precisely what a cursor is.
  */
-const cursor = (parse: (value: string) => unknown) =>
+const cursor = (pattern: RegExp, parse: (value: string) => unknown) =>
   z
     .string()
-    .min(1)
     .max(512)
-    .regex(/^[A-Za-z0-9_-]+$/, 'base64url')
+    .regex(pattern, 'the `next` of a previous page')
     .refine((value) => parse(value) !== undefined, 'not a cursor this server gave out')
     .describe('The `next` of the previous page');
 
@@ -31,7 +32,10 @@ const cursor = (parse: (value: string) => unknown) =>
 export const MAX_WAIT_SECONDS = 30;
 
 export const inboxQuery = z
-  .object({ limit: count(MAX_PAGE).optional(), after: cursor(parseInboxCursor).optional() })
+  .object({
+    limit: count(MAX_PAGE).optional(),
+    after: cursor(INBOX_CURSOR_PATTERN, parseInboxCursor).optional(),
+  })
   .strict();
 export const historyQuery = z
   .object({
@@ -65,7 +69,7 @@ export const searchQuery = z
     from: z.string().datetime({ offset: true }).optional(),
     to: z.string().datetime({ offset: true }).optional(),
     limit: count(MAX_SEARCH_PAGE).optional(),
-    after: cursor(parseSearchCursor).optional(),
+    after: cursor(SEARCH_CURSOR_PATTERN, parseSearchCursor).optional(),
   })
   .strict();
 

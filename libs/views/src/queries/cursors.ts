@@ -1,10 +1,10 @@
-import { ID_PATTERN, MAX_SEQ } from '@chat/domain';
+import { ID_PATTERN } from '@chat/domain';
 import { ViewError } from './view-error';
 
 /**
- * The opaque keyset cursors of paged reads. A cursor is decoded in full here, to values the
- * queries bind as they are: one that only looks like a cursor (a 30 February, a rank no
- * float4 holds) is a client's mistake, refused before any query, never a database error.
+ * The keyset cursors of paged reads. A cursor is decoded in full here, to values the queries
+ * bind as they are: one that is not a cursor (a rank no float4 holds, a time past what a
+ * timestamp holds) is a client's mistake, refused before any query, never a database error.
  */
 
 export interface InboxCursor {
@@ -22,26 +22,51 @@ export interface SearchCursor {
 
 const BAD_CURSOR = 'the cursor is not one this server gave out';
 
+/** An id as every id is (ID_PATTERN), without its anchors. */
+const ID = ID_PATTERN.source.replace(/^\^|\$$/g, '');
+
+/**
+ * Microseconds since 1970 of the last entry's activity (16 digits reach the year 2286), `~`,
+ * its conversation id. Every value the pattern admits is a cursor: the OpenAPI document can
+ * say exactly what is accepted.
+ */
+export const INBOX_CURSOR_PATTERN = new RegExp(`^(0|[1-9][0-9]{0,15})~(${ID})$`);
+
+/**
+ * The last hit's rank as Postgres prints a float4 (a decimal below 10^9, or one digit and an
+ * exponent within the range a normal float4 holds), `~`, its seq, `~`, its conversation id.
+ */
+export const SEARCH_CURSOR_PATTERN = new RegExp(
+  '^((?:0|[1-9][0-9]{0,8})(?:\\.[0-9]{1,9})?|[1-9](?:\\.[0-9]{1,8})?e(?:-(?:0[1-9]|[12][0-9]|3[0-7])|\\+(?:[0-2][0-9]|3[0-7])))' +
+    `~(0|[1-9][0-9]{0,9})~(${ID})$`,
+);
+
+/** `activity` as Postgres prints it, `YYYY-MM-DDTHH:MM:SS.UUUUUU` in UTC. */
 export function encodeInboxCursor(activity: string, conversationId: string): string {
-  return encode([activity, conversationId]);
+  const [seconds, micros = '0'] = activity.split('.');
+  const at = BigInt(Date.parse(`${seconds}Z`)) * 1000n + BigInt(micros.padEnd(6, '0'));
+  return `${at}~${conversationId}`;
 }
 
 export function encodeSearchCursor(rank: string, conversationId: string, seq: number): string {
-  return encode([rank, conversationId, seq]);
+  return `${rank}~${seq}~${conversationId}`;
 }
 
 /** The inbox cursor's values, or undefined when it is not one. */
 export function parseInboxCursor(cursor: string): InboxCursor | undefined {
-  const [activity, conversationId, ...rest] = decode(cursor) ?? [];
-  if (rest.length > 0 || !isTimestamp(activity) || !isId(conversationId)) return undefined;
-  return { activity, conversationId };
+  const match = INBOX_CURSOR_PATTERN.exec(cursor);
+  if (!match) return undefined;
+  const micros = BigInt(match[1]!);
+  const date = new Date(Number(micros / 1000n)).toISOString().slice(0, 19);
+  const fraction = String(micros % 1000000n).padStart(6, '0');
+  return { activity: `${date}.${fraction}`, conversationId: match[2]! };
 }
 
 /** The search cursor's values, or undefined when it is not one. */
 export function parseSearchCursor(cursor: string): SearchCursor | undefined {
-  const [rank, conversationId, seq, ...rest] = decode(cursor) ?? [];
-  if (rest.length > 0 || !isRank(rank) || !isId(conversationId) || !isSeq(seq)) return undefined;
-  return { rank, conversationId, seq };
+  const match = SEARCH_CURSOR_PATTERN.exec(cursor);
+  if (!match) return undefined;
+  return { rank: match[1]!, seq: Number(match[2]!), conversationId: match[3]! };
 }
 
 export function decodeInboxCursor(cursor: string): InboxCursor {
@@ -54,57 +79,4 @@ export function decodeSearchCursor(cursor: string): SearchCursor {
   const parsed = parseSearchCursor(cursor);
   if (!parsed) throw new ViewError('bad-cursor', BAD_CURSOR);
   return parsed;
-}
-
-const encode = (values: unknown[]) => Buffer.from(JSON.stringify(values)).toString('base64url');
-
-function decode(cursor: string): unknown[] | undefined {
-  try {
-    const values: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    return Array.isArray(values) ? values : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-const isId = (value: unknown): value is string =>
-  typeof value === 'string' && ID_PATTERN.test(value);
-
-const isSeq = (value: unknown): value is number =>
-  Number.isSafeInteger(value) && (value as number) >= 0 && (value as number) <= MAX_SEQ;
-
-/** The smallest and largest magnitudes a normal float4 holds; Postgres refuses the rest. */
-const FLOAT4_MIN = 1.17549435e-38;
-const FLOAT4_MAX = 3.4028234663852886e38;
-
-function isRank(value: unknown): value is string {
-  if (typeof value !== 'string' || !/^-?\d{1,40}(\.\d{1,40})?(e[-+]?\d{1,3})?$/.test(value)) {
-    return false;
-  }
-  const magnitude = Math.abs(Number(value));
-  return magnitude === 0 || (magnitude >= FLOAT4_MIN && magnitude <= FLOAT4_MAX);
-}
-
-/** A real UTC date and time (year 1 to 9999), as `YYYY-MM-DDTHH:MM:SS.UUUUUU`. */
-function isTimestamp(value: unknown): value is string {
-  const match =
-    typeof value === 'string' && /^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)\.\d{6}$/.exec(value);
-  if (!match) return false;
-  const [year, month, day, hour, minute, second] = match.slice(1).map(Number) as number[];
-  return (
-    year! >= 1 &&
-    month! >= 1 &&
-    month! <= 12 &&
-    day! >= 1 &&
-    day! <= daysIn(year!, month!) &&
-    hour! <= 23 &&
-    minute! <= 59 &&
-    second! <= 59
-  );
-}
-
-function daysIn(year: number, month: number): number {
-  const date = new Date(0);
-  date.setUTCFullYear(year, month, 0);
-  return date.getUTCDate();
 }
