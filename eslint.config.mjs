@@ -37,6 +37,7 @@ export default tseslint.config(
       'tools/stack/src/test-stack.ts',
       'bench/lib/app-process.ts',
       'test/harness/restart-under-load.ts',
+      'test/local-environment.ts',
       '**/*.spec.ts',
     ],
     rules: { 'no-restricted-syntax': 'off' },

@@ -28,7 +28,12 @@ const moduleNameMapper = {
   '^@chat/client$': '<rootDir>/libs/client/src',
   '^@chat/commands$': '<rootDir>/libs/commands/src',
 };
-const base = { transform: { '^.+\\.ts$': swc }, moduleNameMapper, testEnvironment: 'node' };
+const base = {
+  transform: { '^.+\\.ts$': swc },
+  moduleNameMapper,
+  testEnvironment: 'node',
+  setupFiles: ['<rootDir>/test/local-environment.ts'],
+};
 module.exports = {
   projects: [
     { ...base, displayName: 'unit', testMatch: ['<rootDir>/**/*.unit.spec.ts'] },

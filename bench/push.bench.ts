@@ -30,6 +30,8 @@ async function main() {
     CHAT_PUSH_RATE_PER_SECOND: rate,
     CHAT_RATE_LIMIT_PER_SECOND: '100000',
     CHAT_RATE_LIMIT_BURST: '100000',
+    // Its push service listens on loopback.
+    CHAT_PUSH_ALLOW_INTERNAL_ENDPOINTS: 'on',
   };
   const config = loadConfigWith(env);
   const version = 900000 + Math.floor(Math.random() * 90000);

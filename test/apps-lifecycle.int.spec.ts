@@ -66,6 +66,16 @@ describe.each(APPS)('the $name app', ({ name, portVariable, needs }) => {
     lines.forEach((line) => expect(JSON.parse(line)).toMatchObject({ service: name }));
   });
 
+  it('should warn at start that a local environment accepts the public development secrets', () => {
+    const warnings = output
+      .join('')
+      .split('\n')
+      .filter((line) => line.includes('CHAT_ENVIRONMENT=local'))
+      .map((line) => JSON.parse(line) as { level: number | string });
+    expect(warnings).toHaveLength(1);
+    expect([40, 'warn']).toContain(warnings[0]!.level);
+  });
+
   it('should serve Prometheus metrics', async () => {
     const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
     expect(text).toContain('process_cpu_user_seconds_total');

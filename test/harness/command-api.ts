@@ -13,8 +13,8 @@ export interface HttpResult {
 
 /** Starts the command API in this process on a free port, with `env` over the environment. */
 export async function startCommandApi(env: Env = {}) {
-  // Tests mint local tokens; production refuses them, so a production test goes without.
-  const devTokens = env.NODE_ENV === 'production' ? {} : { CHAT_DEV_TOKENS: 'on' };
+  // Tests mint local tokens; a deployment refuses them, so a test of one goes without.
+  const devTokens = env.CHAT_ENVIRONMENT === 'deployed' ? {} : { CHAT_DEV_TOKENS: 'on' };
   const config: Config = loadConfigWith({ LOG_LEVEL: 'silent', ...devTokens, ...env });
   const app: INestApplication = await createApp(commandApiSpec, config);
   await app.listen(0, '127.0.0.1');

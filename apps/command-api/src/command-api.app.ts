@@ -3,6 +3,7 @@ import type { INestApplication } from '@nestjs/common';
 import type { AppSpec } from '@chat/platform';
 import { commandApiModule } from './command-api.module';
 import { jsonBody } from './http/json-body';
+import { methodNotAllowed } from './http/method-not-allowed';
 
 /** The OpenAPI document, generated from the controllers and their zod schemas. */
 export function openApiDocument(app: INestApplication) {
@@ -27,8 +28,10 @@ export const commandApiSpec: AppSpec = {
   imports: (config) => [commandApiModule(config)],
   bodyParser: false,
   configure(app, config) {
+    const document = openApiDocument(app);
+    app.use(methodNotAllowed(document));
     app.use(jsonBody(config.limits.maxBodyBytes));
     // Served at /openapi.json (and a browsable page at /docs).
-    SwaggerModule.setup('docs', app, openApiDocument(app), { jsonDocumentUrl: 'openapi.json' });
+    SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'openapi.json' });
   },
 };

@@ -25,7 +25,7 @@ import { ConversationsController } from './conversations/conversations.controlle
 import { MessagesController } from './conversations/messages.controller';
 import { ReceiptsController } from './conversations/receipts.controller';
 import { ProblemFilter } from './http/problem.filter';
-import { MediaController } from './media/media.controller';
+import { mediaController } from './media/media.controller';
 import { MediaService, OBJECT_STORE } from './media/media.service';
 import { UploadSweeper } from './media/upload-sweeper';
 import { PresenceSettingsController } from './presence/presence-settings.controller';
@@ -136,7 +136,7 @@ export function commandApiModule(config: Config): DynamicModule {
       ReceiptsController,
       PresenceSettingsController,
       PushController,
-      MediaController,
+      mediaController(config.media),
       ReadsController,
       ...(config.auth.devTokens ? [DevTokensController] : []),
     ],

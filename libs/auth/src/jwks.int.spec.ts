@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
-import { loadConfig, TEST_OWN_VAPID_ENV } from '@chat/config';
+import { configDefaults, loadConfig, TEST_OWN_VAPID_ENV } from '@chat/config';
 import { AuthError, createTokenVerifier } from './tokens';
 
 /** Production verifies tokens with the identity provider's published keys (JWKS). */
@@ -27,7 +27,7 @@ describe('tokens verified with a JWKS', () => {
   afterAll(() => new Promise((resolve) => server.close(resolve)));
 
   const tokenSignedWith = (key: PrivateKey | Uint8Array, alg: string) => {
-    const auth = loadConfig({}).auth;
+    const auth = configDefaults().auth;
     return new SignJWT({ did: 'phone' })
       .setProtectedHeader({ alg, kid: 'key-1' })
       .setSubject('alice')
@@ -39,7 +39,7 @@ describe('tokens verified with a JWKS', () => {
 
   it('accepts a token signed by the provider and refuses the local HS256 secret', async () => {
     const config = loadConfig({
-      NODE_ENV: 'production',
+      CHAT_ENVIRONMENT: 'deployed',
       CHAT_JWT_JWKS_URL: url,
       ...TEST_OWN_VAPID_ENV,
     });

@@ -1,8 +1,8 @@
-import { loadConfig } from '@chat/config';
+import { configDefaults } from '@chat/config';
 import { SignJWT } from 'jose';
 import { AuthError, createTokenVerifier, mintToken } from './tokens';
 
-const auth = loadConfig({}).auth;
+const auth = configDefaults().auth;
 const verifier = createTokenVerifier(auth);
 
 const failureOf = (promise: Promise<unknown>) =>

@@ -9,10 +9,11 @@ import { accepted } from './accepted';
 import { CommandPipeline, type MemberDecider } from './command-pipeline';
 import type { EventLog } from './event-log';
 import type { DownloadUrl, MediaAttachments } from './media-attachments';
+import { messageMediaKey } from './media-keys';
 import { problem } from './problem';
 import { conversationParams, deliveredBody, readBody, sendMessageBody } from './request-schemas';
 import { SendAdmission } from './send-admission';
-import { SendIdempotency } from './send-idempotency';
+import { SendIdempotency, type SendOutcome } from './send-idempotency';
 import { createTokenBucket, type TokenBucket } from './token-bucket';
 import { validate } from './validate';
 
@@ -41,6 +42,13 @@ function sendCommand(
     ciphertext: bytesOf(message.ciphertext),
   };
 }
+
+/** The body of a send's 202: its message, and the ids of the events it appended. */
+export const sendAccepted = (command: SendMessage, eventIds: string[]) => ({
+  conversationId: command.conversationId,
+  messageId: command.messageId,
+  eventIds,
+});
 
 /**
  * Command handling, whatever carries the command (the command API's HTTP routes, the
@@ -142,6 +150,18 @@ export class CommandHandling {
     const command = sendCommand(actor, conversationId, rest);
     if (!mediaId) return { ...command, media: null };
     const attachments = this.attachments();
+    // Decided before the store is touched: a send refused (a non-member, a reply to nothing)
+    // must leave no copy or thumbnail under a conversation it may not write to. The send is
+    // decided again when appended; this one only refuses early.
+    await this.pipeline.decide(actor, {
+      ...command,
+      kind: 'MEDIA',
+      media: {
+        objectKey: messageMediaKey(conversationId, command.messageId),
+        contentType: rest.media?.contentType ?? 'application/octet-stream',
+        sizeBytes: rest.media?.sizeBytes ?? 0,
+      },
+    });
     const media = await attachments.attach(
       actor,
       { conversationId, messageId: command.messageId, mediaId },
@@ -163,7 +183,7 @@ export class CommandHandling {
   }
 
   /** A send, at most once per sender and client message id. */
-  sendMessage(actor: Principal, command: SendMessage): Promise<{ replayed: boolean }> {
+  sendMessage(actor: Principal, command: SendMessage): Promise<SendOutcome> {
     return this.idempotency.once(actor.userId, command, {
       decide: () => this.pipeline.decide(actor, command),
       append: (events) => this.pipeline.append(events),
@@ -178,8 +198,8 @@ export class CommandHandling {
     const params = validate(conversationParams, { conversationId }, 'path');
     const message = validate(sendMessageBody, input);
     const command = await this.prepareSend(actor, params.conversationId, message);
-    const { replayed } = await this.sendMessage(actor, command);
-    return { accepted: accepted(command.conversationId, [], command.messageId), replayed };
+    const { replayed, eventIds } = await this.sendMessage(actor, command);
+    return { accepted: sendAccepted(command, eventIds), replayed };
   }
 
   async delivered(actor: Principal, conversationId: string, input: unknown): Promise<Accepted> {

@@ -12,6 +12,29 @@ const documented = new WeakMap<ZodTypeDef, Record<string, unknown>>();
 export const documentedKeywords = (def: ZodTypeDef) => documented.get(def);
 
 /**
+ * A rule across an object's fields that validation leaves to the command's decision (a text
+ * message needs a body or a ciphertext), said in JSON Schema words so the document admits
+ * only what is accepted.
+ */
+export function documentedRule<T extends z.ZodTypeAny>(
+  schema: T,
+  keywords: Record<string, unknown>,
+) {
+  documented.set(schema._def, { ...documented.get(schema._def), ...keywords });
+  return schema;
+}
+
+/** A list in which no value appears twice, said so in the document (`uniqueItems`). */
+export function distinct<T extends z.ZodTypeAny>(schema: z.ZodArray<T>) {
+  const refined = schema.refine(
+    (values) => new Set(values).size === values.length,
+    'lists a value twice',
+  );
+  documented.set(refined._def, { uniqueItems: true });
+  return refined;
+}
+
+/**
  * A text field, in one shared rule: only what every store can hold (no U+0000, which Postgres
  * refuses, and no lone surrogates) and `min` to `max` characters, counted as code points as
  * JSON Schema's minLength/maxLength count them (zod's `.max()` would count UTF-16 units).

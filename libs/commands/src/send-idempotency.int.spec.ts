@@ -30,11 +30,11 @@ function sendOf(senderId: string, body = 'hello'): SendMessage {
 function countedSend(options: { appendMs?: number } = {}) {
   const counts = { decided: 0, appended: 0 };
   let refuse = false;
-  const send: DecidedSend<string> = {
+  const send: DecidedSend<{ envelope: { eventId: string } }> = {
     async decide() {
       counts.decided++;
       if (refuse) throw new DomainError('not-a-member', 'not a member');
-      return ['MessageSent'];
+      return [{ envelope: { eventId: `e-${counts.decided}` } }];
     },
     async append() {
       await new Promise((resolve) => setTimeout(resolve, options.appendMs ?? 0));
@@ -54,13 +54,15 @@ describe('a send, once', () => {
     expect(counts.appended).toBe(1);
     expect(outcomes.filter((o) => !o.replayed)).toHaveLength(1);
     expect(outcomes.filter((o) => o.replayed)).toHaveLength(3);
+    // The copies answer the event the first one appended.
+    expect(outcomes.map((o) => o.eventIds)).toEqual(Array(4).fill(['e-1']));
   });
 
   it('reads the decision while the claim is being taken, not after it', async () => {
     const { send, counts } = countedSend();
     const outcome = idempotency.once('sender', sendOf(`u-${randomUUID()}`), send);
     expect(counts.decided).toBe(1);
-    await expect(outcome).resolves.toEqual({ replayed: false });
+    await expect(outcome).resolves.toEqual({ replayed: false, eventIds: ['e-1'] });
     expect(counts).toEqual({ decided: 1, appended: 1 });
   });
 
@@ -72,9 +74,15 @@ describe('a send, once', () => {
     expect(counts.appended).toBe(0);
     // The refusal released the claim: once the sender may send, the same message goes through.
     refuseFromNowOn(false);
-    await expect(idempotency.once('sender', command, send)).resolves.toEqual({ replayed: false });
+    await expect(idempotency.once('sender', command, send)).resolves.toEqual({
+      replayed: false,
+      eventIds: ['e-2'],
+    });
     expect(counts.appended).toBe(1);
-    await expect(idempotency.once('sender', command, send)).resolves.toEqual({ replayed: true });
+    await expect(idempotency.once('sender', command, send)).resolves.toEqual({
+      replayed: true,
+      eventIds: ['e-2'],
+    });
     expect(counts.appended).toBe(1);
   });
 

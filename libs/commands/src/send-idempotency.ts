@@ -8,6 +8,15 @@ type SendMessage = Extract<ConversationCommand, { type: 'SendMessage' }>;
 interface Claim {
   state: 'pending' | 'done';
   fingerprint: string;
+  /** Of a done claim: the ids of the events the send appended, so a retry answers them too. */
+  eventIds?: string[];
+}
+
+/** What a send did: whether it was a retry, and the ids of the events it put in the log. */
+export interface SendOutcome {
+  replayed: boolean;
+  /** Empty only for a retry that Redis no longer remembers (the view answered it). */
+  eventIds: string[];
 }
 
 /** A claim outlives a crashed request by this much, then another attempt may take over. */
@@ -36,11 +45,11 @@ export interface DecidedSend<E> {
 export class SendIdempotency {
   constructor(private readonly redis: Redis) {}
 
-  async once<E>(
+  async once<E extends { envelope: { eventId: string } }>(
     senderId: string,
     command: SendMessage,
     send: DecidedSend<E>,
-  ): Promise<{ replayed: boolean }> {
+  ): Promise<SendOutcome> {
     const key = `chat:send:${senderId}:${command.clientMessageId}`;
     const fingerprint = fingerprintOf(command);
     const deadline = Date.now() + WAIT_FOR_OTHER_MS;
@@ -64,10 +73,11 @@ export class SendIdempotency {
         // Not awaited: the 202 does not wait on a cache write. Until it lands a retry sees the
         // claim pending and waits for it; if it never lands, the claim expires and the view
         // answers the retry (the derived message id is already there).
-        const done: Claim = { state: 'done', fingerprint };
+        const eventIds = appended.map((event) => event.envelope.eventId);
+        const done: Claim = { state: 'done', fingerprint, eventIds };
         this.redis.set(key, JSON.stringify(done), 'PX', DONE_MS).catch(() => undefined);
         // Nothing appended: the view already had this message (Redis had forgotten it).
-        return { replayed: appended.length === 0 };
+        return { replayed: appended.length === 0, eventIds };
       }
       early = null;
       const raw = await this.redis.get(key).catch(unavailable);
@@ -80,7 +90,7 @@ export class SendIdempotency {
             'this client message id was already used for a different message',
           );
         }
-        if (claim.state === 'done') return { replayed: true };
+        if (claim.state === 'done') return { replayed: true, eventIds: claim.eventIds ?? [] };
       }
       if (Date.now() > deadline) {
         throw problem(

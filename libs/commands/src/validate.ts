@@ -1,7 +1,11 @@
 import type { ZodType, ZodTypeDef } from 'zod';
 import { problem } from './problem';
 
-/** Parses input with a schema, or refuses with 400 and one entry per offending field. */
+/**
+ * Parses input with a schema, or refuses with 400 and one entry per offending field. The code
+ * is `invalid-request`, or the one a rule across fields names (`params.code`), so a request
+ * refused here is refused with the code its decision would give.
+ */
 export function validate<T>(
   schema: ZodType<T, ZodTypeDef, unknown>,
   input: unknown,
@@ -13,5 +17,9 @@ export function validate<T>(
     path: [where, ...issue.path].join('.'),
     message: issue.message,
   }));
-  throw problem(400, 'invalid-request', `the request ${where} is not valid`, { errors });
+  const named = result.error.issues.find(
+    (issue) => issue.code === 'custom' && typeof issue.params?.code === 'string',
+  );
+  const code = (named?.code === 'custom' && (named.params?.code as string)) || 'invalid-request';
+  throw problem(400, code, `the request ${where} is not valid`, { errors });
 }

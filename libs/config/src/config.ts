@@ -10,10 +10,10 @@ import { z } from 'zod';
  *   at existing servers. When one is set, the local stack does not provision that service.
  */
 
-/** Public on purpose: usable for local development only; production refuses it. */
+/** Public on purpose: accepted only with CHAT_ENVIRONMENT=local. */
 export const DEV_JWT_SECRET = 'local-development-only-not-a-secret';
 
-/** A public VAPID key pair (RFC 8292) for local development only; production refuses it. */
+/** A public VAPID key pair (RFC 8292), accepted only with CHAT_ENVIRONMENT=local. */
 export const DEV_VAPID_KEYS = {
   publicKey:
     'BPX3KBLbP_ZyUTy0P64pd9CPawiL3o0p-bUpPbEO3i9-7jIHqQeS3-OS65QsqxwuEDdxHXjFJ-UtK1pdUmwjkkc',
@@ -29,6 +29,13 @@ const csv = (value: string) =>
 
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  /**
+   * Where this runs. `deployed`, the default, refuses what is public: the development JWT
+   * secret, token minting, the development VAPID keys, plain-http push endpoints. Only the
+   * local stack, compose and the test harness say `local`, and every app then logs a warning.
+   * Independent of NODE_ENV, which the image sets to `production` for Node's own sake.
+   */
+  CHAT_ENVIRONMENT: z.enum(['local', 'deployed']).default('deployed'),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
   CHAT_STACK_DIR: z.string().default('.stack'),
   /** JDK 17 for Kafka, Cassandra and the registry (Cassandra 5 refuses newer JDKs). */
@@ -122,7 +129,7 @@ const envSchema = z.object({
     .min(1000)
     .default(15 * 60 * 1000),
 
-  /** HS256 secret for local tokens. The default is public, so production refuses it. */
+  /** HS256 secret for local tokens. The default is public, so only CHAT_ENVIRONMENT=local accepts it. */
   CHAT_JWT_SECRET: z.string().min(16).default(DEV_JWT_SECRET),
   /** In production, keys come from the identity provider's JWKS instead. */
   CHAT_JWT_JWKS_URL: z.string().url().optional(),
@@ -130,14 +137,14 @@ const envSchema = z.object({
   CHAT_JWT_AUDIENCE: z.string().default('chat'),
   /**
    * Minting tokens over HTTP (POST /v1/dev/tokens) and `npm run token`: off unless asked for
-   * (the local stack and the test harness turn it on); never on in production.
+   * (the local stack and the test harness turn it on); only with CHAT_ENVIRONMENT=local.
    */
   CHAT_DEV_TOKENS: z.enum(['on', 'off']).default('off'),
 
   /**
    * Web Push (RFC 8030/8291) with VAPID (RFC 8292): the application server's key pair, base64url
    * (P-256 public point, private scalar), and the contact push services may reach
-   * (mailto: or https:). The default pair is public, so production refuses it.
+   * (mailto: or https:). The default pair is public, so only CHAT_ENVIRONMENT=local accepts it.
    */
   CHAT_PUSH_VAPID_PUBLIC_KEY: z
     .string()
@@ -157,6 +164,12 @@ const envSchema = z.object({
    * Empty: any host. The projectors POST to whatever is registered, so production should set it.
    */
   CHAT_PUSH_ENDPOINT_HOSTS: z.string().default(''),
+  /**
+   * Push endpoints on loopback, private or link-local addresses: off, so nobody can make the
+   * notifier POST inside the network. The local stack and the tests turn it on for the local
+   * push service.
+   */
+  CHAT_PUSH_ALLOW_INTERNAL_ENDPOINTS: z.enum(['on', 'off']).default('off'),
   /** A device that got a message over a live socket (or acked it) within this time gets no push. */
   CHAT_PUSH_WINDOW_MS: z.coerce.number().int().min(0).default(5000),
   /** Older messages are never pushed: a notifier that was down, or a rebuild, sends nothing stale. */
@@ -231,6 +244,8 @@ export interface ConsumerGroupTimings {
 
 export interface Config {
   nodeEnv: 'development' | 'test' | 'production';
+  /** `local` accepts the public development secrets (see CHAT_ENVIRONMENT). */
+  environment: 'local' | 'deployed';
   logLevel: string;
   stackDir: string;
   javaHome: string;
@@ -294,8 +309,10 @@ export interface Config {
     vapid: { publicKey: string; privateKey: string; subject: string };
     /** Hosts (or parent domains) endpoints may name; empty: any. */
     endpointHosts: string[];
-    /** Plain http endpoints: only outside production (a local push service). */
+    /** Plain http endpoints: only with CHAT_ENVIRONMENT=local (a local push service). */
     allowHttpEndpoints: boolean;
+    /** Endpoints on loopback, private or link-local addresses (a local push service). */
+    allowInternalEndpoints: boolean;
     windowMs: number;
     maxAgeMs: number;
     ratePerSecond: number;
@@ -341,14 +358,17 @@ export function loadConfig(env: Env = process.env): Config {
     );
   }
   const e = parsed.data;
-  if (e.NODE_ENV === 'production') {
+  if (e.CHAT_ENVIRONMENT !== 'local') {
+    // Secure unless told otherwise: anyone knows the defaults, so with them anyone could mint
+    // any user's token. Only an explicit CHAT_ENVIRONMENT=local accepts them.
     const problems = [
-      e.CHAT_DEV_TOKENS === 'on' && 'CHAT_DEV_TOKENS: minting tokens is never on in production',
+      e.CHAT_DEV_TOKENS === 'on' &&
+        'CHAT_DEV_TOKENS: minting tokens is only on with CHAT_ENVIRONMENT=local',
       !e.CHAT_JWT_JWKS_URL &&
         e.CHAT_JWT_SECRET === DEV_JWT_SECRET &&
-        'CHAT_JWT_SECRET: set a secret (or CHAT_JWT_JWKS_URL); the default is public',
+        'CHAT_JWT_SECRET: set a secret (or CHAT_JWT_JWKS_URL); the default is public (CHAT_ENVIRONMENT=local accepts it)',
       e.CHAT_PUSH_VAPID_PRIVATE_KEY === DEV_VAPID_KEYS.privateKey &&
-        'CHAT_PUSH_VAPID_PRIVATE_KEY: set a key pair of your own; the default is public',
+        'CHAT_PUSH_VAPID_PRIVATE_KEY: set a key pair of your own; the default is public (CHAT_ENVIRONMENT=local accepts it)',
     ].filter((p): p is string => typeof p === 'string');
     if (problems.length > 0) throw new ConfigError(problems);
   }
@@ -364,6 +384,7 @@ export function loadConfig(env: Env = process.env): Config {
 
   return {
     nodeEnv: e.NODE_ENV,
+    environment: e.CHAT_ENVIRONMENT,
     logLevel: e.LOG_LEVEL,
     stackDir: e.CHAT_STACK_DIR,
     javaHome: e.CHAT_JAVA_HOME,
@@ -459,7 +480,8 @@ export function loadConfig(env: Env = process.env): Config {
         subject: e.CHAT_PUSH_VAPID_SUBJECT,
       },
       endpointHosts: csv(e.CHAT_PUSH_ENDPOINT_HOSTS).map((host) => host.toLowerCase()),
-      allowHttpEndpoints: e.NODE_ENV !== 'production',
+      allowHttpEndpoints: e.CHAT_ENVIRONMENT === 'local',
+      allowInternalEndpoints: e.CHAT_PUSH_ALLOW_INTERNAL_ENDPOINTS === 'on',
       windowMs: e.CHAT_PUSH_WINDOW_MS,
       maxAgeMs: e.CHAT_PUSH_MAX_AGE_MS,
       ratePerSecond: e.CHAT_PUSH_RATE_PER_SECOND,
@@ -489,6 +511,14 @@ export function loadConfig(env: Env = process.env): Config {
       typingThrottleMs: e.GATEWAY_TYPING_THROTTLE_MS,
     },
   };
+}
+
+/**
+ * Every setting at its default, for code handed no Config (a tool's consumer timings). Local,
+ * so the public defaults load; never the config an app trusts tokens with.
+ */
+export function configDefaults(): Config {
+  return loadConfig({ CHAT_ENVIRONMENT: 'local' });
 }
 
 /** The environment's configuration with some variables replaced (tests, tools). */

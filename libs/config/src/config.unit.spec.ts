@@ -1,9 +1,12 @@
-import { ConfigError, DEV_VAPID_KEYS, loadConfig } from './config';
+import { ConfigError, DEV_JWT_SECRET, DEV_VAPID_KEYS, loadConfig, type Env } from './config';
 import { TEST_OWN_VAPID_ENV } from './test-vapid-keys';
+
+/** The local stack's configuration: the public development secrets are accepted. */
+const local = (env: Env) => loadConfig({ CHAT_ENVIRONMENT: 'local', ...env });
 
 describe('loadConfig', () => {
   it('should point every client at the local stack when nothing is set', () => {
-    const config = loadConfig({});
+    const config = local({});
     expect(config.kafka).toMatchObject({
       value: ['127.0.0.1:19092'],
       external: false,
@@ -14,7 +17,7 @@ describe('loadConfig', () => {
   });
 
   it('should follow a changed local port into the default address', () => {
-    const config = loadConfig({
+    const config = local({
       CHAT_KAFKA_PORT: '29092',
       CHAT_REDIS_PORT: '26379',
     });
@@ -23,7 +26,7 @@ describe('loadConfig', () => {
   });
 
   it('should mark a service external when its address is given', () => {
-    const config = loadConfig({
+    const config = local({
       KAFKA_BROKERS: 'k1:9092, k2:9092',
       REDIS_URL: 'redis://r:6379',
     });
@@ -36,7 +39,7 @@ describe('loadConfig', () => {
   });
 
   it('should put media on the local s3proxy, path-style, on CHAT_S3_PORT by default', () => {
-    const config = loadConfig({ CHAT_S3_PORT: '29900' });
+    const config = local({ CHAT_S3_PORT: '29900' });
     expect(config.s3).toMatchObject({
       value: 'http://127.0.0.1:29900',
       publicEndpoint: 'http://127.0.0.1:29900',
@@ -47,7 +50,7 @@ describe('loadConfig', () => {
   });
 
   it('should point media at real S3 with virtual-hosted addressing when asked for AWS', () => {
-    const config = loadConfig({
+    const config = local({
       S3_USE_AWS: 'on',
       S3_REGION: 'eu-west-1',
       S3_BUCKET: 'prod-media',
@@ -62,7 +65,7 @@ describe('loadConfig', () => {
   });
 
   it('should read the allowed media types and the size limit as configured', () => {
-    const config = loadConfig({
+    const config = local({
       CHAT_MEDIA_TYPES: 'image/PNG, video/mp4',
       CHAT_MEDIA_MAX_BYTES: '1000',
     });
@@ -71,11 +74,11 @@ describe('loadConfig', () => {
   });
 
   it('should name every bad variable', () => {
-    expect(() => loadConfig({ CHAT_KAFKA_PORT: '70000', SCHEMA_REGISTRY_URL: 'nope' })).toThrow(
+    expect(() => local({ CHAT_KAFKA_PORT: '70000', SCHEMA_REGISTRY_URL: 'nope' })).toThrow(
       ConfigError,
     );
     try {
-      loadConfig({ CHAT_KAFKA_PORT: '70000', SCHEMA_REGISTRY_URL: 'nope' });
+      local({ CHAT_KAFKA_PORT: '70000', SCHEMA_REGISTRY_URL: 'nope' });
     } catch (error) {
       expect((error as ConfigError).issues.join()).toMatch(/CHAT_KAFKA_PORT.*SCHEMA_REGISTRY_URL/s);
     }
@@ -84,7 +87,7 @@ describe('loadConfig', () => {
 
 describe('consumer group timings', () => {
   it('notice a dead member within seconds by default', () => {
-    expect(loadConfig({}).kafka.consumer).toEqual({
+    expect(local({}).kafka.consumer).toEqual({
       sessionTimeoutMs: 2000,
       heartbeatIntervalMs: 500,
       rebalanceTimeoutMs: 20000,
@@ -93,13 +96,13 @@ describe('consumer group timings', () => {
 
   it('are set from the environment and refuse a heartbeat too slow for the session', () => {
     expect(
-      loadConfig({
+      local({
         KAFKA_CONSUMER_SESSION_TIMEOUT_MS: '10000',
         KAFKA_CONSUMER_HEARTBEAT_INTERVAL_MS: '1000',
       }).kafka.consumer,
     ).toMatchObject({ sessionTimeoutMs: 10000, heartbeatIntervalMs: 1000 });
     expect(() =>
-      loadConfig({
+      local({
         KAFKA_CONSUMER_SESSION_TIMEOUT_MS: '3000',
         KAFKA_CONSUMER_HEARTBEAT_INTERVAL_MS: '1500',
       }),
@@ -108,49 +111,43 @@ describe('consumer group timings', () => {
 });
 
 describe('authentication settings', () => {
-  it('mints local tokens only when asked to, and never in production', () => {
-    expect(loadConfig({}).auth.devTokens).toBe(false);
-    expect(loadConfig({ NODE_ENV: 'development' }).auth.devTokens).toBe(false);
-    expect(loadConfig({ CHAT_DEV_TOKENS: 'on' }).auth.devTokens).toBe(true);
-    expect(
-      loadConfig({
-        NODE_ENV: 'production',
-        CHAT_JWT_SECRET: 'a-real-secret-of-some-length',
-        ...TEST_OWN_VAPID_ENV,
-      }).auth.devTokens,
-    ).toBe(false);
-    expect(() =>
-      loadConfig({
-        NODE_ENV: 'production',
-        CHAT_DEV_TOKENS: 'on',
-        CHAT_JWT_SECRET: 'x'.repeat(32),
-        ...TEST_OWN_VAPID_ENV,
-      }),
-    ).toThrow(/CHAT_DEV_TOKENS/);
+  const deployed = { CHAT_JWT_SECRET: 'a-real-secret-of-some-length', ...TEST_OWN_VAPID_ENV };
+
+  it('mints local tokens only when asked to, and only in a local environment', () => {
+    expect(local({}).auth.devTokens).toBe(false);
+    expect(local({ CHAT_DEV_TOKENS: 'on' }).auth.devTokens).toBe(true);
+    expect(loadConfig(deployed).auth.devTokens).toBe(false);
+    expect(() => loadConfig({ ...deployed, CHAT_DEV_TOKENS: 'on' })).toThrow(/CHAT_DEV_TOKENS/);
   });
 
-  it('refuses the public development secret in production unless keys come from a JWKS', () => {
-    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/CHAT_JWT_SECRET/);
+  it('refuses the public development secret unless told it runs locally, whatever NODE_ENV is', () => {
+    for (const NODE_ENV of [undefined, 'development', 'test', 'production']) {
+      const env = { ...TEST_OWN_VAPID_ENV, ...(NODE_ENV ? { NODE_ENV } : {}) };
+      expect(() => loadConfig(env)).toThrow(ConfigError);
+      expect(() => loadConfig(env)).toThrow(/CHAT_JWT_SECRET/);
+      expect(() => loadConfig({ ...env, CHAT_ENVIRONMENT: 'deployed' })).toThrow(/CHAT_JWT_SECRET/);
+      expect(local(env).auth.jwtSecret).toBe(DEV_JWT_SECRET);
+    }
+  });
+
+  it('accepts a deployment whose keys come from a JWKS', () => {
     expect(
-      loadConfig({
-        NODE_ENV: 'production',
-        CHAT_JWT_JWKS_URL: 'https://id.example.com/jwks',
-        ...TEST_OWN_VAPID_ENV,
-      }).auth.jwksUrl,
+      loadConfig({ CHAT_JWT_JWKS_URL: 'https://id.example.com/jwks', ...TEST_OWN_VAPID_ENV }).auth
+        .jwksUrl,
     ).toBe('https://id.example.com/jwks');
   });
 });
 
 describe('push settings', () => {
   it('has defaults for local development and takes each from its variable', () => {
-    expect(loadConfig({}).push).toMatchObject({
+    expect(local({}).push).toMatchObject({
       vapid: DEV_VAPID_KEYS,
       windowMs: 5000,
       maxAgeMs: 600_000,
       ratePerSecond: 200,
     });
     expect(
-      loadConfig({
+      local({
         ...TEST_OWN_VAPID_ENV,
         CHAT_PUSH_WINDOW_MS: '0',
         CHAT_PUSH_RATE_PER_SECOND: '50',
@@ -160,13 +157,13 @@ describe('push settings', () => {
       windowMs: 0,
       ratePerSecond: 50,
     });
-    expect(() => loadConfig({ CHAT_PUSH_VAPID_SUBJECT: 'push@example.com' })).toThrow(
+    expect(() => local({ CHAT_PUSH_VAPID_SUBJECT: 'push@example.com' })).toThrow(
       /CHAT_PUSH_VAPID_SUBJECT/,
     );
   });
 
-  it('refuses the public development key pair in production', () => {
-    const production = { NODE_ENV: 'production', CHAT_JWT_SECRET: 'a-real-secret-of-some-length' };
+  it('refuses the public development key pair unless told it runs locally', () => {
+    const production = { CHAT_JWT_SECRET: 'a-real-secret-of-some-length' };
     expect(() => loadConfig(production)).toThrow(/CHAT_PUSH_VAPID_PRIVATE_KEY/);
     expect(loadConfig({ ...production, ...TEST_OWN_VAPID_ENV }).push.vapid.privateKey).toBe(
       TEST_OWN_VAPID_ENV.CHAT_PUSH_VAPID_PRIVATE_KEY,
@@ -176,13 +173,13 @@ describe('push settings', () => {
 
 describe('gateway limits', () => {
   it('has defaults and takes each limit from its variable', () => {
-    expect(loadConfig({}).gateway).toMatchObject({
+    expect(local({}).gateway).toMatchObject({
       maxSocketsPerUser: 20,
       readRatePerSecond: 20,
       readRateBurst: 60,
       typingThrottleMs: 2000,
     });
-    const gateway = loadConfig({
+    const gateway = local({
       GATEWAY_MAX_SOCKETS_PER_USER: '3',
       GATEWAY_READ_RATE_PER_SECOND: '0.5',
       GATEWAY_READ_RATE_BURST: '5',
@@ -194,7 +191,7 @@ describe('gateway limits', () => {
       readRateBurst: 5,
       typingThrottleMs: 0,
     });
-    expect(() => loadConfig({ GATEWAY_MAX_SOCKETS_PER_USER: '0' })).toThrow(
+    expect(() => local({ GATEWAY_MAX_SOCKETS_PER_USER: '0' })).toThrow(
       /GATEWAY_MAX_SOCKETS_PER_USER/,
     );
   });

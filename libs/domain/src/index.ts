@@ -10,4 +10,5 @@ export * from './envelope';
 export * from './presence/presence';
 export * from './limits';
 export * from './push/push-commands';
+export * from './push/internal-addresses';
 export * from './push/push-decision';

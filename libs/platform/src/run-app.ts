@@ -56,6 +56,11 @@ export async function runApp(spec: AppSpec): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(spec.name, config.logLevel);
   logProcessWarnings(logger);
+  if (config.environment === 'local') {
+    logger.warn(
+      'CHAT_ENVIRONMENT=local: the public development secrets are accepted and anyone can mint tokens; never expose this process',
+    );
+  }
   const app = await createApp(spec, config, logger);
   await app.listen(spec.port(config), config.bindHost);
   logger.info(`${spec.name} listening on http://${config.bindHost}:${spec.port(config)}`);

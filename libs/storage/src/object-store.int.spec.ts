@@ -48,6 +48,14 @@ describe('the media object store', () => {
     expect(await store.head(key)).toBeUndefined();
   });
 
+  it('should copy an object whose key holds characters URLs escape', async () => {
+    const source = `test/${randomUUID()}/ann%40example.com+1 x`;
+    const destination = `test/${randomUUID()}/copy`;
+    await store.put(source, bytes, object.contentType);
+    await store.copy(source, destination);
+    expect(await store.get(destination)).toEqual(bytes);
+  });
+
   it('should make a deleted object unreachable through a URL issued before', async () => {
     const key = `test/${randomUUID()}`;
     const put = await store.presignPut(key, object, 60);

@@ -108,7 +108,9 @@ export class ObjectStore {
       new CopyObjectCommand({
         Bucket: this.bucket,
         Key: destination,
-        CopySource: `${this.bucket}/${source}`,
+        // S3 reads the copy source URL-encoded: a key's own escapes (an owner id `a@b` is
+        // stored as `a%40b`) would otherwise be decoded into another key.
+        CopySource: `${this.bucket}/${source.split('/').map(encodeURIComponent).join('/')}`,
       }),
     );
   }

@@ -11,6 +11,7 @@ export * from './presence/presence-keys';
 export * from './presence/presence-store';
 export * from './presence/presence-audience';
 export * from './queries/view-error';
+export * from './queries/cursors';
 export * from './queries/reader-versions';
 export * from './queries/chat-queries';
 export * from './timeline/timeline-item';

@@ -44,10 +44,16 @@ export async function appReady(port: number): Promise<boolean> {
 }
 
 /**
- * What the local stack sets for its apps on top of the caller's environment: local tokens can be
- * minted (POST /v1/dev/tokens), which nothing else turns on.
+ * What the local stack sets for its apps on top of the caller's environment: a local
+ * environment (the public development secrets are accepted, and each app warns that they are)
+ * where local tokens can be minted (POST /v1/dev/tokens), which nothing else turns on.
  */
-export const LOCAL_APP_ENV = { CHAT_DEV_TOKENS: 'on' };
+export const LOCAL_APP_ENV = {
+  CHAT_ENVIRONMENT: 'local',
+  CHAT_DEV_TOKENS: 'on',
+  // A local webhook push service listens on loopback.
+  CHAT_PUSH_ALLOW_INTERNAL_ENDPOINTS: 'on',
+};
 
 /** Builds the apps and starts each that is not running; waits for /health/ready. */
 export async function startApps(config: Config, paths: StackPaths): Promise<void> {

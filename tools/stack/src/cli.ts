@@ -1,6 +1,6 @@
 import { Command } from 'commander';
-import { ConfigError, loadConfig, loadConfigWith } from '@chat/config';
-import { appReady, startApps, APPS } from './apps';
+import { ConfigError, loadConfigWith, type Config } from '@chat/config';
+import { appReady, startApps, APPS, LOCAL_APP_ENV } from './apps';
 import { rssMb, runningPid } from './processes';
 import { bootstrap } from './bootstrap';
 import { ensurePythonTool } from './installers';
@@ -11,12 +11,22 @@ import { runJest } from './test-runner';
 import { testStackEnv, useTestStack } from './test-stack';
 import { rmSync } from 'node:fs';
 
+/**
+ * The local stack's own configuration: a local environment, as it gives its apps, so the
+ * public development secrets load (see CHAT_ENVIRONMENT).
+ */
+const loadConfig = (): Config =>
+  loadConfigWith({ CHAT_ENVIRONMENT: LOCAL_APP_ENV.CHAT_ENVIRONMENT });
+
 const program = new Command('stack').description(
   "Runs the chat backend's services (Kafka, schema registry, Cassandra, Postgres, Redis, S3) as local processes",
 );
 
 async function upCommand(options: { apps?: boolean; only?: string }) {
   const config = loadConfig();
+  console.warn(
+    'stack: a local environment (CHAT_ENVIRONMENT=local): the public development secret and token minting are on; never expose it',
+  );
   const paths = stackPaths(config);
   const began = Date.now();
   const services = selectServices(options.only?.split(','));

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { loadConfig, type Env } from '@chat/config';
+import { loadConfigWith, type Env } from '@chat/config';
 
 /**
  * The stack `npm test` runs against: a folder (`test/` inside the stack's) and ports of its own
@@ -29,7 +29,14 @@ const TEST_STACK_PORTS = {
 
 /** The test stack of the stack in `stackDir`. */
 export function testStackEnv(stackDir: string): Env {
-  return { ...TEST_STACK_PORTS, CHAT_STACK_DIR: join(stackDir, TEST_STACK_FOLDER) };
+  return {
+    ...TEST_STACK_PORTS,
+    CHAT_STACK_DIR: join(stackDir, TEST_STACK_FOLDER),
+    // A local stack: its apps and tests use the public development secrets.
+    CHAT_ENVIRONMENT: 'local',
+    // The push tests run their push service on loopback.
+    CHAT_PUSH_ALLOW_INTERNAL_ENDPOINTS: 'on',
+  };
 }
 
 const TEST_STACK_FOLDER = 'test';
@@ -40,5 +47,5 @@ const TEST_STACK_FOLDER = 'test';
  * external services uses them as before.
  */
 export function useTestStack(): void {
-  Object.assign(process.env, testStackEnv(loadConfig().stackDir));
+  Object.assign(process.env, testStackEnv(loadConfigWith({ CHAT_ENVIRONMENT: 'local' }).stackDir));
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { TOPICS, partitionKeyOf, type ChatEvent } from '@chat/events';
+import { TOPICS, partitionKeyOf, type ChatEvent, type ConversationEvent } from '@chat/events';
 import { eventLogFixture, waitFor } from '@chat/events/testing';
-import { messageIdFor } from '@chat/domain';
+import { ConversationLedger, messageIdFor } from '@chat/domain';
 import { startCommandApi, type CommandApi } from '../../../../test/harness/command-api';
 import { startEventRecorder, type EventRecorder } from '../../../../test/harness/event-recorder';
 import { startInboxProjector } from '../../../../test/harness/inbox-projector';
@@ -113,6 +113,46 @@ describe('conversations', () => {
     expect(events[3]).toMatchObject({ userId: bob, reason: 'REMOVED', removedBy: admin });
   });
 
+  it('appends two adds decided at once with the limit, so the rules ignore the one past it', async () => {
+    const limited = await startCommandApi({ CHAT_MAX_GROUP_MEMBERS: '3' });
+    try {
+      const [admin, bob] = [user('cap-admin'), user('cap-bob')];
+      const asAdmin = await limited.as(admin);
+      const created = await asAdmin.post('/v1/conversations/groups', {
+        title: 'Cap',
+        members: [bob],
+      });
+      const { conversationId } = created.body;
+      await memberVisible(conversationId, bob);
+      // Two members and a limit of 3: each add alone fits, so both are decided and appended.
+      const adds = await Promise.all(
+        [user('cap-carol'), user('cap-dave')].map((userId) =>
+          asAdmin.post(`/v1/conversations/${conversationId}/members`, { userId }),
+        ),
+      );
+      expect(adds.map((a) => a.status)).toEqual([202, 202]);
+      const events = await log.waitFor(
+        'the group and both adds',
+        (e) => partitionKeyOf(e) === conversationId,
+        3,
+      );
+      expect(events.slice(1)).toMatchObject([
+        { type: 'MemberAdded', memberLimit: 3 },
+        { type: 'MemberAdded', memberLimit: 3 },
+      ]);
+      // Folded as every projection folds the log: the later add is ignored.
+      const ledger = new ConversationLedger({ conversations: [], messages: [] });
+      const verdicts = events.map((event) => ledger.apply(event as ConversationEvent).verdict);
+      expect(verdicts.map((v) => (v.accepted ? 'accepted' : v.reason))).toEqual([
+        'accepted',
+        'accepted',
+        'group-full',
+      ]);
+    } finally {
+      await limited.close();
+    }
+  });
+
   it('hands the group to the oldest member when the last admin leaves', async () => {
     const [admin, bob] = [user('leaver'), user('heir')];
     const conversationId = await groupOf(admin, [bob]);
@@ -154,7 +194,7 @@ describe('messages', () => {
     await memberVisible(conversationId, bob);
   });
 
-  it('answers 202 with the message id once the message is in the log', async () => {
+  it('answers 202 with the message id and the id of the event it appended', async () => {
     const client = await api.as(bob, 'laptop');
     const response = await client.post(`/v1/conversations/${conversationId}/messages`, {
       clientMessageId: 'c-1',
@@ -172,6 +212,7 @@ describe('messages', () => {
       body: 'hello 👋',
       kind: 'TEXT',
     });
+    expect(response.body.eventIds).toEqual([sent!.envelope.eventId]);
   });
 
   it('appends a retried send once, however many copies arrive at the same time', async () => {
@@ -184,6 +225,11 @@ describe('messages', () => {
     );
     expect(new Set(responses.map((r) => r.status))).toEqual(new Set([202]));
     expect(new Set(responses.map((r) => r.body.messageId)).size).toBe(1);
+    // Every copy answers the one event the first appended.
+    expect(new Set(responses.map((r) => JSON.stringify(r.body.eventIds)))).toEqual(
+      new Set([JSON.stringify(responses[0]!.body.eventIds)]),
+    );
+    expect(responses[0]!.body.eventIds).toHaveLength(1);
     expect(responses.filter((r) => r.headers.get('idempotent-replayed') === 'true')).toHaveLength(
       7,
     );

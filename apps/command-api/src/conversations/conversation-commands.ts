@@ -3,7 +3,7 @@ import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import type { Principal } from '@chat/auth';
 import type { ConversationCommand } from '@chat/domain';
 import type { ConversationEvent } from '@chat/events';
-import type { CommandHandling } from '@chat/commands';
+import type { CommandHandling, SendOutcome } from '@chat/commands';
 import { COMMAND_HANDLING } from '../log/tokens';
 
 type SendMessage = Extract<ConversationCommand, { type: 'SendMessage' }>;
@@ -19,7 +19,7 @@ export class ExecuteConversationCommand extends Command<ConversationEvent[]> {
 }
 
 /** A send: the same, at most once per sender and client message id. */
-export class SendMessageCommand extends Command<{ replayed: boolean }> {
+export class SendMessageCommand extends Command<SendOutcome> {
   constructor(
     readonly actor: Principal,
     readonly command: SendMessage,

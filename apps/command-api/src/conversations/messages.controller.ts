@@ -17,6 +17,7 @@ import {
   editMessageBody,
   messageParams,
   reactionParams,
+  sendAccepted,
   sendMessageBody,
 } from '@chat/commands';
 
@@ -46,9 +47,11 @@ export class MessagesController {
     return this.handling.admitted(async () => {
       // Media is checked first, in the handling every transport shares.
       const command = await this.handling.prepareSend(actor, conversationId, message);
-      const { replayed } = await this.commands.execute(new SendMessageCommand(actor, command));
+      const { replayed, eventIds } = await this.commands.execute(
+        new SendMessageCommand(actor, command),
+      );
       if (replayed) response.setHeader('Idempotent-Replayed', 'true');
-      return accepted(conversationId, [], command.messageId);
+      return sendAccepted(command, eventIds);
     });
   }
 

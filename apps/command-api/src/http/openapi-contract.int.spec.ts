@@ -12,17 +12,21 @@ import { startTogether } from '../../../../test/harness/start-together';
 
 /**
  * Schemathesis fuzzes every operation of the served OpenAPI document with generated valid and
- * invalid requests. Not one may get a 5xx, and every response must be one the document
- * declares for that operation, with that content type and schema.
+ * invalid requests, with every check it has: not one may get a 5xx, every response must be one
+ * the document declares for that operation, with that content type and schema, a valid
+ * request must not be refused as malformed nor an invalid one accepted, and a method the
+ * document does not declare must get 405.
  */
 const { config, logger, kafka } = eventLogFixture('command-api-contract');
 /** Examples per operation and round of the fuzzing phase. */
 const MAX_EXAMPLES = 30;
 /**
- * The fuzzing budget: schemathesis repeats rounds until it is spent (1,000 to 2,000 requests
- * on two cores). A run that outlives it by 60 s is killed and fails the test.
+ * The budget of the phases: schemathesis repeats rounds until it is spent (2,000 to 3,000
+ * generated cases on two cores). A run that outlives it by 60 s is killed and fails the test.
  */
 const MAX_SECONDS = 60;
+/** Fewer generated cases than this: the run did not test the API, whatever it reported. */
+const MIN_CASES = 500;
 
 let api: CommandApi;
 let projector: Awaited<ReturnType<typeof startInboxProjector>>;
@@ -161,7 +165,7 @@ function runSchemathesis(args: string[]): Promise<Run> {
 
 describe('the OpenAPI contract', () => {
   it(
-    'holds under schemathesis: no 5xx and every response as documented',
+    'holds under schemathesis with every check: the document admits exactly what the API accepts',
     async () => {
       const minted = await api.request('POST', '/v1/dev/tokens', {
         body: { userId: FUZZER, deviceId: 'fuzzer' },
@@ -179,11 +183,14 @@ describe('the OpenAPI contract', () => {
         '--header',
         `Authorization: Bearer ${minted.body.token}`,
         '--checks',
-        'not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance',
+        'all',
         '--max-examples',
         String(MAX_EXAMPLES),
         '--max-time',
         String(MAX_SECONDS),
+        // Not the stateful phase: the links it infers take a sent text message to its media
+        // (404 media-not-found, reported as a created resource not found), and the groups it
+        // creates and uses at once race the shared inbox view (503 views-behind).
         '--phases',
         'examples,coverage,fuzzing',
         // One worker: hypothesis describes generated lambdas through a shared AST cache that is
@@ -225,7 +232,7 @@ describe('the OpenAPI contract', () => {
         exitCode: 0,
         output: '',
       });
-      expect(figures.examples).toBeGreaterThan(500);
+      expect(figures.examples).toBeGreaterThan(MIN_CASES);
     },
     (MAX_SECONDS + 120) * 1000,
   );

@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { request } from 'node:http';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -169,7 +170,77 @@ describe('the OpenAPI document', () => {
       await api.close();
     }
   });
+
+  it('admits only what the API accepts: what a send carries, distinct members, allowed media types', async () => {
+    const api = await startCommandApi({ CHAT_MEDIA_TYPES: 'image/png,video/mp4' });
+    try {
+      const { body } = await api.request('GET', '/openapi.json');
+      const bodyOf = (path: string, method: string) =>
+        body.paths[path][method].requestBody.content['application/json'].schema;
+      const send = bodyOf('/v1/conversations/{conversationId}/messages', 'post');
+      // An upload, or a text message with a body or a ciphertext; never a bare client id.
+      expect(send.anyOf.map((rule: object) => JSON.stringify(rule))).toEqual([
+        expect.stringContaining('"required":["mediaId"]'),
+        expect.stringContaining('"required":["body"]'),
+        expect.stringContaining('"required":["ciphertext"]'),
+      ]);
+      expect(
+        bodyOf('/v1/conversations/{conversationId}/messages/{messageId}', 'patch').anyOf,
+      ).toHaveLength(2);
+      expect(bodyOf('/v1/conversations/groups', 'post').properties.members.uniqueItems).toBe(true);
+      expect(bodyOf('/v1/media/uploads', 'post').properties.contentType.enum).toEqual([
+        'image/png',
+        'video/mp4',
+      ]);
+    } finally {
+      await api.close();
+    }
+  });
+
+  it('answers 405 with Allow for a method a documented path does not declare, TRACE included', async () => {
+    const api = await startCommandApi();
+    try {
+      for (const [method, path, allow] of [
+        ['TRACE', '/v1/inbox', 'GET, HEAD'],
+        ['PUT', '/v1/conversations/c-1/messages', 'POST'],
+        ['GET', '/v1/conversations/c-1/leave', 'POST'],
+      ] as const) {
+        const answer = await rawRequest(api.baseUrl, method, path);
+        expect([method, path, answer.status, answer.allow, answer.body.code]).toEqual([
+          method,
+          path,
+          405,
+          allow,
+          'method-not-allowed',
+        ]);
+      }
+      expect((await rawRequest(api.baseUrl, 'TRACE', '/v1/nothing-here')).status).toBe(404);
+    } finally {
+      await api.close();
+    }
+  });
 });
+
+/** A request by node:http, which sends any method (fetch refuses TRACE). */
+function rawRequest(baseUrl: string, method: string, path: string) {
+  return new Promise<{ status: number; allow: string | undefined; body: { code?: string } }>(
+    (resolve, reject) => {
+      const outgoing = request(`${baseUrl}${path}`, { method }, (response) => {
+        let text = '';
+        response.on('data', (chunk: Buffer) => (text += chunk.toString()));
+        response.on('end', () =>
+          resolve({
+            status: response.statusCode ?? 0,
+            allow: response.headers.allow,
+            body: text ? (JSON.parse(text) as { code?: string }) : {},
+          }),
+        );
+      });
+      outgoing.on('error', reject);
+      outgoing.end();
+    },
+  );
+}
 
 describe('local tokens', () => {
   it('are minted over HTTP in development and work on the API', async () => {
@@ -194,9 +265,9 @@ describe('local tokens', () => {
     }
   });
 
-  it('cannot be minted in production: the route does not exist', async () => {
+  it('cannot be minted in a deployment: the route does not exist', async () => {
     const api = await startCommandApi({
-      NODE_ENV: 'production',
+      CHAT_ENVIRONMENT: 'deployed',
       CHAT_JWT_SECRET: 'a-production-secret-0123456789',
       ...TEST_OWN_VAPID_ENV,
     });

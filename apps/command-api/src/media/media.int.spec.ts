@@ -4,7 +4,8 @@ import { eventLogFixture, waitFor } from '@chat/events/testing';
 import { startCommandApi, type CommandApi } from '../../../../test/harness/command-api';
 import { startEventRecorder, type EventRecorder } from '../../../../test/harness/event-recorder';
 import { startInboxProjector } from '../../../../test/harness/inbox-projector';
-import { THUMBNAIL_BOX_PX, thumbnailKey, uploadKey } from '@chat/commands';
+import { messageMediaKey, THUMBNAIL_BOX_PX, thumbnailKey, uploadKey } from '@chat/commands';
+import { messageIdFor } from '@chat/domain';
 import sharp from 'sharp';
 import type { ObjectStore } from '@chat/storage';
 import { OBJECT_STORE } from './media.service';
@@ -96,6 +97,48 @@ describe('media messages', () => {
     );
   });
 
+  it('should send media uploaded by a user whose id is an email address', async () => {
+    const ann = await api.as(`ann-${run}@example.com`);
+    const bob = await api.as(user('bob'));
+    const conversationId = await directBetween(ann, bob);
+    const mediaId = await upload(ann, Buffer.from('from ann'));
+    const sent = await ann.post(`/v1/conversations/${conversationId}/messages`, {
+      clientMessageId: 'ann-photo',
+      mediaId,
+    });
+    expect(sent.status).toBe(202);
+    const link = await waitFor('the download URL', async () => {
+      const response = await mediaOf(bob, conversationId, sent.body.messageId);
+      return response.status === 200 ? response : undefined;
+    });
+    expect(Buffer.from(await (await fetch(link.body.url)).arrayBuffer()).toString()).toBe(
+      'from ann',
+    );
+  });
+
+  it('should refuse the media send of a non-member before touching the store: no copy, no thumbnail, the upload left as it was', async () => {
+    const alice = await api.as(user('alice'));
+    const bob = await api.as(user('bob'));
+    const mallory = await api.as(user('mallory'));
+    const conversationId = await directBetween(alice, bob);
+    const image = await sharp({
+      create: { width: 8, height: 8, channels: 3, background: { r: 1, g: 2, b: 3 } },
+    })
+      .png()
+      .toBuffer();
+    const mediaId = await upload(mallory, image);
+    const sent = await mallory.post(`/v1/conversations/${conversationId}/messages`, {
+      clientMessageId: 'intrusion',
+      mediaId,
+    });
+    expect([sent.status, sent.body.code]).toEqual([403, 'not-a-member']);
+    const objects = api.app.get<ObjectStore>(OBJECT_STORE);
+    const messageId = messageIdFor(mallory.userId, 'intrusion');
+    expect(await objects.head(messageMediaKey(conversationId, messageId))).toBeUndefined();
+    expect(await objects.head(thumbnailKey(conversationId, messageId))).toBeUndefined();
+    expect(await objects.head(uploadKey(mallory.userId, mediaId))).toBeDefined();
+  });
+
   it('should record who owns an upload in the log before the URL is issued', async () => {
     const alice = await api.as(user('owner'));
     const intent = await alice.post('/v1/media/uploads', {
@@ -115,7 +158,7 @@ describe('media messages', () => {
     });
   });
 
-  it('should refuse a type not allowed with 400 and a size over the limit with 413, before any URL', async () => {
+  it('should refuse a type not allowed and a size over the limit with 400 naming the field, before any URL', async () => {
     const alice = await api.as(user('alice'));
     const wrongType = await alice.post('/v1/media/uploads', {
       contentType: 'text/html',
@@ -125,8 +168,9 @@ describe('media messages', () => {
       contentType: 'image/png',
       sizeBytes: MAX_BYTES + 1,
     });
-    expect([wrongType.status, wrongType.body.code]).toEqual([400, 'media-type-not-allowed']);
-    expect([tooBig.status, tooBig.body.code]).toEqual([413, 'media-too-large']);
+    // The document enumerates the allowed types and states the limit, so both are malformed.
+    expect([wrongType.status, wrongType.body.errors[0].path]).toEqual([400, 'body.contentType']);
+    expect([tooBig.status, tooBig.body.errors[0].path]).toEqual([400, 'body.sizeBytes']);
     expect(wrongType.body.upload).toBeUndefined();
     expect(tooBig.body.upload).toBeUndefined();
   });

@@ -2,6 +2,7 @@ import { loadConfig } from '@chat/config';
 import { checkUpload } from './upload-policy';
 
 const media = loadConfig({
+  CHAT_ENVIRONMENT: 'local',
   CHAT_MEDIA_TYPES: 'image/png,video/mp4',
   CHAT_MEDIA_MAX_BYTES: '1000',
 }).media;

@@ -86,6 +86,30 @@ describe('push subscriptions', () => {
     }
   });
 
+  it('refuses loopback, private and link-local endpoints with no host list set, unless configured', async () => {
+    const deployed = await startCommandApi({ CHAT_PUSH_ALLOW_INTERNAL_ENDPOINTS: 'off' });
+    try {
+      const phone = await deployed.as(`${alice}-inside`, 'phone');
+      for (const endpoint of [
+        'https://169.254.169.254/latest',
+        'https://127.0.0.1:6379/x',
+        'https://localhost/x',
+        'https://10.0.0.1/x',
+        'https://[::1]/x',
+      ]) {
+        const refused = await phone.put('/v1/me/push-subscription', { ...subscription, endpoint });
+        expect([endpoint, refused.status, refused.body.code]).toEqual([
+          endpoint,
+          400,
+          'push-endpoint-not-allowed',
+        ]);
+      }
+      expect((await phone.put('/v1/me/push-subscription', subscription)).status).toBe(202);
+    } finally {
+      await deployed.close();
+    }
+  });
+
   it('gives the VAPID public key clients subscribe with', async () => {
     const { token } = await api.as(alice, 'phone');
     const key = await api.request('GET', '/v1/push/vapid-public-key', { token });

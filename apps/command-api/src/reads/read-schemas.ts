@@ -1,6 +1,14 @@
 import { z } from 'zod';
 import { ID_PATTERN, MAX_SEQ } from '@chat/domain';
-import { MAX_PAGE, MAX_QUERY_LENGTH, MAX_SEARCH_PAGE } from '@chat/views';
+import {
+  INBOX_CURSOR_PATTERN,
+  MAX_PAGE,
+  MAX_QUERY_LENGTH,
+  MAX_SEARCH_PAGE,
+  parseInboxCursor,
+  parseSearchCursor,
+  SEARCH_CURSOR_PATTERN,
+} from '@chat/views';
 
 /**
  * Query parameters and responses of the reads, the one source of their validation and of the
@@ -8,13 +16,26 @@ import { MAX_PAGE, MAX_QUERY_LENGTH, MAX_SEARCH_PAGE } from '@chat/views';
  */
 const id = z.string().regex(ID_PATTERN, 'letters, digits and ._:@- only, 1 to 128 characters');
 const count = (max: number) => z.coerce.number().int().min(1).max(max);
-const cursor = z.string().min(1).max(512).describe('The `next` of the previous page');
+/**
+ * A page cursor: its pattern admits exactly the cursors the reads decode, so one that is not
+ * is a 400 naming it, and the document says precisely what a cursor is.
+ */
+const cursor = (pattern: RegExp, parse: (value: string) => unknown) =>
+  z
+    .string()
+    .max(512)
+    .regex(pattern, 'the `next` of a previous page')
+    .refine((value) => parse(value) !== undefined, 'not a cursor this server gave out')
+    .describe('The `next` of the previous page');
 
 /** The longest wait a long poll may ask for, in seconds. */
 export const MAX_WAIT_SECONDS = 30;
 
 export const inboxQuery = z
-  .object({ limit: count(MAX_PAGE).optional(), after: cursor.optional() })
+  .object({
+    limit: count(MAX_PAGE).optional(),
+    after: cursor(INBOX_CURSOR_PATTERN, parseInboxCursor).optional(),
+  })
   .strict();
 export const historyQuery = z
   .object({
@@ -48,7 +69,7 @@ export const searchQuery = z
     from: z.string().datetime({ offset: true }).optional(),
     to: z.string().datetime({ offset: true }).optional(),
     limit: count(MAX_SEARCH_PAGE).optional(),
-    after: cursor.optional(),
+    after: cursor(SEARCH_CURSOR_PATTERN, parseSearchCursor).optional(),
   })
   .strict();
 

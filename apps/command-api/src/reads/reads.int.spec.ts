@@ -181,6 +181,38 @@ it('refuses a bad query with 400 naming the parameter, and no token with 401', a
   expect((await api.request('GET', '/v1/inbox')).status).toBe(401);
 });
 
+it('refuses a cursor this server never gave out with 400 naming it, and pages with one it did', async () => {
+  const refused = [
+    // Microseconds past what a timestamp holds, and an id no id pattern allows.
+    `/v1/inbox?after=${'9'.repeat(20)}~c-1`,
+    '/v1/inbox?after=1700000000000000~c%00',
+    // A search rank no float4 holds, a negative seq, and the base64 of something else.
+    `/v1/search?q=rocket&after=1e999~1~${group}`,
+    `/v1/search?q=rocket&after=0.5~-1~${group}`,
+    '/v1/search?q=rocket&after=WyIyMDI2LTAyLTMwVDI1OjYxOjYxLjAwMDAwMCIsImMtMSJd',
+  ];
+  for (const path of refused) {
+    const answer = await get(bob, path);
+    expect([path, answer.status, answer.body.errors?.[0]?.path]).toEqual([
+      path,
+      400,
+      'query.after',
+    ]);
+  }
+  const first = await get(bob, '/v1/inbox?limit=1');
+  expect(first.status).toBe(200);
+  if (first.body.next !== null) {
+    expect((await get(bob, `/v1/inbox?limit=1&after=${first.body.next}`)).status).toBe(200);
+  }
+  const hits = await get(bob, '/v1/search?q=rocket&limit=1');
+  expect(hits.status).toBe(200);
+  if (hits.body.next !== null) {
+    const next = await get(bob, `/v1/search?q=rocket&limit=1&after=${hits.body.next}`);
+    expect(next.status).toBe(200);
+  }
+  expect((await get(bob, '/v1/inbox?after=1700000000000000~c-1')).status).toBe(200);
+});
+
 it('spends reads from the read budget of the gateway, not the command budget', async () => {
   const limited = await startCommandApi({
     GATEWAY_READ_RATE_PER_SECOND: '0.01',

@@ -20,6 +20,15 @@ export type PushAttempt =
   | { kind: 'failed'; status: number | null; detail: string };
 
 /**
+ * The address a request goes to: resolved and checked by the sender (see PushSenderOptions),
+ * so the provider connects there and nowhere else, whatever the name resolves to by then.
+ */
+export interface PinnedAddress {
+  address: string;
+  family: 4 | 6;
+}
+
+/**
  * A way to reach a device. Web Push is the one implemented and tested; a provider for another
  * service (APNs, FCM's HTTP v1 API, a webhook) implements the same one call.
  */
@@ -28,5 +37,6 @@ export interface PushProvider {
     subscription: DevicePushSubscription,
     payload: string,
     options: PushDeliveryOptions,
+    target: PinnedAddress,
   ): Promise<PushAttempt>;
 }

@@ -1,10 +1,17 @@
+import { lookup } from 'node:dns/promises';
 import {
+  isInternalAddress,
   pushEndpointRefusal,
   type DevicePushSubscription,
   type PushEndpointPolicy,
 } from '@chat/domain';
 import type { Logger } from '@chat/observability';
-import type { PushAttempt, PushDeliveryOptions, PushProvider } from './push-provider';
+import type {
+  PinnedAddress,
+  PushAttempt,
+  PushDeliveryOptions,
+  PushProvider,
+} from './push-provider';
 
 /** One claimed push: the ledger row it settles, where it goes, what it says. */
 export interface PushJob {
@@ -29,11 +36,44 @@ export interface PushSenderOptions {
   settle(job: PushJob, result: PushResult): Promise<void>;
   /** Endpoints refused by it are never sent to (registered before the policy changed). */
   policy?: PushEndpointPolicy;
+  /** A host's addresses (default: the system resolver, every address). */
+  resolve?: (host: string) => Promise<PinnedAddress[]>;
   /** Requests in flight at most, so a slow push service does not pile up sockets. */
   concurrency?: number;
 }
 
 const MAX_BACKOFF_MS = 60_000;
+
+const systemResolve = async (host: string): Promise<PinnedAddress[]> =>
+  (await lookup(host, { all: true, verbatim: true })).map(({ address, family }) => ({
+    address,
+    family: family === 6 ? 6 : 4,
+  }));
+
+/**
+ * Where one attempt may connect: the endpoint's host resolved once and every address checked,
+ * since a name can point inside the network (or be changed to, between two lookups: the
+ * provider connects to the address checked here, never resolving again).
+ */
+async function targetOf(
+  endpoint: string,
+  policy: PushEndpointPolicy | undefined,
+  resolve: (host: string) => Promise<PinnedAddress[]>,
+): Promise<{ target: PinnedAddress } | { refused: string } | { unresolved: string }> {
+  const host = new URL(endpoint).hostname.replace(/^\[(.*)\]$/, '$1');
+  let addresses: PinnedAddress[];
+  try {
+    addresses = await resolve(host);
+  } catch (error) {
+    return { unresolved: `${host} does not resolve: ${(error as Error).message}` };
+  }
+  if (addresses.length === 0) return { unresolved: `${host} has no address` };
+  const internal = addresses.find(({ address }) => isInternalAddress(address));
+  if (internal && !policy?.allowInternalEndpoints) {
+    return { refused: `${host} resolves to ${internal.address}, inside the network` };
+  }
+  return { target: addresses[0]! };
+}
 
 /**
  * Sends claimed pushes at a steady rate: a token bucket refilled `ratePerSecond` times a
@@ -45,6 +85,7 @@ const MAX_BACKOFF_MS = 60_000;
  */
 export function createPushSender(options: PushSenderOptions) {
   const { provider, ratePerSecond, logger } = options;
+  const resolve = options.resolve ?? systemResolve;
   const concurrency = options.concurrency ?? 64;
   const burst = Math.max(1, Math.floor(ratePerSecond / 10));
   let tokens = burst;
@@ -88,7 +129,14 @@ export function createPushSender(options: PushSenderOptions) {
     let last: PushAttempt | undefined;
     for (let attempt = 1; attempt <= options.maxAttempts; attempt++) {
       if (attempt > 1) await token();
-      last = await provider.send(job.subscription, job.payload, job.options);
+      const where = await targetOf(job.subscription.endpoint, options.policy, resolve);
+      if ('refused' in where) {
+        return { outcome: 'failed', attempts: attempt - 1, detail: `not sent: ${where.refused}` };
+      }
+      last =
+        'target' in where
+          ? await provider.send(job.subscription, job.payload, job.options, where.target)
+          : { kind: 'retry', status: null, retryAfterMs: null, detail: where.unresolved };
       if (last.kind !== 'retry') {
         const outcome = last.kind;
         return { outcome, attempts: attempt, detail: `HTTP ${last.status}` };

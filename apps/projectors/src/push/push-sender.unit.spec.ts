@@ -1,6 +1,6 @@
 import type { PushEndpointPolicy } from '@chat/domain';
 import { createLogger } from '@chat/observability';
-import type { PushAttempt, PushProvider } from './push-provider';
+import type { PinnedAddress, PushAttempt, PushProvider } from './push-provider';
 import { createPushSender, type PushJob, type PushResult } from './push-sender';
 import { attemptOf } from './web-push-provider';
 
@@ -23,16 +23,26 @@ const job = (n: number): PushJob => ({
 /** A provider answering from a script, then 201 for ever; it records when each send came. */
 function scripted(...answers: PushAttempt[]) {
   const sentAt: number[] = [];
+  const targets: PinnedAddress[] = [];
   const provider: PushProvider = {
-    send: () => {
+    send: (_subscription, _payload, _options, target) => {
       sentAt.push(Date.now());
+      targets.push(target);
       return Promise.resolve(answers.shift() ?? { kind: 'sent', status: 201 });
     },
   };
-  return { provider, sentAt };
+  return { provider, sentAt, targets };
 }
 
-function senderWith(provider: PushProvider, ratePerSecond = 1000, policy?: PushEndpointPolicy) {
+/** A public address (documentation aside, any address on the internet would do). */
+const PUBLIC: PinnedAddress = { address: '93.184.215.14', family: 4 };
+
+function senderWith(
+  provider: PushProvider,
+  ratePerSecond = 1000,
+  policy?: PushEndpointPolicy,
+  resolve: (host: string) => Promise<PinnedAddress[]> = () => Promise.resolve([PUBLIC]),
+) {
   const results: PushResult[] = [];
   const sender = createPushSender({
     provider,
@@ -41,6 +51,7 @@ function senderWith(provider: PushProvider, ratePerSecond = 1000, policy?: PushE
     retryBaseMs: 20,
     logger,
     policy,
+    resolve,
     settle: (_job, result) => {
       results.push(result);
       return Promise.resolve();
@@ -91,7 +102,11 @@ describe('push sender', () => {
 describe('push endpoint policy at send time', () => {
   it('should never send to an endpoint the policy refuses, and say why', async () => {
     const { provider, sentAt } = scripted();
-    const policy = { endpointHosts: ['push.example.com'], allowHttpEndpoints: false };
+    const policy = {
+      endpointHosts: ['push.example.com'],
+      allowHttpEndpoints: false,
+      allowInternalEndpoints: false,
+    };
     const { sender, results } = senderWith(provider, 1000, policy);
     sender.enqueue([job(1)]);
     await sender.drainWhenIdle();
@@ -103,6 +118,76 @@ describe('push endpoint policy at send time', () => {
         detail: 'not sent: p.test is not a push service this server uses',
       },
     ]);
+  });
+});
+
+describe('push endpoint addresses at send time', () => {
+  const open = { endpointHosts: [], allowHttpEndpoints: false, allowInternalEndpoints: false };
+
+  it('should not send to a name that resolves to an address inside the network', async () => {
+    for (const inside of [
+      '10.1.2.3',
+      '127.0.0.1',
+      '169.254.169.254',
+      'fd00::1',
+      '::ffff:10.0.0.1',
+    ]) {
+      const { provider, sentAt } = scripted();
+      const resolve = () =>
+        Promise.resolve([
+          PUBLIC,
+          { address: inside, family: inside.includes(':') ? 6 : 4 } as const,
+        ]);
+      const { sender, results } = senderWith(provider, 1000, open, resolve);
+      sender.enqueue([job(1)]);
+      await sender.drainWhenIdle();
+      expect(sentAt).toEqual([]);
+      expect(results).toEqual([
+        {
+          outcome: 'failed',
+          attempts: 0,
+          detail: `not sent: p.test resolves to ${inside}, inside the network`,
+        },
+      ]);
+    }
+  });
+
+  it('should connect to the address it checked, resolving once per attempt', async () => {
+    const { provider, targets } = scripted({
+      kind: 'retry',
+      status: 503,
+      retryAfterMs: null,
+      detail: 'HTTP 503',
+    });
+    const answers = [[PUBLIC], [{ address: '10.0.0.7', family: 4 as const }]];
+    let lookups = 0;
+    const resolve = () => Promise.resolve(answers[lookups++]!);
+    const { sender, results } = senderWith(provider, 1000, open, resolve);
+    sender.enqueue([job(1)]);
+    await sender.drainWhenIdle();
+    // The name moved inside the network between the attempts: the retry is not sent.
+    expect(targets).toEqual([PUBLIC]);
+    expect(results).toEqual([
+      {
+        outcome: 'failed',
+        attempts: 1,
+        detail: 'not sent: p.test resolves to 10.0.0.7, inside the network',
+      },
+    ]);
+  });
+
+  it('should send to an internal address where configured (a local push service)', async () => {
+    const { provider, targets } = scripted();
+    const loopback = { address: '127.0.0.1', family: 4 as const };
+    const { sender, results } = senderWith(
+      provider,
+      1000,
+      { ...open, allowInternalEndpoints: true },
+      () => Promise.resolve([loopback]),
+    );
+    sender.enqueue([job(1)]);
+    await sender.drainWhenIdle();
+    expect([targets, results[0]?.outcome]).toEqual([[loopback], 'sent']);
   });
 });
 

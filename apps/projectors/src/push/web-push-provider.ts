@@ -1,19 +1,23 @@
+import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import type { LookupFunction } from 'node:net';
 import webpush from 'web-push';
 import type { Config } from '@chat/config';
-import type { PushAttempt, PushProvider } from './push-provider';
+import type { PinnedAddress, PushAttempt, PushProvider } from './push-provider';
 
 const REQUEST_TIMEOUT_MS = 10_000;
 
 /**
  * Web Push: `web-push` encrypts the payload to the subscription's keys (aes128gcm, RFC 8291)
- * and signs the VAPID JWT (RFC 8292); the request itself goes out with fetch, so the answer's
- * status and Retry-After are ours to read (and a push service on plain http, such as the one
- * the tests run, is reachable).
+ * and signs the VAPID JWT (RFC 8292); the request itself is ours (`pinnedPost`), so the
+ * answer's status and Retry-After are ours to read, it goes to the address the sender checked,
+ * and a redirect is an answer, never followed (a push service on plain http, such as the one
+ * the tests run, is reachable where allowed).
  */
 export function webPushProvider(vapid: Config['push']['vapid']): PushProvider {
   const authorization = vapidAuthorizations(vapid);
   return {
-    async send(subscription, payload, options) {
+    async send(subscription, payload, options, target) {
       const request = webpush.generateRequestDetails(
         {
           endpoint: subscription.endpoint,
@@ -28,15 +32,14 @@ export function webPushProvider(vapid: Config['push']['vapid']): PushProvider {
           contentEncoding: 'aes128gcm',
         },
       );
-      let response: Response;
       try {
-        response = await fetch(request.endpoint, {
-          method: request.method,
-          headers: request.headers as Record<string, string>,
-          body: request.body,
-          signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
-        });
-        await response.arrayBuffer(); // drain: keep-alive sockets go back to the pool
+        const answer = await pinnedPost(
+          request.endpoint,
+          request.headers as Record<string, string | number>,
+          request.body,
+          target,
+        );
+        return attemptOf(answer.status, answer.retryAfter);
       } catch (error) {
         return {
           kind: 'retry',
@@ -45,9 +48,43 @@ export function webPushProvider(vapid: Config['push']['vapid']): PushProvider {
           detail: (error as Error).message,
         };
       }
-      return attemptOf(response.status, response.headers.get('retry-after'));
     },
   };
+}
+
+/**
+ * One POST to `url` connected to `target` only: the name in the URL stays the Host header and
+ * the TLS server name (the certificate is checked against it), but no lookup happens here. No
+ * redirect is followed: a 3xx is the answer.
+ */
+export function pinnedPost(
+  url: string,
+  headers: Record<string, string | number>,
+  body: Buffer | string,
+  target: PinnedAddress,
+  timeoutMs = REQUEST_TIMEOUT_MS,
+): Promise<{ status: number; retryAfter: string | null }> {
+  const pinned: LookupFunction = (_host, options, callback) => {
+    if (options.all) callback(null, [{ address: target.address, family: target.family }]);
+    else callback(null, target.address, target.family);
+  };
+  const request = new URL(url).protocol === 'https:' ? httpsRequest : httpRequest;
+  return new Promise((resolve, reject) => {
+    const outgoing = request(url, { method: 'POST', headers, lookup: pinned, timeout: timeoutMs });
+    outgoing.on('timeout', () => outgoing.destroy(new Error(`no answer in ${timeoutMs} ms`)));
+    outgoing.on('error', reject);
+    outgoing.on('response', (response: IncomingMessage) => {
+      response.resume(); // drain: the socket is done with
+      response.on('end', () =>
+        resolve({
+          status: response.statusCode ?? 0,
+          retryAfter: (response.headers['retry-after'] as string | undefined) ?? null,
+        }),
+      );
+      response.on('error', reject);
+    });
+    outgoing.end(body);
+  });
 }
 
 const VAPID_LIFETIME_S = 12 * 3600;

@@ -87,14 +87,8 @@ function eventsFor(
       ];
     }
 
-    case 'AddMember': {
-      const conversation = existing(state);
-      if (conversation.members.size >= ctx.limits.maxGroupMembers) {
-        throw new DomainError(
-          'group-full',
-          `a group has at most ${ctx.limits.maxGroupMembers} members`,
-        );
-      }
+    case 'AddMember':
+      // The limit is judged (see judge), against the state at the event's place in the log.
       return [
         {
           type: 'MemberAdded',
@@ -103,9 +97,9 @@ function eventsFor(
           userId: command.userId,
           role: command.role,
           addedBy: me,
+          memberLimit: ctx.limits.maxGroupMembers,
         },
       ];
-    }
 
     case 'RemoveMember':
       if (command.userId === me) {

@@ -9,6 +9,7 @@ import {
   messageSent,
 } from '../testing/history';
 import { decide } from './decide';
+import { ConversationLedger } from './ledger';
 
 const conversationId = CONVERSATION;
 const send = (clientMessageId: string, body: string | null = 'hi') => ({
@@ -101,7 +102,14 @@ describe('membership', () => {
     given(groupCreated('alice', ['bob']))
       .when('alice', { type: 'AddMember', conversationId, userId: 'carol', role: 'MEMBER' })
       .then([
-        { type: 'MemberAdded', conversationId, userId: 'carol', role: 'MEMBER', addedBy: 'alice' },
+        {
+          type: 'MemberAdded',
+          conversationId,
+          userId: 'carol',
+          role: 'MEMBER',
+          addedBy: 'alice',
+          memberLimit: 5,
+        },
       ]);
   });
 
@@ -121,6 +129,56 @@ describe('membership', () => {
     given(groupCreated('alice', ['b', 'c', 'd', 'e']))
       .when('alice', { type: 'AddMember', conversationId, userId: 'f', role: 'MEMBER' })
       .thenFails('group-full');
+  });
+
+  it('ignores the later of two adds decided on the same state once the first filled the group', () => {
+    // alice and three members (4), a limit of 5: each add alone fits, both together do not.
+    const history = [groupCreated('alice', ['b', 'c', 'd'])];
+    const add = (userId: string) =>
+      given(...history)
+        .when('alice', { type: 'AddMember', conversationId, userId, role: 'MEMBER' })
+        .then([
+          {
+            type: 'MemberAdded',
+            conversationId,
+            userId,
+            role: 'MEMBER',
+            addedBy: 'alice',
+            memberLimit: 5,
+          },
+        ]);
+    const [first, second] = [add('e'), add('f')];
+    const ledger = new ConversationLedger({ conversations: [], messages: [] });
+    const verdicts = [...history, ...first, ...second].map((event) => ledger.apply(event).verdict);
+    expect(verdicts.map((v) => (v.accepted ? 'accepted' : v.reason))).toEqual([
+      'accepted',
+      'accepted',
+      'group-full',
+    ]);
+    expect([...ledger.conversation(conversationId)!.members.keys()]).toEqual([
+      'alice',
+      'b',
+      'c',
+      'd',
+      'e',
+    ]);
+  });
+
+  it('judges an add by the limit it carries, whatever the limit of the day', () => {
+    // The same history folds the same way with the setting later raised or lowered.
+    const ledger = new ConversationLedger({ conversations: [], messages: [] });
+    const outcomes = [
+      groupCreated('alice', ['b']),
+      memberAdded('c', 'alice', 'MEMBER', conversationId, 3),
+      memberAdded('d', 'alice', 'MEMBER', conversationId, 3),
+      memberAdded('d', 'alice', 'MEMBER', conversationId, null),
+    ].map((event) => ledger.apply(event).verdict);
+    expect(outcomes.map((v) => (v.accepted ? 'accepted' : v.reason))).toEqual([
+      'accepted',
+      'accepted',
+      'group-full',
+      'accepted',
+    ]);
   });
 
   it('keeps the membership of a direct conversation fixed', () => {

@@ -19,7 +19,9 @@ const messageId = fc.constantFrom('m1', 'm2', 'm3', 'm4');
 /** Any history of one group, valid or not: races, duplicates, strangers, deleted targets. */
 const anyEvent: fc.Arbitrary<ConversationEvent> = fc.oneof(
   fc.tuple(user, user).map(([a, b]) => groupCreated(a, a === b ? [] : [b])),
-  fc.tuple(user, user).map(([u, by]) => memberAdded(u, by)),
+  fc
+    .tuple(user, user, fc.constantFrom(null, 2, 3))
+    .map(([u, by, limit]) => memberAdded(u, by, 'MEMBER', CONVERSATION, limit)),
   fc.tuple(user, user).map(([u, by]) => memberRemoved(u, by)),
   fc.tuple(user, messageId).map(([u, m]) => messageSent(u, m)),
   fc.tuple(messageId, user).map(([m, u]) => messageDeleted(m, u)),
@@ -61,6 +63,18 @@ describe('the conversation ledger', () => {
           const outcome = ledger.apply(event);
           if (event.type === 'MessageSent' && outcome.verdict.accepted) {
             expect(before?.members.has(event.senderId)).toBe(true);
+          }
+        }
+      }),
+    );
+  });
+
+  it('never lets an accepted add take a group past the limit it carries', () => {
+    fc.assert(
+      fc.property(history, (events) => {
+        for (const o of fold(events)) {
+          if (o.event.type === 'MemberAdded' && o.verdict.accepted && o.event.memberLimit) {
+            expect(o.state!.members.size).toBeLessThanOrEqual(o.event.memberLimit);
           }
         }
       }),

@@ -49,6 +49,11 @@ export function judge(
       if (state.kind === 'DIRECT') return reject('membership-fixed');
       if (!isAdmin(state, event.addedBy)) return reject('not-an-admin');
       if (state.members.has(event.userId)) return reject('already-a-member');
+      // The limit travels in the event, so concurrent adds decided on the same view cannot
+      // pass it together and a rebuild judges with the limit of the day, not today's setting.
+      if (event.memberLimit !== null && state.members.size >= event.memberLimit) {
+        return reject('group-full', `a group has at most ${event.memberLimit} members`);
+      }
       return ACCEPTED;
 
     case 'MemberRemoved':

@@ -6,6 +6,7 @@ import type {
 import type { ConversationState } from '../conversation/conversation-state';
 import { newEnvelope, type EnvelopeSource } from '../envelope';
 import { DomainError } from '../errors';
+import { isInternalAddress, isLocalHostName } from './internal-addresses';
 
 /** Why a subscription ends; the values the `reason` field of PushSubscriptionRemoved holds. */
 export const PUSH_REMOVAL_REASONS = {
@@ -103,6 +104,12 @@ export interface PushEndpointPolicy {
   /** Hosts (or parent domains) endpoints may name; empty: any. */
   endpointHosts: readonly string[];
   allowHttpEndpoints: boolean;
+  /**
+   * Endpoints on loopback, private or link-local addresses (a local push service): only when
+   * configured. Otherwise a name is refused, and its resolved addresses are checked by the
+   * sender before each request.
+   */
+  allowInternalEndpoints: boolean;
 }
 
 /**
@@ -122,6 +129,9 @@ export function pushEndpointRefusal(endpoint: string, policy: PushEndpointPolicy
     return 'a push endpoint must be https';
   }
   const host = url.hostname.toLowerCase();
+  if (!policy.allowInternalEndpoints && (isInternalAddress(host) || isLocalHostName(host))) {
+    return `${host} is an address inside the network`;
+  }
   const listed = policy.endpointHosts.some(
     (allowed) => host === allowed || host.endsWith(`.${allowed}`),
   );

@@ -46,6 +46,7 @@ export const memberAdded = (
   addedBy: string,
   role: MemberRole = 'MEMBER',
   conversationId = CONVERSATION,
+  memberLimit: number | null = null,
 ): ConversationEvent => ({
   type: 'MemberAdded',
   envelope: envelope('MemberAdded', addedBy),
@@ -53,6 +54,7 @@ export const memberAdded = (
   userId,
   role,
   addedBy,
+  memberLimit,
 });
 
 export const memberRemoved = (

@@ -138,6 +138,8 @@ export interface MemberAdded {
   role: MemberRole;
   /** Admin who added the member. */
   addedBy: string;
+  /** The most members the group may have with this one; an add past it is ignored. Null: no limit (events from before the limit was carried). */
+  memberLimit: null | number;
 }
 
 /** Admins may add, remove and change roles of members. */

@@ -1,5 +1,5 @@
 import type { Consumer, Kafka, KafkaMessage } from 'kafkajs';
-import { loadConfig, type ConsumerGroupTimings } from '@chat/config';
+import { configDefaults, type ConsumerGroupTimings } from '@chat/config';
 import type { Logger } from '@chat/observability';
 import type { EventCodec } from '../codec/event-codec';
 import type { DeadLetterPublisher } from '../dead-letter/dead-letters';
@@ -86,7 +86,7 @@ export function createEventConsumer(options: EventConsumerOptions): EventConsume
   const { codec, deadLetters, groupId } = options;
   const logger = options.logger.child({ component: 'event-consumer', groupId });
   // Without a Config (tools, tests), libs/config's defaults.
-  const group = options.group ?? loadConfig({}).kafka.consumer;
+  const group = options.group ?? configDefaults().kafka.consumer;
   /**
    * A kafkajs consumer restarts itself after a retriable crash (a broker gone for longer than
    * its retries), but stops for good after a non-retriable one, leaving the process up and its

@@ -34,6 +34,7 @@ export function sampleEvents(conversationId = `conv-${randomUUID()}`): ChatEvent
       userId: 'user-carol',
       role: 'MEMBER',
       addedBy: 'user-alice',
+      memberLimit: 1000,
     },
     {
       type: 'MemberRoleChanged',

@@ -15,6 +15,7 @@ import { TimelineStore, type TimelineItem } from '../timeline/timeline-store';
 import { ReaderVersions } from './reader-versions';
 import { SearchQueries, type SearchOptions, type SearchPage } from '../search/search-queries';
 import { ViewError } from './view-error';
+import { decodeInboxCursor, encodeInboxCursor } from './cursors';
 
 export const MAX_PAGE = 200;
 
@@ -372,27 +373,4 @@ function pageSize(requested: number | undefined, fallback: number): number {
     throw new ViewError('bad-page', `a page holds 1 to ${MAX_PAGE} items`);
   }
   return size;
-}
-
-/** Keyset cursor: the last entry's activity time (UTC, microseconds) and conversation id. */
-function encodeInboxCursor(activity: string, conversationId: string): string {
-  return Buffer.from(JSON.stringify([activity, conversationId])).toString('base64url');
-}
-
-function decodeInboxCursor(cursor: string): { activity: string; conversationId: string } {
-  try {
-    const [activity, conversationId] = JSON.parse(
-      Buffer.from(cursor, 'base64url').toString('utf8'),
-    ) as unknown[];
-    if (
-      typeof activity === 'string' &&
-      /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}$/.test(activity) &&
-      typeof conversationId === 'string'
-    ) {
-      return { activity, conversationId };
-    }
-  } catch {
-    // Falls through to the error below.
-  }
-  throw new ViewError('bad-cursor', 'the cursor is not one this server gave out');
 }

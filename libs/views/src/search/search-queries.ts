@@ -1,5 +1,6 @@
 import type { Pool } from 'pg';
 import { ViewError } from '../queries/view-error';
+import { decodeSearchCursor, encodeSearchCursor } from '../queries/cursors';
 import { SEARCH_CONFIG, searchSchemaOf } from './search-tables';
 
 /** The user's query, parameter $2, as a tsquery in the index's configuration. */
@@ -68,7 +69,7 @@ export class SearchQueries {
     }
     const from = instant(options.from, 'from');
     const to = instant(options.to, 'to');
-    const after = options.after === undefined ? null : decodeCursor(options.after);
+    const after = options.after === undefined ? null : decodeSearchCursor(options.after);
     const schema = searchSchemaOf(await this.versionOf());
     if (options.conversationId !== undefined) {
       const { rows } = await this.pool.query(
@@ -142,7 +143,7 @@ export class SearchQueries {
     const last = rows.length > limit ? rows[limit - 1] : undefined;
     return {
       items,
-      next: last ? encodeCursor(last.rank, last.conversation_id, Number(last.seq)) : null,
+      next: last ? encodeSearchCursor(last.rank, last.conversation_id, Number(last.seq)) : null,
     };
   }
 }
@@ -170,28 +171,4 @@ function instant(value: string | undefined, name: string): Date | null {
   const at = new Date(value);
   if (Number.isNaN(at.getTime())) throw new ViewError('bad-query', `${name} is not a date`);
   return at;
-}
-
-/** Keyset cursor: the last hit's rank (float4 text, exact), conversation and seq. */
-function encodeCursor(rank: string, conversationId: string, seq: number): string {
-  return Buffer.from(JSON.stringify([rank, conversationId, seq])).toString('base64url');
-}
-
-function decodeCursor(cursor: string): { rank: string; conversationId: string; seq: number } {
-  try {
-    const [rank, conversationId, seq] = JSON.parse(
-      Buffer.from(cursor, 'base64url').toString('utf8'),
-    ) as unknown[];
-    if (
-      typeof rank === 'string' &&
-      /^-?\d+(\.\d+)?(e-?\d+)?$/.test(rank) &&
-      typeof conversationId === 'string' &&
-      Number.isSafeInteger(seq)
-    ) {
-      return { rank, conversationId, seq: seq as number };
-    }
-  } catch {
-    // Falls through to the error below.
-  }
-  throw new ViewError('bad-cursor', 'the cursor is not one this server gave out');
 }
