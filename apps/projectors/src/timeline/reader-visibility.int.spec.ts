@@ -9,10 +9,19 @@ import {
   messageSent,
   reaction,
 } from '@chat/domain/testing';
-import type { ConversationEvent } from '@chat/events';
+import { TOPICS, type ConversationEvent } from '@chat/events';
 import { eventLogFixture } from '@chat/events/testing';
 import { createCassandraClient, createPgPool } from '@chat/storage';
-import { ChangeLog, ensureTimelineVersion, type TimelineTables } from '@chat/views';
+import {
+  ChangeLog,
+  ensureSearchVersion,
+  ensureTimelineVersion,
+  searchSchemaOf,
+  SearchQueries,
+  ViewError,
+  type TimelineTables,
+} from '@chat/views';
+import { searchProjection } from '../search/search-projection';
 import { foldHistory } from '../testing/fold-history';
 import {
   framesSeen,
@@ -26,8 +35,9 @@ import { writeTimeline } from './timeline-writer';
 
 /**
  * What a reader gets from the timeline's stores (what resume, sync over the socket and HTTP,
- * and history read through) is a function of their membership spans alone: each item as it
- * was at the end of the span they saw it in, a delete for everyone on every copy.
+ * and history read through) and from search is a function of their membership spans alone:
+ * each item as it was at the end of the span they saw it in, a delete for everyone on every
+ * copy.
  */
 const { config } = eventLogFixture('reader-visibility');
 const pool = createPgPool(config, { max: 2 });
@@ -37,6 +47,29 @@ const keyspace = config.cassandra.keyspace;
 const version = 100000 + Math.floor(Math.random() * 1000000);
 let tables: TimelineTables;
 let log: ChangeLog;
+const searchVersion = version;
+const search = new SearchQueries(pool, () => Promise.resolve(searchVersion));
+/** Offsets of the histories projected into search: distinct across histories. */
+let nextOffset = 0;
+
+/** Projects a history into a search version of its own, as the search projector does. */
+async function index(events: ConversationEvent[]) {
+  const consumed = events.map((event) => ({
+    event,
+    topic: TOPICS.conversations,
+    partition: 0,
+    offset: String(nextOffset++),
+    timestamp: 0,
+  }));
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    await searchProjection(searchVersion).apply(client, consumed);
+    await client.query('COMMIT');
+  } finally {
+    client.release();
+  }
+}
 const USERS = ['alice', 'bob', 'carol', 'dave'];
 
 /** Projects a history into the stores as the timeline projector does, in one batch. */
@@ -51,6 +84,7 @@ const inConversation = (conversationId: string, events: ConversationEvent[]) =>
 
 beforeAll(async () => {
   tables = await ensureTimelineVersion(cassandra, pool, keyspace, version);
+  await ensureSearchVersion(pool, searchVersion);
   log = new ChangeLog(cassandra, tables);
 }, 60000);
 
@@ -58,8 +92,9 @@ afterAll(async () => {
   for (const table of Object.values(tables).filter((name) => name !== keyspace)) {
     await cassandra.execute(`DROP TABLE IF EXISTS ${table}`);
   }
-  await pool.query('DELETE FROM projection_versions WHERE projection = $1 AND version = $2', [
-    'timeline',
+  await pool.query(`DROP SCHEMA IF EXISTS ${searchSchemaOf(searchVersion)} CASCADE`);
+  await pool.query('DELETE FROM projection_versions WHERE projection = ANY($1) AND version = $2', [
+    ['timeline', 'search'],
     version,
   ]);
   await Promise.all([cassandra.shutdown(), pool.end()]);
@@ -172,18 +207,20 @@ const step = fc.oneof(
 );
 const histories = fc.array(step, { minLength: 10, maxLength: 40 }).map((events) =>
   [groupCreated('alice', ['bob', 'carol']), ...events].map((event, i): ConversationEvent => {
-    if (event.type === 'MessageSent') return { ...event, body: `sent-${i}` };
-    if (event.type === 'MessageEdited') return { ...event, body: `edit-${i}` };
+    if (event.type === 'MessageSent') return { ...event, body: `sent number${i}` };
+    if (event.type === 'MessageEdited') return { ...event, body: `edit number${i}` };
     return event;
   }),
 );
 
 describe('every reader, over random histories', () => {
-  it('should get from resume, sync and history only what their spans allow', async () => {
+  it('should get from resume, sync, history and search only what their spans allow', async () => {
     await fc.assert(
       fc.asyncProperty(histories, async (history) => {
         const conversationId = `random-${randomUUID()}`;
-        const outcomes = await project(inConversation(conversationId, history));
+        const events = inConversation(conversationId, history);
+        const outcomes = await project(events);
+        await index(events);
         const position = Math.max(0, ...outcomes.map((o) => o.cs ?? 0));
         for (const user of USERS) {
           const spans = spansOf(outcomes, user);
@@ -194,9 +231,33 @@ describe('every reader, over random histories', () => {
           }
           // Resume and sync (socket and HTTP) all read this.
           expect(missed!.changes.map(summaryOfFrame)).toEqual(framesSeen(outcomes, user));
-          // History: what ChatQueries pages, for a member now, from where they joined.
           const open = spans.find((s) => s.leftCs === null);
-          if (!open) continue;
+          // Search: for a member now, the messages from where they joined, by their text now.
+          const found = await search
+            .search(user, 'sent or edit', { conversationId, limit: 50 })
+            .catch((error: unknown) => {
+              if (error instanceof ViewError) return error.code;
+              throw error;
+            });
+          if (!open) {
+            expect(found).toBe('not-a-member');
+            continue;
+          }
+          if (typeof found === 'string') throw new Error(`search refused: ${found}`);
+          const messages = (await log.timeline.storedHistory(conversationId, { limit: 200 }))
+            .map((s) => s.item)
+            .filter((item) => item.itemKind === 'MESSAGE' && item.seq >= open.joinedSeq);
+          expect(
+            found.items
+              .map((hit) => [hit.seq, hit.snippet.text])
+              .sort(([a], [b]) => Number(a) - Number(b)),
+          ).toEqual(
+            messages
+              .map((item) => [item.seq, itemReplayed(outcomes, item.seq, position).body])
+              .filter(([, body]) => body !== null)
+              .sort(([a], [b]) => Number(a) - Number(b)),
+          );
+          // History: what ChatQueries pages, for a member now, from where they joined.
           const reader = (await log.reader(user, conversationId))!;
           const stored = (await log.timeline.storedHistory(conversationId, { limit: 200 })).filter(
             (s) => s.item.seq >= open.joinedSeq,
