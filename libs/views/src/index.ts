@@ -19,6 +19,7 @@ export * from './live/live-feed';
 export * from './drop-version';
 export * from './timeline/stored-change';
 export * from './timeline/change-log';
+export * from './timeline/item-visibility';
 export * from './parked-conversations';
 export * from './search/search-tables';
 export * from './search/search-store';

@@ -51,7 +51,13 @@ describe('changes published again from the change log', () => {
         const again = toldTo(
           changes.length === 0
             ? []
-            : replayedChanges(changes[0]!.conversationId, changes, spans, frames),
+            : replayedChanges(
+                changes[0]!.conversationId,
+                changes,
+                spans,
+                changes.at(-1)!.cs,
+                (cs) => frames.get(cs)!,
+              ),
         );
         const withChanges = (told: typeof first) =>
           new Map([...told].filter(([, list]) => list.length > 0));

@@ -46,4 +46,33 @@ describe('push changes of a batch', () => {
     ]);
     expect(changes.pending).toHaveLength(1);
   });
+
+  it('should keep the last edit of a message by each editor, with its preview and place', () => {
+    const edit = (editorId: string, body: string | null): ChatEvent => ({
+      type: 'MessageEdited',
+      envelope: { ...sent.envelope, eventType: 'MessageEdited' },
+      conversationId: 'conv-1',
+      messageId: sent.messageId,
+      editorId,
+      body,
+      ciphertext: body === null ? { algorithm: 'x', data: Buffer.from('k') } : null,
+    });
+    const { edits } = pushChanges(
+      consumed([
+        edit('user-alice', 'first'),
+        edit('user-mallory', 'forged'),
+        edit('user-alice', null),
+      ]),
+    );
+    expect(edits).toEqual([
+      {
+        conversationId: 'conv-1',
+        messageId: sent.messageId,
+        editorId: 'user-alice',
+        offset: '102',
+        preview: null,
+      },
+      expect.objectContaining({ editorId: 'user-mallory', offset: '101', preview: 'forged' }),
+    ]);
+  });
 });

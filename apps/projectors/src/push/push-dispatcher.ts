@@ -14,6 +14,7 @@ import { TOPICS, type ChatEvent } from '@chat/events';
 import type { Logger } from '@chat/observability';
 import {
   INBOX_READER_SCHEMA,
+  inboxSchemaOf,
   PROJECTIONS,
   PUSH_LEDGER_TABLE,
   postgresPositionsOf,
@@ -52,6 +53,8 @@ interface Due {
   offset: string;
   sent_at_ms: string;
   preview: string | null;
+  /** The offset of the author's edit the preview is from; null while it is as sent. */
+  preview_offset: string | null;
 }
 
 /** A subscribed device of a recipient of a judged message, with its facts from the views. */
@@ -164,7 +167,7 @@ export function createPushDispatcher(options: PushDispatcherOptions) {
       );
       pushMetrics.pushes.inc({ outcome: 'skipped_stale' }, stale ?? 0);
       const { rows: due } = await client.query<Due>(
-        `SELECT conversation_id, message_id, sender_id, partition, "offset", preview,
+        `SELECT conversation_id, message_id, sender_id, partition, "offset", preview, preview_offset,
                 (extract(epoch FROM sent_at) * 1000)::bigint AS sent_at_ms
          FROM ${schema}.pending
          WHERE sent_at <= to_timestamp($1 / 1000.0)
@@ -226,8 +229,10 @@ export function createPushDispatcher(options: PushDispatcherOptions) {
   }
 
   /**
-   * The rows the inbox has judged: its position on the send's partition is past the send.
-   * Until then whether it counts, and its seq, are unknown here, and the row waits.
+   * The rows the inbox has judged: its position on the send's partition is past the send, and
+   * past the edit the preview is from. Until then whether it counts, and its seq, are unknown
+   * here, and the row waits. A preview from an edit the inbox refused (the rules decide, not
+   * this view) is dropped: the push then says only that there is a new message.
    */
   async function judgedByInbox(db: PoolClient, due: Due[]): Promise<Due[]> {
     const version = await readerVersion(db, PROJECTIONS.inbox);
@@ -237,7 +242,37 @@ export function createPushDispatcher(options: PushDispatcherOptions) {
       versionKey(PROJECTIONS.inbox, version),
       TOPICS.conversations,
     );
-    return due.filter((row) => (next.get(row.partition) ?? 0n) > BigInt(row.offset));
+    // This version must have seen all the inbox has judged, or an edit could be missing from
+    // the preview (one consumer applies both in one transaction, so normally it has).
+    const seen = await postgresPositionsOf(
+      db,
+      versionKey(PROJECTIONS.push, options.version),
+      TOPICS.conversations,
+    );
+    const last = (row: Due) => BigInt(row.preview_offset ?? row.offset);
+    const judged = due.filter((row) => {
+      const inbox = next.get(row.partition) ?? 0n;
+      return inbox > last(row) && (seen.get(row.partition) ?? 0n) >= inbox;
+    });
+    const edited = judged.filter((row) => row.preview_offset !== null);
+    if (edited.length === 0) return judged;
+    const { rows: refused } = await db.query<{ partition: number; offset: string }>(
+      `SELECT i.partition, i."offset"::text AS offset
+       FROM ${inboxSchemaOf(version)}.ignored_events i
+       JOIN unnest($2::int[], $3::bigint[]) AS e(p, o) ON i.partition = e.p AND i."offset" = e.o
+       WHERE i.topic = $1`,
+      [
+        TOPICS.conversations,
+        edited.map((row) => row.partition),
+        edited.map((row) => row.preview_offset),
+      ],
+    );
+    const isRefused = new Set(refused.map((r) => `${r.partition}/${r.offset}`));
+    return judged.map((row) =>
+      row.preview_offset !== null && isRefused.has(`${row.partition}/${row.preview_offset}`)
+        ? { ...row, preview: null }
+        : row,
+    );
   }
 
   /**

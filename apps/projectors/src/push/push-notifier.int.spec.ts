@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { loadConfigWith } from '@chat/config';
 import { collapseTopicOf } from '@chat/domain';
-import { createEventAppender, createEventCodec, TOPICS } from '@chat/events';
+import { createEventAppender, createEventCodec, TOPICS, type ChatEvent } from '@chat/events';
 import { envelopeFor, eventLogFixture, waitFor } from '@chat/events/testing';
 import { createPgPool } from '@chat/storage';
 import { dropProjectionVersion, PUSH_LEDGER_TABLE, pushSchemaOf, PROJECTIONS } from '@chat/views';
@@ -159,6 +159,47 @@ describe('push notifications', () => {
     await decision(conversationId, encrypted, bob, 'phone');
     expect(push.pushesTo(bobPhone)).toHaveLength(2);
     expect(push.requestsTo(alicePhone)).toBe(0);
+  });
+
+  it('should push the text of an edit made within the push window', async () => {
+    const [alice, bob, carol] = [user('alice5'), user('bob5'), user('carol5')];
+    const bobPhone = await subscribedDevice(bob, 'phone');
+    const conversationId = await group(alice, [bob, carol]);
+    const messageId = `edited-${run}`;
+    // Sent "two seconds from now": its push is due a window after that, whatever the views'
+    // lag on a busy machine, so the edit is in the views by then.
+    const sent: ChatEvent = {
+      type: 'MessageSent',
+      envelope: envelopeFor('MessageSent', alice, Date.now() + 2000),
+      conversationId,
+      messageId,
+      clientMessageId: messageId,
+      senderId: alice,
+      deviceId: 'phone',
+      kind: 'TEXT',
+      body: 'meet at 5',
+      replyTo: null,
+      ciphertext: null,
+      media: null,
+    };
+    const edit = (editorId: string, body: string): ChatEvent => ({
+      type: 'MessageEdited',
+      envelope: envelopeFor('MessageEdited', editorId),
+      conversationId,
+      messageId,
+      editorId,
+      body,
+      ciphertext: null,
+    });
+    // The author's edit, then one the rules refuse (not the author): it must not reach the push.
+    await appender.append([sent, edit(alice, 'meet at 6'), edit(carol, 'forged')]);
+
+    const [pushed] = await push.waitForPushes(bobPhone, 1);
+    expect(pushed!.payload).toMatchObject({
+      conversationId,
+      senderId: alice,
+      preview: 'meet at 6',
+    });
   });
 
   it('should not push a device that is connected or that acked the message', async () => {

@@ -84,4 +84,40 @@ describe('push projection', () => {
       expect.objectContaining({ device_id: 'phone', endpoint: 'https://push.test/new' }),
     ]);
   });
+
+  it("should take the author's edit into a pending preview, once, and no one else's", async () => {
+    const [send] = sampleEvents('conv-edited').filter((e) => e.type === 'MessageSent');
+    if (send?.type !== 'MessageSent') throw new Error('no sample send');
+    const plain: ChatEvent = {
+      ...send,
+      kind: 'TEXT',
+      body: 'as sent',
+      ciphertext: null,
+      media: null,
+    };
+    const edit = (editorId: string, body: string): ChatEvent => ({
+      type: 'MessageEdited',
+      envelope: envelopeFor('MessageEdited', editorId),
+      conversationId: 'conv-edited',
+      messageId: send.messageId,
+      editorId,
+      body,
+      ciphertext: null,
+    });
+    const preview = async () =>
+      (
+        await pool.query(
+          `SELECT preview, preview_offset FROM ${schema}.pending WHERE message_id = $1`,
+          [send.messageId],
+        )
+      ).rows[0];
+    // Offsets 0, 1, 2: the send, the author's edit, a stranger's.
+    const events = [plain, edit(send.senderId, 'as edited'), edit('mallory', 'forged')];
+    await apply(events);
+    expect(await preview()).toEqual({ preview: 'as edited', preview_offset: '1' });
+    // The same batch again, and the send alone (an older preview), change nothing.
+    await apply(events);
+    await apply([plain]);
+    expect(await preview()).toEqual({ preview: 'as edited', preview_offset: '1' });
+  });
 });

@@ -16,6 +16,16 @@ export async function writePushChanges(
   text: TextMapping,
 ): Promise<void> {
   for (const event of changes.settings) await writeSetting(db, schema, event);
+  await writePending(db, schema, changes, text);
+  await writeEdits(db, schema, changes, text);
+}
+
+async function writePending(
+  db: PoolClient,
+  schema: string,
+  changes: PushChanges,
+  text: TextMapping,
+): Promise<void> {
   if (changes.pending.length === 0) return;
   const column = <K extends keyof PushChanges['pending'][number]>(key: K) =>
     changes.pending.map((p) => p[key]);
@@ -34,6 +44,34 @@ export async function writePushChanges(
       column('offset'),
       column('sentAt'),
       changes.pending.map((p) => (p.preview === null ? null : text(p.preview))),
+    ],
+  );
+}
+
+/**
+ * An edit by the author replaces the preview of a push still pending (after the sends of the
+ * same batch are in), unless a later edit already did: idempotent in any replay.
+ */
+async function writeEdits(
+  db: PoolClient,
+  schema: string,
+  changes: PushChanges,
+  text: TextMapping,
+): Promise<void> {
+  if (changes.edits.length === 0) return;
+  const column = <K extends keyof PushChanges['edits'][number]>(key: K) =>
+    changes.edits.map((e) => e[key]);
+  await db.query(
+    `UPDATE ${schema}.pending p SET preview = u.v, preview_offset = u.o
+     FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::text[]) AS u(c, m, e, o, v)
+     WHERE p.conversation_id = u.c AND p.message_id = u.m AND p.sender_id = u.e
+       AND p."offset" < u.o AND (p.preview_offset IS NULL OR p.preview_offset < u.o)`,
+    [
+      column('conversationId'),
+      column('messageId'),
+      column('editorId'),
+      column('offset'),
+      changes.edits.map((e) => (e.preview === null ? null : text(e.preview))),
     ],
   );
 }

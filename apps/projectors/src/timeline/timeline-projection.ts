@@ -10,7 +10,7 @@ import {
   type TimelineTables,
 } from '@chat/views';
 import { liveChanges } from '../live/live-changes';
-import { replayedChanges } from '../live/replayed-changes';
+import { replayedChanges, replayedFramesWanted } from '../live/replayed-changes';
 import type { LivePublisher } from '../live/live-publisher';
 import type { CassandraProjection } from '../runtime/cassandra-projection-runner';
 import { conversationEventsOf, foldInLogOrder } from '../runtime/conversation-events';
@@ -102,8 +102,12 @@ export function timelineProjection(
       );
       if (changes.length === 0) continue;
       const spans = await changeLog.spans(id);
-      const frames = await changeLog.framesOf(id, changes);
-      batches.push(...replayedChanges(id, changes, spans, frames));
+      const position = stored.state.lastCs;
+      const wanted = replayedFramesWanted(changes, spans, position);
+      const frames = await changeLog.framesAt(id, wanted);
+      const byKey = new Map(wanted.map((w, i) => [`${w.change.cs}/${w.through}`, frames[i]!]));
+      const frameOf = (cs: number, through: number) => byKey.get(`${cs}/${through}`)!;
+      batches.push(...replayedChanges(id, changes, spans, position, frameOf));
     }
     return batches;
   }

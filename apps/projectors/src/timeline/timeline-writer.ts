@@ -61,25 +61,39 @@ function statementOf(t: TimelineTables, write: TimelineWrite): Statement[] {
         },
       ];
     }
-    case 'edit':
+    case 'edit': {
+      // The content as sent stays; the edit goes beside it and into the item's revisions.
+      const { body, ciphertext, envelope } = write.event;
+      const editedAt = new Date(envelope.occurredAt);
+      const bytes = ciphertext ? Buffer.from(ciphertext.data) : null;
       return [
         {
           partition: itemPartition(write),
           query: `UPDATE ${t.items} USING TIMESTAMP ?
-                  SET body = ?, ciphertext_algorithm = ?, ciphertext = ?, edited_at = ?
+                  SET edited_body = ?, edited_ciphertext_algorithm = ?, edited_ciphertext = ?,
+                      edited_at = ?, revised_cs = ?
                   WHERE conversation_id = ? AND bucket = ? AND seq = ?`,
           params: [
             at,
-            write.event.body,
-            write.event.ciphertext?.algorithm ?? null,
-            write.event.ciphertext ? Buffer.from(write.event.ciphertext.data) : null,
-            new Date(write.event.envelope.occurredAt),
+            body,
+            ciphertext?.algorithm ?? null,
+            bytes,
+            editedAt,
+            toLong(write.cs),
             write.conversationId,
             bucketOf(write.seq),
             toLong(write.seq),
           ],
         },
+        revision(t, write, {
+          kind: 'edit',
+          body,
+          ciphertext_algorithm: ciphertext?.algorithm ?? null,
+          ciphertext: bytes,
+          edited_at: editedAt,
+        }),
       ];
+    }
     case 'delete':
       // Deleted for everyone: the content goes, the item stays to show that it was deleted.
       return [
@@ -87,7 +101,9 @@ function statementOf(t: TimelineTables, write: TimelineWrite): Statement[] {
           partition: itemPartition(write),
           query: `UPDATE ${t.items} USING TIMESTAMP ?
                   SET deleted = true, deleted_by = ?, body = null, ciphertext_algorithm = null,
-                      ciphertext = null, media = null, reply_to = null, reactions = null
+                      ciphertext = null, media = null, reply_to = null, reactions = null,
+                      edited_body = null, edited_ciphertext_algorithm = null,
+                      edited_ciphertext = null, edited_at = null
                   WHERE conversation_id = ? AND bucket = ? AND seq = ?`,
           params: [
             at,
@@ -96,6 +112,13 @@ function statementOf(t: TimelineTables, write: TimelineWrite): Statement[] {
             bucketOf(write.seq),
             toLong(write.seq),
           ],
+        },
+        {
+          // Every copy loses it: no earlier revision of the item can be shown again.
+          partition: `${t.revisions}/${write.conversationId}/${bucketOf(write.seq)}`,
+          query: `DELETE FROM ${t.revisions} USING TIMESTAMP ?
+                  WHERE conversation_id = ? AND bucket = ? AND seq = ?`,
+          params: [at, write.conversationId, bucketOf(write.seq), toLong(write.seq)],
         },
         {
           partition: `${t.messages}/${write.conversationId}/${write.messageId}`,
@@ -109,16 +132,23 @@ function statementOf(t: TimelineTables, write: TimelineWrite): Statement[] {
         {
           partition: itemPartition(write),
           query: `UPDATE ${t.items} USING TIMESTAMP ?
-                  SET reactions = reactions ${write.present ? '+' : '-'} ?
+                  SET reactions = reactions ${write.present ? '+' : '-'} ?, revised_cs = ?
                   WHERE conversation_id = ? AND bucket = ? AND seq = ?`,
           params: [
             at,
             [reactionElement(write.emoji, write.userId)],
+            toLong(write.cs),
             write.conversationId,
             bucketOf(write.seq),
             toLong(write.seq),
           ],
         },
+        revision(t, write, {
+          kind: 'reaction',
+          emoji: write.emoji,
+          user_id: write.userId,
+          present: write.present,
+        }),
       ];
     case 'message': {
       const derivedId = messageIdFor(write.senderId, write.clientMessageId);
@@ -243,6 +273,28 @@ function statementOf(t: TimelineTables, write: TimelineWrite): Statement[] {
         },
       ];
   }
+}
+
+/** An item's revision row: an edit or a reaction at its cs (see TimelineTables.revisions). */
+function revision(
+  t: TimelineTables,
+  write: { at: bigint; conversationId: string; seq: number; cs: number },
+  columns: Record<string, unknown>,
+): Statement {
+  const names = Object.keys(columns);
+  return {
+    partition: `${t.revisions}/${write.conversationId}/${bucketOf(write.seq)}`,
+    query: `INSERT INTO ${t.revisions} (conversation_id, bucket, seq, cs, ${names.join(', ')})
+            VALUES (?, ?, ?, ?, ${names.map(() => '?').join(', ')}) USING TIMESTAMP ?`,
+    params: [
+      write.conversationId,
+      bucketOf(write.seq),
+      toLong(write.seq),
+      toLong(write.cs),
+      ...Object.values(columns),
+      toLong(write.at),
+    ],
+  };
 }
 
 /**

@@ -23,6 +23,8 @@ export type TimelineWrite =
       at: bigint;
       conversationId: string;
       seq: number;
+      /** The cs of the edit: kept with its content so the item can be shown as of a cs. */
+      cs: number;
       event: Extract<ConversationEvent, { type: 'MessageEdited' }>;
     }
   | {
@@ -38,6 +40,7 @@ export type TimelineWrite =
       at: bigint;
       conversationId: string;
       seq: number;
+      cs: number;
       emoji: string;
       userId: string;
       present: boolean;
@@ -223,7 +226,7 @@ export function timelineWrites(outcomes: PositionedOutcome[]): {
         rows.push({ op: 'item', at, conversationId, seq: seq!, cs, itemKind: 'NOTICE', event });
         break;
       case 'MessageEdited':
-        rows.push({ op: 'edit', at, conversationId, seq: target!.seq, event });
+        rows.push({ op: 'edit', at, conversationId, seq: target!.seq, cs, event });
         break;
       case 'MessageDeleted':
         rows.push({
@@ -242,6 +245,7 @@ export function timelineWrites(outcomes: PositionedOutcome[]): {
           at,
           conversationId,
           seq: target!.seq,
+          cs,
           emoji: event.emoji,
           userId: event.userId,
           present: event.type === 'ReactionAdded',

@@ -135,8 +135,8 @@ export function digestSearch(
 }
 
 /**
- * The timeline of one version: each conversation's state, every item, its change log and
- * membership spans, and ignored events. (The per-user spans mirror the per-conversation ones.)
+ * The timeline of one version: each conversation's state, every item and its revisions, its
+ * change log and membership spans, and ignored events. (The per-user spans mirror the per-conversation ones.)
  */
 export async function digestTimeline(
   cassandra: Client,
@@ -176,6 +176,7 @@ export async function digestTimeline(
       ? (JSON.parse(stateRow.state) as { lastSeq: number; lastCs: number })
       : {};
     const items: unknown[] = [];
+    const revisions: unknown[] = [];
     for (let bucket = 0; bucket <= bucketOf(lastSeq); bucket++) {
       const result = await cassandra.execute(
         `SELECT * FROM ${tables.items} WHERE conversation_id = ? AND bucket = ? ORDER BY seq ASC`,
@@ -183,6 +184,12 @@ export async function digestTimeline(
         { prepare: true, fetchSize: 5000 },
       );
       for (const row of result.rows) items.push(canonical({ ...row }));
+      const revised = await cassandra.execute(
+        `SELECT * FROM ${tables.revisions} WHERE conversation_id = ? AND bucket = ?`,
+        [id, bucket],
+        { prepare: true, fetchSize: 5000 },
+      );
+      for (const row of revised.rows) revisions.push(canonical({ ...row }));
     }
     const changes: unknown[] = [];
     for (let bucket = 0; bucket <= changeBucketOf(lastCs); bucket++) {
@@ -202,7 +209,7 @@ export async function digestTimeline(
       ).rows.map((row) => canonical({ ...row }));
     const ignored = await rowsOf(tables.ignored);
     const spans = await rowsOf(tables.memberSpans);
-    perConversation.set(id, sha256({ state, items, changes, spans, ignored }));
+    perConversation.set(id, sha256({ state, items, revisions, changes, spans, ignored }));
   }
   return combine(perConversation);
 }

@@ -59,6 +59,9 @@ function ddl(schema: string): string[] {
       PRIMARY KEY (conversation_id, message_id)
     )`,
     `CREATE INDEX IF NOT EXISTS pending_by_time ON ${schema}.pending (sent_at)`,
+    // The offset of the author's edit the preview is from (null: as sent), so the dispatcher
+    // pushes only once the inbox has judged that edit too, and never an edit it refused.
+    `ALTER TABLE ${schema}.pending ADD COLUMN IF NOT EXISTS preview_offset bigint`,
     ledgerDdl,
     ledgerByTime,
   ];

@@ -11,7 +11,7 @@ import { PresenceStore } from '../presence/presence-store';
 import type { SyncResult } from '@chat/protocol';
 import { ChangeLog } from '../timeline/change-log';
 import { timelineTablesOf } from '../timeline/timeline-tables';
-import { TimelineStore, type TimelineItem } from '../timeline/timeline-store';
+import type { TimelineItem } from '../timeline/timeline-store';
 import { ReaderVersions } from './reader-versions';
 import { SearchQueries, type SearchOptions, type SearchPage } from '../search/search-queries';
 import { ViewError } from './view-error';
@@ -167,12 +167,14 @@ export class ChatQueries {
       throw new ViewError('bad-page', 'beforeSeq must be a whole number from 1');
     }
     if (before <= member.joinedSeq) return { items: [], nextBeforeSeq: null };
-    const timeline = await this.timeline();
-    const items = (await timeline.history(conversationId, { beforeSeq: before, limit })).filter(
-      (item) => item.seq >= member.joinedSeq,
-    );
-    const oldest = items.at(-1)?.seq;
-    const more = items.length === limit && oldest !== undefined && oldest > member.joinedSeq;
+    const log = await this.changeLog();
+    const page = (
+      await log.timeline.storedHistory(conversationId, { beforeSeq: before, limit })
+    ).filter((stored) => stored.item.seq >= member.joinedSeq);
+    const reader = await log.reader(userId, conversationId);
+    const items = reader ? await log.itemsSeenBy(conversationId, reader, page) : [];
+    const oldest = page.at(-1)?.item.seq;
+    const more = page.length === limit && oldest !== undefined && oldest > member.joinedSeq;
     return { items, nextBeforeSeq: more ? oldest : null };
   }
 
@@ -359,11 +361,6 @@ export class ChatQueries {
   private async changeLog(): Promise<ChangeLog> {
     const version = await this.versions.of(PROJECTIONS.timeline);
     return new ChangeLog(this.deps.cassandra, timelineTablesOf(this.deps.keyspace, version));
-  }
-
-  private async timeline(): Promise<TimelineStore> {
-    const version = await this.versions.of(PROJECTIONS.timeline);
-    return new TimelineStore(this.deps.cassandra, timelineTablesOf(this.deps.keyspace, version));
   }
 }
 

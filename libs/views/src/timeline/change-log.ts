@@ -3,6 +3,7 @@ import { sightOf } from '@chat/domain';
 import { types, type Client } from 'cassandra-driver';
 import { changeBucketOf, type TimelineTables } from './timeline-tables';
 import { TimelineStore, toLong, type TimelineItem } from './timeline-store';
+import { itemAsOf, needsRevisions, seenThrough, type StoredItem } from './item-visibility';
 import {
   changeFrameOf,
   spanAt,
@@ -125,14 +126,9 @@ export class ChangeLog {
     afterCs: number,
     limit: number,
   ): Promise<SyncResult | null> {
-    const stored = (await this.timeline.conversations([conversationId])).get(conversationId);
-    if (!stored) return null;
-    const position = stored.state.lastCs;
-    const spans = (await this.spans(conversationId, userId))
-      .filter((span) => span.joinedCs <= position)
-      .map((span) =>
-        span.leftCs !== null && span.leftCs > position ? { ...span, leftCs: null } : span,
-      );
+    const reader = await this.reader(userId, conversationId);
+    if (!reader) return null;
+    const { position, spans } = reader;
     // Stretches of the log the user was a member in, after the cursor.
     const ranges = spans
       .map((span) => [Math.max(afterCs + 1, span.joinedCs), span.leftCs ?? position] as const)
@@ -156,8 +152,64 @@ export class ChangeLog {
     const more = full && throughCs < ranges.at(-1)![1];
     // Past the last range nothing is visible up to the position: complete through it.
     if (!more) throughCs = Math.max(throughCs, position);
-    const frames = await this.framesOf(conversationId, changes);
-    return { changes: framesFor(spans, changes, frames), throughCs, more };
+    return {
+      changes: await this.framesSeenBy(conversationId, spans, position, changes),
+      throughCs,
+      more,
+    };
+  }
+
+  /**
+   * A reader's spans as of one position, the conversation's last cs as its state row says:
+   * what every read of the timeline decides what the reader sees by. `null` for a conversation
+   * the timeline does not have.
+   */
+  async reader(
+    userId: string,
+    conversationId: string,
+  ): Promise<{ position: number; spans: MemberSpan[] } | null> {
+    const stored = (await this.timeline.conversations([conversationId])).get(conversationId);
+    if (!stored) return null;
+    const position = stored.state.lastCs;
+    const spans = (await this.spans(conversationId, userId))
+      .filter((span) => span.joinedCs <= position)
+      .map((span) =>
+        span.leftCs !== null && span.leftCs > position ? { ...span, leftCs: null } : span,
+      );
+    return { position, spans };
+  }
+
+  /**
+   * Items as a reader with `spans`, reading at `position`, may see them (itemSeenBy, each at
+   * the change that made it); those they may not see are left out.
+   */
+  async itemsSeenBy(
+    conversationId: string,
+    reader: { position: number; spans: readonly MemberSpan[] },
+    items: readonly StoredItem[],
+  ): Promise<TimelineItem[]> {
+    const shown = items.flatMap((stored) => {
+      // Rows from before items kept their cs: shown as they are, as they always were.
+      if (stored.cs === null) return [{ stored, through: reader.position }];
+      const through = seenThrough(reader.spans, stored.cs, reader.position);
+      return through === undefined ? [] : [{ stored, through }];
+    });
+    const revisions = new Map(
+      await Promise.all(
+        shown
+          .filter(({ stored, through }) => needsRevisions(stored, through))
+          .map(
+            async ({ stored, through }) =>
+              [
+                stored.item.seq,
+                await this.timeline.revisions(conversationId, stored.item.seq, through),
+              ] as const,
+          ),
+      ),
+    );
+    return shown.map(({ stored, through }) =>
+      itemAsOf(stored, revisions.get(stored.item.seq) ?? [], through),
+    );
   }
 
   /**
@@ -215,55 +267,88 @@ export class ChangeLog {
     return { conversationIds: ids, next: full ? ids.at(-1)! : null };
   }
 
-  /** Items by seq; those not found are left out. */
-  async items(conversationId: string, seqs: Iterable<number>): Promise<Map<number, TimelineItem>> {
+  /**
+   * What a reader with `spans`, reading at `position`, gets of stored changes: for each, its
+   * frame with the item as that reader may see it (itemSeenBy), a skip, or nothing.
+   */
+  async framesSeenBy(
+    conversationId: string,
+    spans: readonly MemberSpan[],
+    position: number,
+    changes: readonly StoredChange[],
+  ): Promise<ChangeFrame[]> {
+    const sights = changes.map((change) => ({
+      change,
+      sight: sightOf(spanAt(spans, change.cs), {
+        eventType: change.eventType,
+        targetSeq: change.seq,
+      }),
+    }));
+    const shown = sights.filter((s) => s.sight === 'change').map((s) => s.change);
+    const frames = await this.framesAt(
+      conversationId,
+      shown.map((change) => ({ change, through: seenThrough(spans, change.cs, position)! })),
+    );
+    let next = 0;
+    return sights.flatMap(({ change, sight }): ChangeFrame[] => {
+      if (sight === 'none') return [];
+      if (sight === 'skip') return [{ type: 'skip', conversationId, cs: change.cs }];
+      return [frames[next++]!];
+    });
+  }
+
+  /**
+   * The frames of stored changes, each with its item as of its `through` cs (itemAsOf): the
+   * items read once, and the revisions only of items changed since a `through`.
+   */
+  async framesAt(
+    conversationId: string,
+    wanted: ReadonlyArray<{ change: StoredChange; through: number }>,
+  ): Promise<ChangeFrame[]> {
+    const items = await this.storedItems(
+      conversationId,
+      wanted.flatMap(({ change }) => (change.seq === null ? [] : [change.seq])),
+    );
+    // Per item, the revisions up to the latest cs any wanted frame shows it at.
+    const reach = new Map<number, number>();
+    for (const { change, through } of wanted) {
+      const stored = change.seq === null ? undefined : items.get(change.seq);
+      if (stored && needsRevisions(stored, through)) {
+        reach.set(stored.item.seq, Math.max(reach.get(stored.item.seq) ?? 0, through));
+      }
+    }
+    const revisions = new Map(
+      await Promise.all(
+        [...reach].map(
+          async ([seq, through]) =>
+            [seq, await this.timeline.revisions(conversationId, seq, through)] as const,
+        ),
+      ),
+    );
+    return wanted.map(({ change, through }) => {
+      const stored = change.seq === null ? undefined : items.get(change.seq);
+      const item = stored ? itemAsOf(stored, revisions.get(stored.item.seq) ?? [], through) : null;
+      return changeFrameOf(change, item);
+    });
+  }
+
+  /** Items as stored, by seq; those not found are left out. */
+  async storedItems(
+    conversationId: string,
+    seqs: Iterable<number>,
+  ): Promise<Map<number, StoredItem>> {
     const wanted = [...new Set(seqs)].sort((a, b) => a - b);
-    const found = new Map<number, TimelineItem>();
+    const found = new Map<number, StoredItem>();
     if (wanted.length === 0) return found;
     const [first, last] = [wanted[0]!, wanted.at(-1)!];
     // Mostly new items in a row: one range read; scattered targets: one read each.
     const items =
       last - first + 1 <= 2 * wanted.length
-        ? await this.timeline.range(conversationId, first, last)
-        : (await Promise.all(wanted.map((seq) => this.timeline.item(conversationId, seq)))).flatMap(
-            (item) => item ?? [],
-          );
-    for (const item of items) found.set(item.seq, item);
+        ? await this.timeline.storedRange(conversationId, first, last)
+        : (
+            await Promise.all(wanted.map((seq) => this.timeline.storedItem(conversationId, seq)))
+          ).flatMap((item) => item ?? []);
+    for (const item of items) found.set(item.item.seq, item);
     return found;
   }
-
-  /** The frames of stored changes, with the items they name read once. */
-  async framesOf(
-    conversationId: string,
-    changes: readonly StoredChange[],
-  ): Promise<Map<number, ChangeFrame>> {
-    const items = await this.items(
-      conversationId,
-      changes.flatMap((c) => (c.seq === null ? [] : [c.seq])),
-    );
-    return new Map(
-      changes.map((c) => [
-        c.cs,
-        changeFrameOf(c, c.seq === null ? null : (items.get(c.seq) ?? null)),
-      ]),
-    );
-  }
-}
-
-/** What one member may see of stored changes: frames, skips, or nothing. */
-export function framesFor(
-  spans: readonly MemberSpan[],
-  changes: readonly StoredChange[],
-  frames: ReadonlyMap<number, ChangeFrame>,
-): ChangeFrame[] {
-  return changes.flatMap((change): ChangeFrame[] => {
-    const sight = sightOf(spanAt(spans, change.cs), {
-      eventType: change.eventType,
-      targetSeq: change.seq,
-    });
-    if (sight === 'none') return [];
-    if (sight === 'skip')
-      return [{ type: 'skip', conversationId: change.conversationId, cs: change.cs }];
-    return [frames.get(change.cs)!];
-  });
 }

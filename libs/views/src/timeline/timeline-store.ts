@@ -3,6 +3,7 @@ import { types, type Client } from 'cassandra-driver';
 import type { ConversationKind, MemberRole } from '@chat/events';
 import { messageIdFor, type ConversationState, type MessageFacts } from '@chat/domain';
 import { bucketOf, type TimelineTables } from './timeline-tables';
+import type { ItemRevision, StoredItem } from './item-visibility';
 
 const { Long } = types;
 type Row = types.Row;
@@ -164,13 +165,21 @@ export class TimelineStore {
     conversationId: string,
     options: { beforeSeq?: number; limit: number },
   ): Promise<TimelineItem[]> {
+    return (await this.storedHistory(conversationId, options)).map((s) => s.item);
+  }
+
+  /** `history`, as stored. */
+  async storedHistory(
+    conversationId: string,
+    options: { beforeSeq?: number; limit: number },
+  ): Promise<StoredItem[]> {
     let before = options.beforeSeq;
     if (before === undefined) {
       const stored = (await this.conversations([conversationId])).get(conversationId);
       if (!stored) return [];
       before = stored.state.lastSeq + 1;
     }
-    const items: TimelineItem[] = [];
+    const items: StoredItem[] = [];
     for (let bucket = bucketOf(before - 1); bucket >= 0 && items.length < options.limit; bucket--) {
       const result = await this.cassandra.execute(
         `SELECT * FROM ${this.tables.items}
@@ -178,14 +187,19 @@ export class TimelineStore {
         [conversationId, bucket, toLong(before), options.limit - items.length],
         PREPARED,
       );
-      items.push(...result.rows.map(toItem));
+      items.push(...result.rows.map(toStoredItem));
     }
     return items;
   }
 
   /** Items with seq in [fromSeq, toSeq], oldest first: what a client that fell behind missed. */
   async range(conversationId: string, fromSeq: number, toSeq: number): Promise<TimelineItem[]> {
-    const items: TimelineItem[] = [];
+    return (await this.storedRange(conversationId, fromSeq, toSeq)).map((s) => s.item);
+  }
+
+  /** `range`, as stored. */
+  async storedRange(conversationId: string, fromSeq: number, toSeq: number): Promise<StoredItem[]> {
+    const items: StoredItem[] = [];
     for (let bucket = bucketOf(fromSeq); bucket <= bucketOf(toSeq); bucket++) {
       const result = await this.cassandra.execute(
         `SELECT * FROM ${this.tables.items}
@@ -193,19 +207,35 @@ export class TimelineStore {
         [conversationId, bucket, toLong(fromSeq), toLong(toSeq)],
         PREPARED,
       );
-      items.push(...result.rows.map(toItem));
+      items.push(...result.rows.map(toStoredItem));
     }
     return items;
   }
 
   async item(conversationId: string, seq: number): Promise<TimelineItem | null> {
+    return (await this.storedItem(conversationId, seq))?.item ?? null;
+  }
+
+  /** `item`, as stored. */
+  async storedItem(conversationId: string, seq: number): Promise<StoredItem | null> {
     const result = await this.cassandra.execute(
       `SELECT * FROM ${this.tables.items} WHERE conversation_id = ? AND bucket = ? AND seq = ?`,
       [conversationId, bucketOf(seq), toLong(seq)],
       PREPARED,
     );
     const row = result.first();
-    return row ? toItem(row) : null;
+    return row ? toStoredItem(row) : null;
+  }
+
+  /** The edits and reactions of an item with cs up to `throughCs`, oldest first. */
+  async revisions(conversationId: string, seq: number, throughCs: number): Promise<ItemRevision[]> {
+    const result = await this.cassandra.execute(
+      `SELECT * FROM ${this.tables.revisions}
+       WHERE conversation_id = ? AND bucket = ? AND seq = ? AND cs <= ?`,
+      [conversationId, bucketOf(seq), toLong(seq), toLong(throughCs)],
+      { ...PREPARED, fetchSize: 10_000 },
+    );
+    return result.rows.map(toRevision);
   }
 
   /** The cs of the change that made an item; null when there is no such item. */
@@ -230,33 +260,83 @@ export class TimelineStore {
   }
 }
 
-function toItem(row: Row): TimelineItem {
+const wireCiphertextOf = (bytes: Buffer | null, algorithm: string | null) =>
+  bytes && algorithm ? { algorithm, data: bytes.toString('base64') } : null;
+
+const csOf = (value: types.Long | null | undefined) =>
+  value === null || value === undefined ? null : Number(value.toString());
+
+/**
+ * A row as stored: the item now (the newest edit's content if any, else the content as sent;
+ * rows edited before edits were kept beside the sent content hold the edit in `body`), and
+ * what folding it back to an earlier cs needs.
+ */
+export function toStoredItem(row: Row): StoredItem {
   const reactions: Record<string, string[]> = {};
   for (const element of ((row.reactions as string[] | null) ?? []).slice().sort()) {
     const [emoji, userId] = JSON.parse(element) as [string, string];
     (reactions[emoji] ??= []).push(userId);
   }
-  const ciphertext = row.ciphertext as Buffer | null;
-  return {
-    conversationId: row.conversation_id,
-    seq: Number(row.seq),
-    itemKind: row.item_kind,
-    eventType: row.event_type,
-    messageId: row.message_id ?? null,
-    actorId: row.actor_id,
-    kind: row.kind ?? null,
-    body: row.body ?? null,
-    ciphertext:
-      ciphertext && row.ciphertext_algorithm
-        ? { algorithm: row.ciphertext_algorithm, data: ciphertext.toString('base64') }
-        : null,
-    media: row.media ? JSON.parse(row.media) : null,
-    replyTo: row.reply_to ?? null,
-    notice: row.notice ? JSON.parse(row.notice) : null,
-    occurredAt: (row.occurred_at as Date).toISOString(),
-    editedAt: row.edited_at ? (row.edited_at as Date).toISOString() : null,
-    deleted: row.deleted === true,
-    deletedBy: row.deleted_by ?? null,
-    reactions,
+  const sent = {
+    body: (row.body as string | null) ?? null,
+    ciphertext: wireCiphertextOf(row.ciphertext as Buffer | null, row.ciphertext_algorithm),
   };
+  const edited =
+    row.edited_body != null || row.edited_ciphertext != null
+      ? {
+          body: (row.edited_body as string | null) ?? null,
+          ciphertext: wireCiphertextOf(
+            row.edited_ciphertext as Buffer | null,
+            row.edited_ciphertext_algorithm,
+          ),
+        }
+      : sent;
+  return {
+    item: {
+      conversationId: row.conversation_id,
+      seq: Number(row.seq),
+      itemKind: row.item_kind,
+      eventType: row.event_type,
+      messageId: row.message_id ?? null,
+      actorId: row.actor_id,
+      kind: row.kind ?? null,
+      body: edited.body,
+      ciphertext: edited.ciphertext,
+      media: row.media ? JSON.parse(row.media) : null,
+      replyTo: row.reply_to ?? null,
+      notice: row.notice ? JSON.parse(row.notice) : null,
+      occurredAt: (row.occurred_at as Date).toISOString(),
+      // Deleted for everyone: nothing of it is left to tell, not even when it was edited.
+      editedAt:
+        row.edited_at && row.deleted !== true ? (row.edited_at as Date).toISOString() : null,
+      deleted: row.deleted === true,
+      deletedBy: row.deleted_by ?? null,
+      reactions,
+    },
+    cs: csOf(row.cs),
+    revisedCs: csOf(row.revised_cs),
+    sent,
+  };
+}
+
+function toRevision(row: Row): ItemRevision {
+  const seq = Number(row.seq);
+  const cs = Number(row.cs);
+  return row.kind === 'edit'
+    ? {
+        kind: 'edit',
+        seq,
+        cs,
+        body: row.body ?? null,
+        ciphertext: wireCiphertextOf(row.ciphertext as Buffer | null, row.ciphertext_algorithm),
+        editedAt: (row.edited_at as Date).toISOString(),
+      }
+    : {
+        kind: 'reaction',
+        seq,
+        cs,
+        emoji: row.emoji,
+        userId: row.user_id,
+        present: row.present === true,
+      };
 }

@@ -48,6 +48,12 @@ export interface TimelineTables {
   memberSpans: string;
   /** The same spans per user, clustered by conversation id: a stable keyset to walk. */
   userSpans: string;
+  /**
+   * Every edit and reaction of an item by its cs, partitioned like the items: what folds an
+   * item back to how it was at a cs, for a reader whose membership ended there. A delete for
+   * everyone removes an item's revisions with its content.
+   */
+  revisions: string;
 }
 
 export function timelineTablesOf(keyspace: string, version: number): TimelineTables {
@@ -62,6 +68,7 @@ export function timelineTablesOf(keyspace: string, version: number): TimelineTab
     changes: table('changes'),
     memberSpans: table('member_spans'),
     userSpans: table('user_spans'),
+    revisions: table('revisions'),
   };
 }
 
@@ -99,6 +106,13 @@ function ddl(t: TimelineTables): string[] {
     ) WITH CLUSTERING ORDER BY (seq DESC)`,
     // The cs of the change that made the item: where a device without a cursor resumes.
     `ALTER TABLE ${t.items} ADD IF NOT EXISTS cs bigint`,
+    // An edit leaves the content as sent in place and sets these beside it, so the item can be
+    // shown as it was before (see item-visibility); revised_cs is the cs of the newest edit or
+    // reaction, so a reader knows when the item as it is now is the one to show.
+    `ALTER TABLE ${t.items} ADD IF NOT EXISTS edited_body text`,
+    `ALTER TABLE ${t.items} ADD IF NOT EXISTS edited_ciphertext_algorithm text`,
+    `ALTER TABLE ${t.items} ADD IF NOT EXISTS edited_ciphertext blob`,
+    `ALTER TABLE ${t.items} ADD IF NOT EXISTS revised_cs bigint`,
     `CREATE TABLE IF NOT EXISTS ${t.messages} (
       conversation_id text,
       message_id text,
@@ -156,6 +170,21 @@ function ddl(t: TimelineTables): string[] {
       joined_cs bigint,
       left_cs bigint,
       PRIMARY KEY ((user_id), conversation_id, joined_seq)
+    )`,
+    `CREATE TABLE IF NOT EXISTS ${t.revisions} (
+      conversation_id text,
+      bucket int,
+      seq bigint,
+      cs bigint,
+      kind text,
+      body text,
+      ciphertext_algorithm text,
+      ciphertext blob,
+      edited_at timestamp,
+      emoji text,
+      user_id text,
+      present boolean,
+      PRIMARY KEY ((conversation_id, bucket), seq, cs)
     )`,
   ];
 }
