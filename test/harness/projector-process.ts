@@ -1,12 +1,11 @@
 import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { spawnTs } from './spawn-ts';
+import { outputTail, spawnTs } from './spawn-ts';
 import type { Env } from '@chat/config';
 import type { ProjectionName } from '@chat/views';
 import type { ViewVersions } from './view-versions';
 
 const ROOT = join(__dirname, '..', '..');
-const KEPT_OUTPUT = 16 * 1024;
 
 /** A projector in a process of its own: a test can kill it with any signal. */
 export interface ProjectorProcess {
@@ -30,12 +29,7 @@ export function startProjectorProcess(
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
-  let output = '';
-  const keep = (chunk: Buffer) => {
-    output = (output + chunk.toString('utf8')).slice(-KEPT_OUTPUT);
-  };
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
+  const output = outputTail(child, 16 * 1024);
   let killedByUs = false;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
 
@@ -44,7 +38,7 @@ export function startProjectorProcess(
     assertAlive() {
       if (!killedByUs && (child.exitCode !== null || child.signalCode !== null)) {
         throw new Error(
-          `projector process exited with ${child.exitCode ?? child.signalCode}:\n${output}`,
+          `projector process exited with ${child.exitCode ?? child.signalCode}:\n${output()}`,
         );
       }
     },

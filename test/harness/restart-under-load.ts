@@ -11,10 +11,9 @@ import { runningPid } from '../../tools/stack/src/processes';
 import type { ServiceDefinition } from '../../tools/stack/src/service';
 import { restart, SERVICES } from '../../tools/stack/src/stack';
 import type { StackPaths } from '../../tools/stack/src/stack-paths';
-import { spawnTs } from './spawn-ts';
+import { outputTail, spawnTs } from './spawn-ts';
 
 const ROOT = join(__dirname, '..', '..');
-const KEPT_OUTPUT = 32 * 1024;
 
 export type ServiceName = ServiceDefinition['name'];
 
@@ -73,12 +72,7 @@ export async function startAppProcess(
     env: { ...process.env, LOG_LEVEL: 'warn', ...env, [APP_PORT_VARIABLES[name]]: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let output = '';
-  const keep = (chunk: Buffer) => {
-    output = (output + chunk.toString('utf8')).slice(-KEPT_OUTPUT);
-  };
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
+  const output = outputTail(child);
   let stopping = false;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   return {
@@ -88,10 +82,10 @@ export async function startAppProcess(
     needs,
     assertAlive() {
       if (!stopping && (child.exitCode !== null || child.signalCode !== null)) {
-        throw new Error(`${name} exited with ${child.exitCode ?? child.signalCode}:\n${output}`);
+        throw new Error(`${name} exited with ${child.exitCode ?? child.signalCode}:\n${output()}`);
       }
     },
-    output: () => output,
+    output,
     async stop() {
       stopping = true;
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
