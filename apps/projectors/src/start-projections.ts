@@ -115,76 +115,90 @@ export async function startProjections(
     return version;
   }
 
-  if (wanted(PROJECTIONS.inbox)) {
-    const inbox = { readable: ensureInboxReadable, version: ensureInboxVersion };
-    await startPostgres(PROJECTIONS.inbox, inbox, inboxProjection);
-  }
-  if (wanted(PROJECTIONS.search)) {
-    const search = { readable: ensureSearchReadable, version: ensureSearchVersion };
-    await startPostgres(PROJECTIONS.search, search, (version) => searchProjection(version));
-  }
-  if (wanted(PROJECTIONS.push)) {
-    const push = { readable: ensurePushReadable, version: ensurePushVersion };
-    const version = await startPostgres(PROJECTIONS.push, push, pushProjection);
-    // Every running version dispatches: the shared ledger lets each push out only once.
-    dispatchers.push(
-      createPushDispatcher({
-        pool,
-        redis: liveRedis, // reads only; the presence runner's connection holds its WATCH
-        log: appender,
-        provider: options.pushProvider ?? webPushProvider(config.push.vapid),
-        version,
-        settings: config.push,
-        logger: logger.child({ component: 'push-dispatcher' }),
-      }),
-    );
-  }
-  if (wanted(PROJECTIONS.timeline)) {
-    const requested = options.versions?.timeline;
-    const version = requested ?? (await ensureTimelineReadable(cassandra, pool, keyspace));
-    const tables = await ensureTimelineVersion(cassandra, pool, keyspace, version);
-    versions.timeline = version;
-    lanes.push(
-      cassandraProjectionLane({
-        kafka,
-        codec,
-        deadLetters,
-        pool,
-        cassandra,
-        keyspace,
-        logger,
-        projection: timelineProjection(cassandra, tables, version, live),
-      }),
-    );
-  }
+  const closeClients = async () => {
+    await appender.disconnect();
+    await Promise.all([pool.end(), cassandra.shutdown()]);
+    redis.disconnect();
+    liveRedis.disconnect();
+  };
+  let runner: Awaited<ReturnType<typeof runLanesByStoreAndLag>>;
+  try {
+    if (wanted(PROJECTIONS.inbox)) {
+      const inbox = { readable: ensureInboxReadable, version: ensureInboxVersion };
+      await startPostgres(PROJECTIONS.inbox, inbox, inboxProjection);
+    }
+    if (wanted(PROJECTIONS.search)) {
+      const search = { readable: ensureSearchReadable, version: ensureSearchVersion };
+      await startPostgres(PROJECTIONS.search, search, (version) => searchProjection(version));
+    }
+    if (wanted(PROJECTIONS.push)) {
+      const push = { readable: ensurePushReadable, version: ensurePushVersion };
+      const version = await startPostgres(PROJECTIONS.push, push, pushProjection);
+      // Every running version dispatches: the shared ledger lets each push out only once.
+      dispatchers.push(
+        createPushDispatcher({
+          pool,
+          redis: liveRedis, // reads only; the presence runner's connection holds its WATCH
+          log: appender,
+          provider: options.pushProvider ?? webPushProvider(config.push.vapid),
+          version,
+          settings: config.push,
+          logger: logger.child({ component: 'push-dispatcher' }),
+        }),
+      );
+    }
+    if (wanted(PROJECTIONS.timeline)) {
+      const requested = options.versions?.timeline;
+      const version = requested ?? (await ensureTimelineReadable(cassandra, pool, keyspace));
+      const tables = await ensureTimelineVersion(cassandra, pool, keyspace, version);
+      versions.timeline = version;
+      lanes.push(
+        cassandraProjectionLane({
+          kafka,
+          codec,
+          deadLetters,
+          pool,
+          cassandra,
+          keyspace,
+          logger,
+          projection: timelineProjection(cassandra, tables, version, live),
+        }),
+      );
+    }
 
-  if (wanted(PROJECTIONS.presence)) {
-    const requested = options.versions?.presence;
-    const version = requested ?? (await ensurePresenceReadable(pool));
-    if (requested !== undefined) await ensurePresenceVersion(pool, requested);
-    versions.presence = version;
-    lanes.push(
-      redisProjectionLane({
-        kafka,
-        codec,
-        deadLetters,
-        pool,
-        redis,
-        logger,
-        projection: presenceProjection(version, live),
-      }),
-    );
-  }
+    if (wanted(PROJECTIONS.presence)) {
+      const requested = options.versions?.presence;
+      const version = requested ?? (await ensurePresenceReadable(pool));
+      if (requested !== undefined) await ensurePresenceVersion(pool, requested);
+      versions.presence = version;
+      lanes.push(
+        redisProjectionLane({
+          kafka,
+          codec,
+          deadLetters,
+          pool,
+          redis,
+          logger,
+          projection: presenceProjection(version, live),
+        }),
+      );
+    }
 
-  const runner = await runLanesByStoreAndLag(lanes, {
-    kafka,
-    codec,
-    deadLetters,
-    logger,
-    group: config.kafka.consumer,
-    partitionsAtOnce: config.kafka.topicPartitions,
-  });
-  await runner.start();
+    runner = await runLanesByStoreAndLag(lanes, {
+      kafka,
+      codec,
+      deadLetters,
+      logger,
+      group: config.kafka.consumer,
+      partitionsAtOnce: config.kafka.topicPartitions,
+    });
+    await runner.start();
+  } catch (error) {
+    // A version dropped while it was being started, a store down: nothing opened here is left
+    // behind for the caller to forget.
+    await closeClients().catch(() => undefined);
+    throw error;
+  }
   for (const dispatcher of dispatchers) dispatcher.start();
   return {
     versions,
@@ -194,10 +208,7 @@ export async function startProjections(
     async stop() {
       await Promise.all(dispatchers.map((dispatcher) => dispatcher.stop()));
       await runner.stop();
-      await appender.disconnect();
-      await Promise.all([pool.end(), cassandra.shutdown()]);
-      redis.disconnect();
-      liveRedis.disconnect();
+      await closeClients();
     },
   };
 }

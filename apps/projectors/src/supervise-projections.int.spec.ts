@@ -1,6 +1,7 @@
 import { eventLogFixture, waitFor } from '@chat/events/testing';
 import { createCassandraClient, createPgPool } from '@chat/storage';
 import { dropProjectionVersion, ensureInboxVersion, versionKey } from '@chat/views';
+import { startProjections } from './start-projections';
 import { superviseProjections, type SupervisedProjections } from './supervise-projections';
 
 /** The projectors app runs what the registry lists: a new version starts, a dropped one stops. */
@@ -9,9 +10,11 @@ const pool = createPgPool(config, { max: 2 });
 const cassandra = createCassandraClient(config);
 const version = 300000 + Math.floor(Math.random() * 1000000);
 let supervised: SupervisedProjections;
+let another: SupervisedProjections;
 
 afterAll(async () => {
   await supervised?.stop();
+  await another?.stop();
   await Promise.all([pool.end(), cassandra.shutdown()]);
 });
 
@@ -40,5 +43,35 @@ it('starts a version when it is registered and stops it when it is dropped', asy
     {
       timeoutMs: 30000,
     },
+  );
+}, 60000);
+
+it('keeps running and following the registry when a registered version fails to start', async () => {
+  // A version dropped between reading the registry and starting it, a store down for a
+  // moment: the start throws once; the app must neither die nor stop following.
+  const flaky = version + 1;
+  const key = versionKey('inbox', flaky);
+  let failures = 0;
+  await ensureInboxVersion(pool, flaky);
+  another = await superviseProjections(config, {
+    logger,
+    intervalMs: 100,
+    start: (startConfig, options) => {
+      if (options?.versions?.inbox === flaky && failures++ === 0) {
+        return Promise.reject(
+          new Error('inbox version was dropped; version numbers are never reused'),
+        );
+      }
+      return startProjections(startConfig, options);
+    },
+  });
+  expect(failures).toBe(1);
+  await waitFor('the version running on a later round', () =>
+    another.running().includes(key) ? true : undefined,
+  );
+  await dropProjectionVersion(
+    { pool, cassandra, keyspace: config.cassandra.keyspace },
+    'inbox',
+    flaky,
   );
 }, 60000);

@@ -18,8 +18,14 @@ export interface SupervisedProjections {
  */
 export async function superviseProjections(
   config: Config,
-  options: { logger?: Logger; intervalMs?: number } = {},
+  options: {
+    logger?: Logger;
+    intervalMs?: number;
+    /** How a registered version is started (a test makes one fail). */
+    start?: typeof startProjections;
+  } = {},
 ): Promise<SupervisedProjections> {
+  const start = options.start ?? startProjections;
   const logger = options.logger ?? createLogger('projectors', config.logLevel);
   const pool = createPgPool(config, { max: 2, logger });
   const running = new Map<string, RunningProjections>();
@@ -40,14 +46,21 @@ export async function superviseProjections(
       const key = versionKey(projection, version);
       if (running.has(key) || stopped) continue;
       logger.info({ projection: key }, 'starting a registered version');
-      running.set(
-        key,
-        await startProjections(config, {
-          only: [projection],
-          versions: { [projection]: version },
-          logger,
-        }),
-      );
+      try {
+        running.set(
+          key,
+          await start(config, {
+            only: [projection],
+            versions: { [projection]: version },
+            logger,
+          }),
+        );
+      } catch (error) {
+        // One version that cannot start (dropped since the registry was read, a store down)
+        // must not stop the others, nor the app: the next round tries it again if it is
+        // still registered.
+        logger.warn({ err: error, projection: key }, 'could not start a registered version');
+      }
     }
     for (const [key, projections] of running) {
       if (registered.has(key) || projections === initial) continue;
