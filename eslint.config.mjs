@@ -35,6 +35,7 @@ export default tseslint.config(
       'tools/stack/src/processes.ts',
       'tools/stack/src/installers.ts',
       'bench/lib/app-process.ts',
+      'test/harness/gateway.ts',
       '**/*.spec.ts',
     ],
     rules: { 'no-restricted-syntax': 'off' },
