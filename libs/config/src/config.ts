@@ -216,7 +216,7 @@ const envSchema = z.object({
   GATEWAY_TYPING_RATE_BURST: z.coerce.number().int().min(1).default(10),
   /** Connections (WebSocket upgrades, event streams) per user: steady rate and burst. */
   GATEWAY_CONNECT_RATE_PER_SECOND: z.coerce.number().positive().default(1),
-  GATEWAY_CONNECT_RATE_BURST: z.coerce.number().int().min(1).default(10),
+  GATEWAY_CONNECT_RATE_BURST: z.coerce.number().int().min(1).default(20),
   /** How long a command waits for Kafka's acknowledgement before answering 503. */
   CHAT_APPEND_TIMEOUT_MS: z.coerce.number().int().min(100).default(5000),
   /** The longest an HTTP long poll (GET .../sync?wait=) is held open; requests may ask less. */

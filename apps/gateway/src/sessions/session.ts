@@ -14,6 +14,7 @@ import {
 } from '@chat/protocol';
 import { ViewError, type ChatQueries, type LiveChange } from '@chat/views';
 import { KeyedSerialQueue } from '../limits/keyed-serial-queue';
+import { WindowCounter } from '../limits/window-counter';
 import type { RateRefusal } from '../limits/budgets';
 import type { Transport } from '../transport/transport';
 
@@ -34,9 +35,15 @@ export interface SessionDeps {
   unwatchPresence(session: Session, userIds: string[]): void;
 }
 
-/** Bad frames tolerated in BAD_FRAME_WINDOW_MS before the connection is closed as abusive. */
+/** Bad frames tolerated in ABUSE_WINDOW_MS before the connection is closed as abusive. */
 const BAD_FRAME_LIMIT = 20;
-const BAD_FRAME_WINDOW_MS = 10_000;
+/**
+ * Frames refused by a budget tolerated in ABUSE_WINDOW_MS: a client that goes on sending past
+ * `retryAfterMs` costs the process a parse and an answer per frame all the same, so past this
+ * it is closed as abusive, and its reconnects are held to the connection budget.
+ */
+const REFUSED_FRAME_LIMIT = 200;
+const ABUSE_WINDOW_MS = 10_000;
 /** Changes per conversation sent on resume; past this the client pages with `sync`. */
 const RESUME_LIMIT = 1000;
 /** Conversations per page of the walk over the user's conversations on resume. */
@@ -82,7 +89,8 @@ export class Session {
   private readonly sentCs = new Map<string, number>();
   private queue: Promise<void> = Promise.resolve();
   private queued = 0;
-  private badFrames: number[] = [];
+  private readonly badFrames = new WindowCounter(BAD_FRAME_LIMIT, ABUSE_WINDOW_MS);
+  private readonly refusedFrames = new WindowCounter(REFUSED_FRAME_LIMIT, ABUSE_WINDOW_MS);
   /** Sends to one conversation are handled one after the other, in the order they came. */
   private readonly sends = new KeyedSerialQueue();
   /** The budget of each send, spent at once, taken in the order the sends came. */
@@ -119,10 +127,7 @@ export class Session {
         return;
       }
       const refusal = this.deps.refusal(this.userId, frame.type);
-      if (refusal) {
-        this.send({ type: 'error', ...(id ? { id } : {}), ...refusal });
-        return;
-      }
+      if (refusal) return this.refused(id, refusal);
       await this.handle(frame);
     } catch (error) {
       this.fail(id, error);
@@ -219,7 +224,9 @@ export class Session {
     const me = this.userId;
     switch (frame.type) {
       case 'hello': {
-        if (this.state !== 'new') throw new ViewError('bad-page', 'hello was already said');
+        // Said once per connection: a repeat is a client's mistake, counted as a bad frame.
+        if (this.state !== 'new')
+          return this.badFrame(frame.id, 'bad-page', 'hello was already said');
         if (frame.v !== PROTOCOL_VERSION) {
           this.close(
             CLOSE_CODES.unsupportedVersion,
@@ -440,13 +447,13 @@ export class Session {
       const { code, detail } = refusal.problem;
       // When to try again, as HTTP's Retry-After says it (a 429, an overload).
       const retryAfter = Number(refusal.headers['Retry-After']);
-      this.send({
-        type: 'error',
-        ...(id ? { id } : {}),
+      const answer = {
         code,
         message: detail,
         ...(retryAfter > 0 ? { retryAfterMs: retryAfter * 1000 } : {}),
-      });
+      };
+      if (refusal.problem.status === 429) return this.refused(id, answer);
+      this.send({ type: 'error', ...(id ? { id } : {}), ...answer });
       return;
     }
     this.deps.logger.error({ err: error, userId: this.userId }, 'frame failed');
@@ -458,11 +465,20 @@ export class Session {
     });
   }
 
+  /** A frame refused by a budget: an error with when to retry, or a close past the limit. */
+  private refused(
+    id: string | undefined,
+    refusal: { code: string; message: string; retryAfterMs?: number },
+  ): void {
+    if (this.refusedFrames.hit(Date.now())) {
+      this.close(CLOSE_CODES.abusive, 'too many frames past the rate limit');
+      return;
+    }
+    this.send({ type: 'error', ...(id ? { id } : {}), ...refusal });
+  }
+
   private badFrame(id: string | undefined, code: string, message: string): void {
-    const now = Date.now();
-    this.badFrames = this.badFrames.filter((at) => now - at < BAD_FRAME_WINDOW_MS);
-    this.badFrames.push(now);
-    if (this.badFrames.length > BAD_FRAME_LIMIT) {
+    if (this.badFrames.hit(Date.now())) {
       this.close(CLOSE_CODES.abusive, 'too many bad frames');
       return;
     }

@@ -290,7 +290,7 @@ describe('a session', () => {
             body: 'x',
           }),
         );
-      return { sent: peer.sent, send };
+      return { sent: peer.sent, closes: peer.closes, send };
     };
     const mallory = await open('mallory');
     const alice = await open('alice');
@@ -304,11 +304,14 @@ describe('a session', () => {
     const answers = (sent: Array<Record<string, unknown>>) =>
       sent.filter((f) => f.type === 'result' || f.type === 'error');
     expect(answers(alice.sent).map((f) => f.type)).toEqual(Array(20).fill('result'));
-    // Mallory got her burst, and a clear refusal with when to retry for the rest.
+    // Mallory got her burst, a clear refusal with when to retry, and past 200 refusals in 10 s
+    // a close as abusive: frames past the limit cost the process all the same.
     const refused = answers(mallory.sent).filter((f) => f.type === 'error');
-    expect(refused.length).toBeGreaterThan(2900);
+    expect(refused).toHaveLength(200);
     expect(new Set(refused.map((f) => f.code))).toEqual(new Set(['rate-limited']));
     expect(refused.every((f) => f.retryAfterMs === 1000)).toBe(true);
+    expect(mallory.closes).toEqual([[4009, 'too many frames past the rate limit']]);
+    expect(alice.closes).toEqual([]);
   });
 
   it('passes group receipts, which have no cs, straight through', async () => {
