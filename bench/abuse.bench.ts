@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { spawnTs } from '../test/harness/spawn-ts';
 import { mintToken } from '@chat/auth';
 import { loadConfig, type Config } from '@chat/config';
-import { flood } from '../test/harness/flood';
+import { flood, type FloodReport } from '../test/harness/flood';
 import { rawSocket } from '../test/harness/raw-socket';
 import { buildApps, startAppProcess } from './lib/app-process';
 import { percentiles, round } from './lib/stats';
@@ -12,8 +13,9 @@ import { percentiles, round } from './lib/stats';
  * with the budgets a deployment has by default, while another user sends 20 messages a second
  * over her socket to a group. Reports the other user's send-to-receive p50/p99 at the group's
  * other member (target: p99 under 500 ms), her outcomes, what the flood got back, and the CPU
- * each app used. The apps run as their own processes; the flood, the sender and the receiver
- * run in this one.
+ * each process used. The apps run as their own processes, the flood in one more (this file
+ * with `flood`), and the sender and the receiver in this one, so that the flood's own work
+ * does not delay the clock that measures her.
  *
  * Usage: npm run bench:abuse [-- <seconds>]   (default 10)
  */
@@ -51,10 +53,23 @@ async function main() {
     const outcomes = new Map<string, number>();
     const count = (outcome: string) => outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1);
     const sends: Array<Promise<void>> = [];
+    const flooder = spawnTs(
+      __filename,
+      [
+        'flood',
+        JSON.stringify({ gatewayUrl, apiUrl: api.url, token: mallory!.token, own, seconds }),
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    const output: Buffer[] = [];
+    flooder.stdout!.on('data', (chunk: Buffer) => output.push(chunk));
+    const flooded = new Promise<void>((resolve) => flooder.once('exit', () => resolve()));
     const sending = (async () => {
+      // 50 ms apart at least: a late timer never makes a burst above her 20/s budget.
+      let due = Date.now();
       for (let i = 0; Date.now() - started < seconds * 1000; i++) {
-        const due = started + (i * 1000) / RATE;
         await new Promise((resolve) => setTimeout(resolve, Math.max(0, due - Date.now())));
+        due = Math.max(due, Date.now()) + 1000 / RATE;
         const body = `${run}-${i}`;
         sentAt.set(body, performance.now());
         sends.push(
@@ -65,14 +80,9 @@ async function main() {
         );
       }
     })();
-    const report = await flood({
-      gatewayUrl,
-      apiUrl: api.url,
-      token: mallory!.token,
-      conversationId: own,
-      keepGoing: () => Date.now() - started < seconds * 1000,
-    });
     await sending;
+    await flooded;
+    const report = JSON.parse(Buffer.concat(output).toString()) as FloodReport;
     await Promise.all(sends);
     const accepted = outcomes.get('accepted') ?? 0;
     const deadline = Date.now() + 30000;
@@ -125,7 +135,28 @@ function cpuOf(apps: Apps, before?: Record<string, number>): Record<string, numb
   );
 }
 
-main().catch((error: unknown) => {
+/** The flooding user, in a process of its own; prints what came back as JSON. */
+async function floodProcess(options: string) {
+  const { gatewayUrl, apiUrl, token, own, seconds } = JSON.parse(options) as {
+    gatewayUrl: string;
+    apiUrl: string;
+    token: string;
+    own: string;
+    seconds: number;
+  };
+  const started = Date.now();
+  const report = await flood({
+    gatewayUrl,
+    apiUrl,
+    token,
+    conversationId: own,
+    keepGoing: () => Date.now() - started < seconds * 1000,
+  });
+  process.stdout.write(JSON.stringify(report));
+  process.exit(0);
+}
+
+(process.argv[2] === 'flood' ? floodProcess(process.argv[3]!) : main()).catch((error: unknown) => {
   console.error(error);
   process.exit(1);
 });

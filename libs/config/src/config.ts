@@ -182,8 +182,12 @@ const envSchema = z.object({
    * `overloaded`), not queued until the client times out.
    */
   CHAT_MAX_PENDING_SENDS: z.coerce.number().int().min(1).default(2000),
-  /** One user's share of those: past it their send is refused (429) and the others' are not. */
-  CHAT_MAX_PENDING_SENDS_PER_USER: z.coerce.number().int().min(1).default(50),
+  /**
+   * One user's share of those: past it their send is refused (429) and the others' are not.
+   * Above what a user at their rate limit holds while every send waits out the append
+   * deadline (40 + 20/s x 5 s), so only a process-wide budget far above the default reaches it.
+   */
+  CHAT_MAX_PENDING_SENDS_PER_USER: z.coerce.number().int().min(1).default(200),
   /** Long polls (GET .../sync?wait=) one user may hold open on one command-api process. */
   CHAT_MAX_LONG_POLLS_PER_USER: z.coerce.number().int().min(1).default(4),
   /** WebSocket heartbeats: a ping this often, and a close when no pong came for this long. */
