@@ -38,8 +38,25 @@ export default tseslint.config(
       'bench/lib/app-process.ts',
       'test/harness/restart-under-load.ts',
       'test/local-environment.ts',
+      'test/harness/gateway.ts',
       '**/*.spec.ts',
     ],
     rules: { 'no-restricted-syntax': 'off' },
+  },
+  {
+    // A promise nobody awaits or catches becomes an unhandled rejection, which ends the process.
+    // Type-aware, so apps/ and libs/ only.
+    files: ['apps/**/*.ts', 'libs/**/*.ts'],
+    ignores: ['**/*.spec.ts'],
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: { '@typescript-eslint/no-floating-promises': 'error' },
+  },
+  {
+    // On the edge one client's input must never end the process: `void` is no handling there.
+    files: ['apps/gateway/**/*.ts', 'apps/command-api/**/*.ts'],
+    ignores: ['**/*.spec.ts'],
+    rules: { '@typescript-eslint/no-floating-promises': ['error', { ignoreVoid: false }] },
   },
 );

@@ -33,6 +33,8 @@ import { PushController } from './push/push.controller';
 import { COMMAND_HANDLING, EVENT_LOG, PG_POOL, REDIS } from './log/tokens';
 import { RateLimitGuard, USER_READ_LIMIT } from './rate-limit/rate-limit.guard';
 import { CASSANDRA, ReadsController } from './reads/reads.controller';
+import { LongPolls } from './reads/long-poll';
+import { ProjectedNews } from './reads/projected-news';
 import { ChatQueries } from '@chat/views';
 import type { Client } from 'cassandra-driver';
 import { createTokenBucket } from '@chat/commands';
@@ -102,6 +104,8 @@ export function commandApiModule(config: Config): DynamicModule {
     { provide: APP_GUARD, useClass: AuthGuard },
     { provide: APP_GUARD, useClass: RateLimitGuard },
     { provide: APP_FILTER, useClass: ProblemFilter },
+    { provide: LongPolls, useValue: new LongPolls(config.limits.maxLongPollsPerUser) },
+    ProjectedNews,
     MediaService,
     UploadSweeper,
     ExecuteConversationCommandHandler,

@@ -9,7 +9,7 @@ import { createCassandraClient, createPgPool, createRedis, ObjectStore } from '@
 import { CLOSE_CODES } from '@chat/protocol';
 import { ChatQueries, PresenceAudience } from '@chat/views';
 import { whenExpired } from './auth/token-expiry';
-import { ReadLimits } from './limits/read-limits';
+import { Budgets, type RateRefusal } from './limits/budgets';
 import { SocketLimiter } from './limits/socket-limiter';
 import { TypingThrottle } from './limits/typing-throttle';
 import { LiveHub } from './live/live-hub';
@@ -43,6 +43,8 @@ export class Gateway {
   readonly verifier: TokenVerifier;
   private readonly lastHeartbeat = new Map<Session, number>();
   private readonly sockets: SocketLimiter;
+  /** Per-user budgets of frames and connections on this process (see limits/budgets). */
+  private readonly budgets: Budgets;
   /** Cancels each open session's close at its token's expiry. */
   private readonly expiries = new Map<Session, () => void>();
 
@@ -72,9 +74,11 @@ export class Gateway {
       config.gateway.presenceRefreshMs,
     );
     this.sockets = new SocketLimiter(config.gateway.maxSocketsPerUser);
-    const reads = new ReadLimits({
-      ratePerSecond: config.gateway.readRatePerSecond,
-      burst: config.gateway.readRateBurst,
+    const { gateway: limits } = config;
+    this.budgets = new Budgets({
+      read: { ratePerSecond: limits.readRatePerSecond, burst: limits.readRateBurst },
+      typing: { ratePerSecond: limits.typingRatePerSecond, burst: limits.typingRateBurst },
+      connect: { ratePerSecond: limits.connectRatePerSecond, burst: limits.connectRateBurst },
     });
     const typing = new TypingRelay(
       audience,
@@ -106,12 +110,17 @@ export class Gateway {
       logger,
       relayTyping: (conversationId, userId, connectionId) =>
         typing.relay(conversationId, userId, connectionId),
-      refusal: (userId, type) => reads.refusal(userId, type),
+      refusal: (userId, type) => this.budgets.frameRefusal(userId, type),
       watchPresence: (session, userIds) => this.hub.watch(session, userIds),
       unwatchPresence: (session, userIds) => this.hub.unwatch(session, userIds),
     };
-    this.endpoint = new WsEndpoint(server, this.verifier, config.gateway, logger, (socket) =>
-      this.acceptSocket(socket),
+    this.endpoint = new WsEndpoint(
+      server,
+      this.verifier,
+      config.gateway,
+      logger,
+      (principal) => this.connectRefusal(principal),
+      (socket) => this.acceptSocket(socket),
     );
   }
 
@@ -122,6 +131,14 @@ export class Gateway {
 
   get connections(): number {
     return this.hub.connections;
+  }
+
+  /**
+   * Why this user may not open another connection now, whatever the transport (WebSocket or
+   * event stream), or null: each one walks the user's conversations and reports presence.
+   */
+  connectRefusal(principal: VerifiedPrincipal): RateRefusal | null {
+    return this.budgets.connectRefusal(principal.userId);
   }
 
   /**
@@ -191,7 +208,13 @@ export class Gateway {
 
   private acceptSocket(socket: AcceptedSocket): void {
     const session = this.openSession(socket.principal, socket.transport);
-    socket.onFrame((text) => void session.receive(text));
+    // receive answers every failure with a frame; a rejection here would be a bug, not input.
+    socket.onFrame((text) =>
+      session.receive(text).catch((error: unknown) => {
+        this.logger.error({ err: error }, 'a frame escaped its session');
+        session.close(CLOSE_CODES.internalError, 'internal error');
+      }),
+    );
     socket.onPong(() => this.heartbeat(session));
     socket.onClose(() => this.closeSession(session));
   }

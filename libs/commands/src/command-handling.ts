@@ -73,7 +73,10 @@ export class CommandHandling {
     this.media = deps.media ?? null;
     this.pipeline = new CommandPipeline(deps.pool, deps.log, deps.config.limits);
     this.idempotency = new SendIdempotency(deps.redis);
-    this.admission = new SendAdmission(deps.config.limits.maxPendingSends);
+    this.admission = new SendAdmission(
+      deps.config.limits.maxPendingSends,
+      deps.config.limits.maxPendingSendsPerUser,
+    );
     this.bucket = createTokenBucket(deps.redis, {
       ratePerSecond: deps.config.limits.ratePerSecond,
       burst: deps.config.limits.rateBurst,
@@ -82,11 +85,12 @@ export class CommandHandling {
 
   /**
    * Runs a send holding a place among this process's unanswered sends, or refuses it at once
-   * with a 503 `overloaded` (see SendAdmission). Every transport wraps a send in it as the
-   * send arrives, so the time it waits in a queue counts too.
+   * (see SendAdmission): 429 past the user's share, 503 `overloaded` past the process's bound.
+   * Every transport spends the user's budget first (`spend`: a refused send takes no place),
+   * then wraps the send in this as it arrives, so the time it waits in a queue counts too.
    */
-  async admitted<T>(send: () => Promise<T>): Promise<T> {
-    const release = this.admission.take();
+  async admitted<T>(userId: string, send: () => Promise<T>): Promise<T> {
+    const release = this.admission.take(userId);
     try {
       return await send();
     } finally {
@@ -193,8 +197,12 @@ export class CommandHandling {
   // The same commands from raw input, as a transport without its own validation hands them
   // over: budget first, then the HTTP request schemas, then handling.
 
+  /**
+   * A send from raw input. Its budget is spent by the caller before it takes its place
+   * (`spend`, then `admitted`), as the command API's guard does for HTTP, so that the order
+   * is the same on every transport.
+   */
   async send(actor: Principal, conversationId: string, input: unknown) {
-    await this.spend(actor.userId);
     const params = validate(conversationParams, { conversationId }, 'path');
     const message = validate(sendMessageBody, input);
     const command = await this.prepareSend(actor, params.conversationId, message);

@@ -195,6 +195,14 @@ const envSchema = z.object({
    * `overloaded`), not queued until the client times out.
    */
   CHAT_MAX_PENDING_SENDS: z.coerce.number().int().min(1).default(2000),
+  /**
+   * One user's share of those: past it their send is refused (429) and the others' are not.
+   * Above what a user at their rate limit holds while every send waits out the append
+   * deadline (40 + 20/s x 5 s), so only a process-wide budget far above the default reaches it.
+   */
+  CHAT_MAX_PENDING_SENDS_PER_USER: z.coerce.number().int().min(1).default(200),
+  /** Long polls (GET .../sync?wait=) one user may hold open on one command-api process. */
+  CHAT_MAX_LONG_POLLS_PER_USER: z.coerce.number().int().min(1).default(4),
   /** WebSocket heartbeats: a ping this often, and a close when no pong came for this long. */
   GATEWAY_PING_INTERVAL_MS: z.coerce.number().int().min(10).default(30000),
   GATEWAY_PONG_TIMEOUT_MS: z.coerce.number().int().min(10).default(60000),
@@ -220,6 +228,12 @@ const envSchema = z.object({
   GATEWAY_READ_RATE_BURST: z.coerce.number().int().min(1).default(60),
   /** One typing signal per user and conversation per this long, across all their sockets. */
   GATEWAY_TYPING_THROTTLE_MS: z.coerce.number().int().min(0).default(2000),
+  /** Typing frames per user, whatever the conversation: steady rate and burst above it. */
+  GATEWAY_TYPING_RATE_PER_SECOND: z.coerce.number().positive().default(5),
+  GATEWAY_TYPING_RATE_BURST: z.coerce.number().int().min(1).default(10),
+  /** Connections (WebSocket upgrades, event streams) per user: steady rate and burst. */
+  GATEWAY_CONNECT_RATE_PER_SECOND: z.coerce.number().positive().default(1),
+  GATEWAY_CONNECT_RATE_BURST: z.coerce.number().int().min(1).default(20),
   /** How long a command waits for Kafka's acknowledgement before answering 503. */
   CHAT_APPEND_TIMEOUT_MS: z.coerce.number().int().min(100).default(5000),
   /** The longest an HTTP long poll (GET .../sync?wait=) is held open; requests may ask less. */
@@ -326,6 +340,8 @@ export interface Config {
     ratePerSecond: number;
     rateBurst: number;
     maxPendingSends: number;
+    maxPendingSendsPerUser: number;
+    maxLongPollsPerUser: number;
   };
   appendTimeoutMs: number;
   syncMaxWaitMs: number;
@@ -340,6 +356,10 @@ export interface Config {
     readRatePerSecond: number;
     readRateBurst: number;
     typingThrottleMs: number;
+    typingRatePerSecond: number;
+    typingRateBurst: number;
+    connectRatePerSecond: number;
+    connectRateBurst: number;
   };
 }
 
@@ -495,6 +515,8 @@ export function loadConfig(env: Env = process.env): Config {
       ratePerSecond: e.CHAT_RATE_LIMIT_PER_SECOND,
       rateBurst: e.CHAT_RATE_LIMIT_BURST,
       maxPendingSends: e.CHAT_MAX_PENDING_SENDS,
+      maxPendingSendsPerUser: e.CHAT_MAX_PENDING_SENDS_PER_USER,
+      maxLongPollsPerUser: e.CHAT_MAX_LONG_POLLS_PER_USER,
     },
     appendTimeoutMs: e.CHAT_APPEND_TIMEOUT_MS,
     syncMaxWaitMs: e.CHAT_SYNC_MAX_WAIT_MS,
@@ -509,6 +531,10 @@ export function loadConfig(env: Env = process.env): Config {
       readRatePerSecond: e.GATEWAY_READ_RATE_PER_SECOND,
       readRateBurst: e.GATEWAY_READ_RATE_BURST,
       typingThrottleMs: e.GATEWAY_TYPING_THROTTLE_MS,
+      typingRatePerSecond: e.GATEWAY_TYPING_RATE_PER_SECOND,
+      typingRateBurst: e.GATEWAY_TYPING_RATE_BURST,
+      connectRatePerSecond: e.GATEWAY_CONNECT_RATE_PER_SECOND,
+      connectRateBurst: e.GATEWAY_CONNECT_RATE_BURST,
     },
   };
 }

@@ -24,7 +24,7 @@ export const CLOSE_CODES = {
   noHello: 4003,
   /** The socket read too slowly: its buffer passed the bound. Reconnect and resume. */
   slowConsumer: 4008,
-  /** Too many bad frames in a short time. Final. */
+  /** Too many bad frames, or frames past a budget, in a short time. Final. */
   abusive: 4009,
   /** No pong to our pings within the timeout. Reconnect and resume. */
   heartbeatTimeout: 4010,

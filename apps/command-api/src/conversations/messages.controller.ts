@@ -44,7 +44,8 @@ export class MessagesController {
     @JsonBody(sendMessageBody) message: z.infer<typeof sendMessageBody>,
     @Res({ passthrough: true }) response: Response,
   ) {
-    return this.handling.admitted(async () => {
+    // The guard spent the user's budget already: the rate limit comes before the place.
+    return this.handling.admitted(actor.userId, async () => {
       // Media is checked first, in the handling every transport shares.
       const command = await this.handling.prepareSend(actor, conversationId, message);
       const { replayed, eventIds } = await this.commands.execute(

@@ -29,7 +29,11 @@ export class UploadSweeper implements OnApplicationBootstrap, OnApplicationShutd
   }
 
   onApplicationBootstrap() {
-    this.timer = setInterval(() => void this.sweep(), this.config.media.sweepIntervalMs);
+    // sweep() logs its own failures and never rejects; the catch keeps it so if it changes.
+    this.timer = setInterval(
+      () => this.sweep().catch(() => undefined),
+      this.config.media.sweepIntervalMs,
+    );
     this.timer.unref();
   }
 

@@ -8,7 +8,7 @@ import { Actor } from '../auth/auth.guard';
 import { CONFIG } from '../auth/dev-tokens.controller';
 import { conversationParams, messageParams } from '@chat/commands';
 import { ApiRead, PathParams, QueryParams } from '../http/openapi';
-import { longPoll } from './long-poll';
+import { LongPolls } from './long-poll';
 import {
   historyQuery,
   historyResponse,
@@ -34,6 +34,7 @@ export class ReadsController {
   constructor(
     @Inject(ChatQueries) private readonly queries: ChatQueries,
     @Inject(CONFIG) private readonly config: Config,
+    @Inject(LongPolls) private readonly longPolls: LongPolls,
   ) {}
 
   @Get('inbox')
@@ -82,7 +83,9 @@ export class ReadsController {
   ) {
     const read = () => this.queries.changesAfter(actor.userId, conversationId, afterCs, { limit });
     const waitMs = Math.min((wait ?? 0) * 1000, this.config.syncMaxWaitMs);
-    return longPoll(
+    return this.longPolls.poll(
+      actor.userId,
+      conversationId,
       read,
       (result) => result.changes.length > 0 || result.throughCs > afterCs,
       waitMs,

@@ -14,9 +14,13 @@ export class KeyedSerialQueue {
       () => undefined,
     );
     this.tails.set(key, tail);
-    void tail.then(() => {
-      if (this.tails.get(key) === tail) this.tails.delete(key);
-    });
+    // `tail` never rejects: forgetting the key cannot fail.
+    tail.then(
+      () => {
+        if (this.tails.get(key) === tail) this.tails.delete(key);
+      },
+      () => undefined,
+    );
     return result;
   }
 

@@ -33,7 +33,7 @@ export class LiveHub {
     await this.subscriber.subscribe(...Object.values(LIVE_CHANNELS));
     // Expiry has no event: watched users are read (and their watches checked) now and then.
     this.refresher = setInterval(
-      () => void this.watches.refresh(this.watches.targets()),
+      () => this.refreshPresence(this.watches.targets()),
       this.presenceRefreshMs,
     );
   }
@@ -86,11 +86,20 @@ export class LiveHub {
         const users = (payload as PresenceTouched).userIds.filter((id) =>
           this.watches.isWatched(id),
         );
-        if (users.length > 0) void this.watches.refresh(users);
+        if (users.length > 0) this.refreshPresence(users);
       }
     } catch (error) {
       this.logger.warn({ err: error, channel }, 'unreadable live message dropped');
     }
+  }
+
+  /** Presence of these users pushed to their watchers; a failure waits for the next round. */
+  private refreshPresence(userIds: string[]): void {
+    this.watches
+      .refresh(userIds)
+      .catch((error: unknown) =>
+        this.logger.warn({ err: error }, 'presence refresh failed; the next one retries'),
+      );
   }
 
   private deliverProjected(batch: ProjectedBatch): void {
@@ -99,7 +108,11 @@ export class LiveHub {
       segment.changes.some((c) => c.type === 'membership'),
     );
     if (membershipChanged) {
-      void this.watches.membershipChanged(batch.segments.flatMap((s) => s.recipients));
+      this.watches
+        .membershipChanged(batch.segments.flatMap((s) => s.recipients))
+        .catch((error: unknown) =>
+          this.logger.warn({ err: error }, 'presence re-check failed; the next refresh retries'),
+        );
     }
     for (const segment of batch.segments) {
       for (const userId of segment.recipients) {

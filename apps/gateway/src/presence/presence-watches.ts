@@ -20,7 +20,12 @@ export class PresenceWatches {
     private readonly logger: Logger,
   ) {}
 
+  /**
+   * A closed session watches nothing: a subscribe answered after its socket closed (the close
+   * already removed the session's watches) would otherwise stay here for good.
+   */
   watch(session: Session, userIds: string[]): void {
+    if (!session.isOpen) return;
     for (const userId of userIds) {
       const set = this.watchers.get(userId) ?? new Set();
       set.add(session);

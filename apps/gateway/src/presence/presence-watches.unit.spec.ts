@@ -4,11 +4,12 @@ import type { Session } from '../sessions/session';
 import { PresenceWatches } from './presence-watches';
 
 /** A session that records what it was shown. */
-const session = (userId: string) => {
+const session = (userId: string, isOpen = true) => {
   const shown: string[] = [];
   const revoked: string[][] = [];
   return {
     userId,
+    isOpen,
     shown,
     revoked,
     presence: (state: { userId: string }) => shown.push(state.userId),
@@ -79,5 +80,17 @@ describe('presence watches', () => {
         .map(([v, t]) => `${v}->${t}`)
         .sort(),
     ).toEqual(['alice->bob', 'carol->alice']);
+  });
+
+  it('keeps no watch of a session that closed before its subscribe was answered', async () => {
+    const { watches, asked } = watchesWith([['carol', 'alice']]);
+    // The close removed the session's watches first; the subscribe's answer comes after.
+    const closed = session('carol', false);
+    watches.removeSession(closed as unknown as Session);
+    watches.watch(closed as unknown as Session, ['alice']);
+    expect(watches.targets()).toEqual([]);
+    await watches.refresh(watches.targets());
+    expect(asked).toEqual([]);
+    expect(closed.shown).toEqual([]);
   });
 });

@@ -14,26 +14,36 @@ import {
 } from '@chat/protocol';
 import { ViewError, type ChatQueries, type LiveChange } from '@chat/views';
 import { KeyedSerialQueue } from '../limits/keyed-serial-queue';
-import type { RateRefusal } from '../limits/read-limits';
+import { WindowCounter } from '../limits/window-counter';
+import type { RateRefusal } from '../limits/budgets';
 import type { Transport } from '../transport/transport';
 
 /** What a session needs from its gateway. */
 export interface SessionDeps {
   queries: ChatQueries;
   /** The command API's own command handling, run in this process for the socket's user. */
-  commands: Pick<CommandHandling, 'admitted' | 'send' | 'delivered' | 'read' | 'mediaUrl'>;
+  commands: Pick<
+    CommandHandling,
+    'spend' | 'admitted' | 'send' | 'delivered' | 'read' | 'mediaUrl'
+  >;
   logger: Logger;
   /** Tells the members who may see this user that they are typing (throttled per user). */
   relayTyping(conversationId: string, userId: string, connectionId: string): Promise<void>;
-  /** Why this user's frame is not taken now (a rate limit), or null. */
+  /** Why this user's frame is not taken now (its budget, see limits/budgets), or null. */
   refusal(userId: string, type: ClientFrameType): RateRefusal | null;
   watchPresence(session: Session, userIds: string[]): void;
   unwatchPresence(session: Session, userIds: string[]): void;
 }
 
-/** Bad frames tolerated in BAD_FRAME_WINDOW_MS before the connection is closed as abusive. */
+/** Bad frames tolerated in ABUSE_WINDOW_MS before the connection is closed as abusive. */
 const BAD_FRAME_LIMIT = 20;
-const BAD_FRAME_WINDOW_MS = 10_000;
+/**
+ * Frames refused by a budget tolerated in ABUSE_WINDOW_MS: a client that goes on sending past
+ * `retryAfterMs` costs the process a parse and an answer per frame all the same, so past this
+ * it is closed as abusive, and its reconnects are held to the connection budget.
+ */
+const REFUSED_FRAME_LIMIT = 200;
+const ABUSE_WINDOW_MS = 10_000;
 /** Changes per conversation sent on resume; past this the client pages with `sync`. */
 const RESUME_LIMIT = 1000;
 /** Conversations per page of the walk over the user's conversations on resume. */
@@ -56,6 +66,16 @@ function encodedChange(frame: ChangeFrame, change: LiveChange): Buffer {
 }
 
 /**
+ * The unknown type of a frame as an error message may quote it: never the client's value
+ * serialized whole, which may be nested deeper than the stack (a RangeError) or be megabytes.
+ */
+function describeType(type: unknown): string {
+  if (typeof type === 'string') return JSON.stringify(type.slice(0, 64));
+  if (Array.isArray(type)) return '(an array)';
+  return type === null ? 'null' : `(a ${typeof type})`;
+}
+
+/**
  * One client connection, whatever the transport. On `hello` it sends every change the client
  * missed (per conversation, after the client's cs cursor, or after its read position where it
  * has none), walking the user's conversations by id so that none is passed over, then live
@@ -69,9 +89,12 @@ export class Session {
   private readonly sentCs = new Map<string, number>();
   private queue: Promise<void> = Promise.resolve();
   private queued = 0;
-  private badFrames: number[] = [];
+  private readonly badFrames = new WindowCounter(BAD_FRAME_LIMIT, ABUSE_WINDOW_MS);
+  private readonly refusedFrames = new WindowCounter(REFUSED_FRAME_LIMIT, ABUSE_WINDOW_MS);
   /** Sends to one conversation are handled one after the other, in the order they came. */
   private readonly sends = new KeyedSerialQueue();
+  /** The budget of each send, spent at once, taken in the order the sends came. */
+  private spentInOrder: Promise<unknown> = Promise.resolve();
   private readonly presenceShown = new Map<string, string>();
 
   constructor(
@@ -88,54 +111,63 @@ export class Session {
     return this.state === 'open';
   }
 
-  /** A text frame from the client. */
+  /**
+   * A text frame from the client. Never rejects: whatever one frame does, the answer is an
+   * `error` frame or a close, and the process goes on.
+   */
   async receive(raw: string): Promise<void> {
-    if (this.state === 'closed') return;
+    let id: string | undefined;
+    try {
+      if (this.state === 'closed') return;
+      const frame = this.parse(raw);
+      if (!frame) return;
+      id = frame.id;
+      if (this.state === 'new' && frame.type !== 'hello') {
+        this.close(CLOSE_CODES.noHello, 'the first frame must be hello');
+        return;
+      }
+      const refusal = this.deps.refusal(this.userId, frame.type);
+      if (refusal) return this.refused(id, refusal);
+      await this.handle(frame);
+    } catch (error) {
+      this.fail(id, error);
+    }
+  }
+
+  /** The frame, or null when it is not one (answered with an error frame here). */
+  private parse(raw: string): ClientFrame | null {
     let json: unknown;
     try {
       json = JSON.parse(raw);
     } catch {
-      return this.badFrame(undefined, 'bad-frame', 'a frame is one JSON object');
+      this.badFrame(undefined, 'bad-frame', 'a frame is one JSON object');
+      return null;
     }
     const parsed = clientFrame.safeParse(json);
-    if (!parsed.success) {
-      const requestId =
-        typeof (json as { id?: unknown })?.id === 'string'
-          ? (json as { id: string }).id
-          : undefined;
-      const type = (json as { type?: unknown })?.type;
-      const known = clientFrame.options.some((o) => o.shape.type.value === type);
-      return known
-        ? this.badFrame(
-            requestId,
-            'invalid-frame',
-            parsed.error.issues
-              .map((i) => `${i.path.join('.') || 'frame'}: ${i.message}`)
-              .join('; '),
-          )
-        : this.badFrame(requestId, 'unknown-type', `unknown frame type ${JSON.stringify(type)}`);
+    if (parsed.success) return parsed.data;
+    const requestId =
+      typeof (json as { id?: unknown })?.id === 'string' ? (json as { id: string }).id : undefined;
+    const type = (json as { type?: unknown })?.type;
+    const known = clientFrame.options.some((o) => o.shape.type.value === type);
+    if (known) {
+      const issues = parsed.error.issues
+        .slice(0, 10)
+        .map((i) => `${i.path.slice(0, 8).join('.') || 'frame'}: ${i.message}`);
+      this.badFrame(requestId, 'invalid-frame', issues.join('; '));
+    } else {
+      this.badFrame(requestId, 'unknown-type', `unknown frame type ${describeType(type)}`);
     }
-    const frame = parsed.data;
-    if (this.state === 'new' && frame.type !== 'hello') {
-      this.close(CLOSE_CODES.noHello, 'the first frame must be hello');
-      return;
-    }
-    const refusal = this.deps.refusal(this.userId, frame.type);
-    if (refusal) {
-      this.send({ type: 'error', ...(frame.id ? { id: frame.id } : {}), ...refusal });
-      return;
-    }
-    try {
-      await this.handle(frame);
-    } catch (error) {
-      this.fail(frame.id, error);
-    }
+    return null;
   }
 
   /** Starts a session without a hello frame (Server-Sent Events: the cursors come in the URL). */
   async start(cursors: Record<string, number>): Promise<void> {
     if (this.state === 'closed') return;
-    await this.handle({ type: 'hello', v: PROTOCOL_VERSION, cursors });
+    try {
+      await this.handle({ type: 'hello', v: PROTOCOL_VERSION, cursors });
+    } catch (error) {
+      this.fail(undefined, error);
+    }
   }
 
   /** A change projected in a conversation this user may see. */
@@ -192,7 +224,9 @@ export class Session {
     const me = this.userId;
     switch (frame.type) {
       case 'hello': {
-        if (this.state !== 'new') throw new ViewError('bad-page', 'hello was already said');
+        // Said once per connection: a repeat is a client's mistake, counted as a bad frame.
+        if (this.state !== 'new')
+          return this.badFrame(frame.id, 'bad-page', 'hello was already said');
         if (frame.v !== PROTOCOL_VERSION) {
           this.close(
             CLOSE_CODES.unsupportedVersion,
@@ -215,8 +249,17 @@ export class Session {
         const { conversationId, clientMessageId, body, replyTo, ciphertext, media, mediaId } =
           frame;
         const command = { clientMessageId, body, replyTo, ciphertext, media, mediaId };
-        // Admitted before the queue: a send waiting behind this socket's others is unanswered.
-        const sent = await commands.admitted(() =>
+        // As over HTTP: the user's budget first (a refused send takes no place), then a place
+        // among the unanswered sends (the user's share of them), then this conversation's
+        // queue. Budgets are asked for at once but answered in arrival order, so the queue
+        // is entered in the order the sends came.
+        const asked = commands.spend(me);
+        // Awaited below, in turn; until then a refusal must not count as unhandled.
+        asked.catch(() => undefined);
+        const spent = this.spentInOrder.then(() => asked);
+        this.spentInOrder = spent.catch(() => undefined);
+        await spent;
+        const sent = await commands.admitted(me, () =>
           this.sends.run(conversationId, () =>
             commands.send(this.principal, conversationId, command),
           ),
@@ -404,13 +447,13 @@ export class Session {
       const { code, detail } = refusal.problem;
       // When to try again, as HTTP's Retry-After says it (a 429, an overload).
       const retryAfter = Number(refusal.headers['Retry-After']);
-      this.send({
-        type: 'error',
-        ...(id ? { id } : {}),
+      const answer = {
         code,
         message: detail,
         ...(retryAfter > 0 ? { retryAfterMs: retryAfter * 1000 } : {}),
-      });
+      };
+      if (refusal.problem.status === 429) return this.refused(id, answer);
+      this.send({ type: 'error', ...(id ? { id } : {}), ...answer });
       return;
     }
     this.deps.logger.error({ err: error, userId: this.userId }, 'frame failed');
@@ -422,11 +465,20 @@ export class Session {
     });
   }
 
+  /** A frame refused by a budget: an error with when to retry, or a close past the limit. */
+  private refused(
+    id: string | undefined,
+    refusal: { code: string; message: string; retryAfterMs?: number },
+  ): void {
+    if (this.refusedFrames.hit(Date.now())) {
+      this.close(CLOSE_CODES.abusive, 'too many frames past the rate limit');
+      return;
+    }
+    this.send({ type: 'error', ...(id ? { id } : {}), ...refusal });
+  }
+
   private badFrame(id: string | undefined, code: string, message: string): void {
-    const now = Date.now();
-    this.badFrames = this.badFrames.filter((at) => now - at < BAD_FRAME_WINDOW_MS);
-    this.badFrames.push(now);
-    if (this.badFrames.length > BAD_FRAME_LIMIT) {
+    if (this.badFrames.hit(Date.now())) {
       this.close(CLOSE_CODES.abusive, 'too many bad frames');
       return;
     }

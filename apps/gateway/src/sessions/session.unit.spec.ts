@@ -1,6 +1,7 @@
 import type { ChatQueries, LiveChange } from '@chat/views';
 import { CLOSE_CODES, PROTOCOL_VERSION, type ChangeFrame, type SyncResult } from '@chat/protocol';
-import { SendAdmission } from '@chat/commands';
+import { problem, SendAdmission } from '@chat/commands';
+import { TokenBuckets } from '../limits/token-buckets';
 import { Session, type SessionDeps } from './session';
 
 /** A transport that takes `room` frames, then reports the peer as too far behind. */
@@ -178,7 +179,8 @@ describe('a session', () => {
 
   it('refuses a send past the bound of unanswered sends with overloaded and when to retry', async () => {
     const { transport, sent, closes } = fakeTransport(100);
-    const admission = new SendAdmission(1);
+    // The process's bound (1) is reached before the user's share (2).
+    const admission = new SendAdmission(1, 2);
     const appended: string[] = [];
     // Appends wait until the test lets them through.
     let answer: () => void = () => undefined;
@@ -186,8 +188,9 @@ describe('a session', () => {
     const session = new Session({ userId: 'bob', deviceId: 'phone' }, transport, {
       ...deps,
       commands: {
-        admitted: async <T>(send: () => Promise<T>) => {
-          const release = admission.take();
+        spend: async () => undefined,
+        admitted: async <T>(userId: string, send: () => Promise<T>) => {
+          const release = admission.take(userId);
           return send().finally(release);
         },
         send: async (_p: unknown, _c: string, command: { clientMessageId: string }) => {
@@ -219,6 +222,96 @@ describe('a session', () => {
     expect(replies[2]).toMatchObject({ type: 'result', id: 'three' });
     expect(appended).toEqual(['one', 'three']);
     expect(closes).toEqual([]);
+  });
+
+  it('answers a frame whose type nests 6,000 arrays deep with unknown-type, and never rejects', async () => {
+    const { transport, sent, closes } = fakeTransport(100);
+    const session = new Session({ userId: 'bob', deviceId: 'phone' }, transport, deps);
+    const deep = `{"type":${'['.repeat(6000)}${']'.repeat(6000)},"id":"deep"}`;
+    await expect(session.receive(deep)).resolves.toBeUndefined();
+    expect(sent).toEqual([
+      { type: 'error', id: 'deep', code: 'unknown-type', message: expect.any(String) },
+    ]);
+    expect(closes).toEqual([]);
+  });
+
+  it('answers a frame that fails in an unexpected way with internal, and never rejects', async () => {
+    const { transport, sent } = fakeTransport(100);
+    const session = new Session({ userId: 'bob', deviceId: 'phone' }, transport, {
+      ...deps,
+      refusal: (_userId, type) => {
+        if (type === 'inbox') throw new RangeError('Maximum call stack size exceeded');
+        return null;
+      },
+    });
+    await session.receive(JSON.stringify({ type: 'hello', v: PROTOCOL_VERSION, cursors: {} }));
+    await expect(
+      session.receive(JSON.stringify({ type: 'inbox', id: 'boom' })),
+    ).resolves.toBeUndefined();
+    expect(sent.find((f) => f.id === 'boom')).toMatchObject({ type: 'error', code: 'internal' });
+  });
+
+  it("keeps another user's sends accepted while one socket pipelines 3,000 sends", async () => {
+    // The process holds 2,000 unanswered sends, 50 per user; the budget is 20/s, bursts of 40.
+    const admission = new SendAdmission(2000, 50);
+    const budget = new TokenBuckets({ ratePerSecond: 20, burst: 40 });
+    let answer: () => void = () => undefined;
+    const appendsGo = new Promise<void>((resolve) => (answer = resolve));
+    const commands = {
+      spend: async (userId: string) => {
+        await settle();
+        if (!budget.take(userId).allowed) {
+          throw problem(429, 'rate-limited', 'too many commands', {}, { 'Retry-After': '1' });
+        }
+      },
+      admitted: async <T>(userId: string, send: () => Promise<T>) => {
+        const release = admission.take(userId);
+        return send().finally(release);
+      },
+      send: async (_p: unknown, _c: string, command: { clientMessageId: string }) => {
+        await appendsGo;
+        return { accepted: { messageId: `m-${command.clientMessageId}` }, replayed: false };
+      },
+    } as unknown as SessionDeps['commands'];
+    const open = async (userId: string) => {
+      const peer = fakeTransport(10_000);
+      const session = new Session({ userId, deviceId: 'phone' }, peer.transport, {
+        ...deps,
+        commands,
+      });
+      await session.receive(JSON.stringify({ type: 'hello', v: PROTOCOL_VERSION, cursors: {} }));
+      const send = (id: string) =>
+        session.receive(
+          JSON.stringify({
+            type: 'send',
+            id,
+            conversationId: 'g-1',
+            clientMessageId: id,
+            body: 'x',
+          }),
+        );
+      return { sent: peer.sent, closes: peer.closes, send };
+    };
+    const mallory = await open('mallory');
+    const alice = await open('alice');
+    const flood = Array.from({ length: 3000 }, (_, i) => mallory.send(`m${i}`));
+    await settle();
+    const hers = Array.from({ length: 20 }, (_, i) => alice.send(`a${i}`));
+    await settle();
+    expect(admission.takenBy('mallory')).toBeLessThanOrEqual(50);
+    answer();
+    await Promise.all([...flood, ...hers]);
+    const answers = (sent: Array<Record<string, unknown>>) =>
+      sent.filter((f) => f.type === 'result' || f.type === 'error');
+    expect(answers(alice.sent).map((f) => f.type)).toEqual(Array(20).fill('result'));
+    // Mallory got her burst, a clear refusal with when to retry, and past 200 refusals in 10 s
+    // a close as abusive: frames past the limit cost the process all the same.
+    const refused = answers(mallory.sent).filter((f) => f.type === 'error');
+    expect(refused).toHaveLength(200);
+    expect(new Set(refused.map((f) => f.code))).toEqual(new Set(['rate-limited']));
+    expect(refused.every((f) => f.retryAfterMs === 1000)).toBe(true);
+    expect(mallory.closes).toEqual([[4009, 'too many frames past the rate limit']]);
+    expect(alice.closes).toEqual([]);
   });
 
   it('passes group receipts, which have no cs, straight through', async () => {

@@ -1,6 +1,6 @@
 import { Controller, Get, Inject, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { AuthError } from '@chat/auth';
+import { AuthError, type VerifiedPrincipal } from '@chat/auth';
 import { clientFrame, PROTOCOL_VERSION } from '@chat/protocol';
 import type { Gateway } from '../gateway';
 import { tokenOf } from './ws-endpoint';
@@ -30,8 +30,11 @@ export class SseController {
         .send({ status, code, title: code, detail });
     const gateway = this.holder.gateway;
     if (!gateway) return problem(503, 'starting', 'the gateway is not ready yet');
+    // Listened for from the start: a client gone while its token is checked opens nothing.
+    let gone = false;
+    request.on('close', () => (gone = true));
     const token = tokenOf(request);
-    let principal;
+    let principal: VerifiedPrincipal;
     try {
       if (!token) throw new AuthError('missing-token', 'no bearer token');
       principal = await gateway.verifier.verify(token);
@@ -41,6 +44,15 @@ export class SseController {
         error instanceof AuthError ? error.code : 'invalid-token',
         (error as Error).message,
       );
+    }
+    if (gone) return;
+    const refusal = gateway.connectRefusal(principal);
+    if (refusal) {
+      response.setHeader(
+        'Retry-After',
+        String(Math.max(1, Math.ceil(refusal.retryAfterMs / 1000))),
+      );
+      return problem(429, refusal.code, refusal.message);
     }
     let cursors: Record<string, number>;
     try {

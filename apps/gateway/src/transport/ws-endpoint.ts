@@ -5,6 +5,7 @@ import { AuthError, type TokenVerifier, type VerifiedPrincipal } from '@chat/aut
 import type { Config } from '@chat/config';
 import type { Logger } from '@chat/observability';
 import { CLOSE_CODES } from '@chat/protocol';
+import type { RateRefusal } from '../limits/budgets';
 import type { Transport } from './transport';
 import { writesPerTurn, type Corkable } from './writes-per-turn';
 
@@ -45,6 +46,8 @@ export class WsEndpoint {
     private readonly verifier: TokenVerifier,
     private readonly config: Config['gateway'],
     private readonly logger: Logger,
+    /** Why this user may not connect now (their connection budget), or null. */
+    private readonly admit: (principal: VerifiedPrincipal) => RateRefusal | null,
     private readonly onAccepted: (socket: AcceptedSocket) => void,
   ) {
     this.wss = new WebSocketServer({ noServer: true, maxPayload: config.maxFrameBytes });
@@ -78,20 +81,50 @@ export class WsEndpoint {
       );
       return;
     }
-    const token = tokenOf(request);
-    const verified = token
-      ? this.verifier.verify(token)
-      : Promise.reject(new AuthError('missing-token', 'no bearer token'));
-    void verified.then(
-      (principal) =>
-        this.wss.handleUpgrade(request, socket, head, (ws) => this.accept(ws, principal, token!)),
-      (error: unknown) =>
-        this.wss.handleUpgrade(request, socket, head, (ws) => {
-          const reason = error instanceof AuthError ? error.code : 'invalid-token';
-          ws.close(CLOSE_CODES.unauthorized, reason);
-        }),
-    );
+    socket.on('error', (error) => this.logger.debug({ err: error }, 'upgrade socket error'));
+    this.verifyAndUpgrade(request, socket, head).catch((error: unknown) => {
+      this.logger.error({ err: error }, 'upgrade failed');
+      socket.destroy();
+    });
   };
+
+  private async verifyAndUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer) {
+    const token = tokenOf(request);
+    let principal: VerifiedPrincipal;
+    try {
+      if (!token) throw new AuthError('missing-token', 'no bearer token');
+      principal = await this.verifier.verify(token);
+    } catch (error) {
+      this.wss.handleUpgrade(request, socket, head, (ws) => {
+        const reason = error instanceof AuthError ? error.code : 'invalid-token';
+        ws.close(CLOSE_CODES.unauthorized, reason);
+      });
+      return;
+    }
+    // Gone while its token was checked: nothing to open.
+    if (socket.destroyed) return;
+    const refusal = this.admit(principal);
+    if (refusal) {
+      // Refused before the upgrade: each connection walks the user's conversations and
+      // reports presence, so a reconnect loop must cost no more than this answer.
+      const body = JSON.stringify({
+        status: 429,
+        code: refusal.code,
+        title: refusal.code,
+        detail: refusal.message,
+      });
+      socket.end(
+        'HTTP/1.1 429 Too Many Requests\r\n' +
+          `Retry-After: ${Math.max(1, Math.ceil(refusal.retryAfterMs / 1000))}\r\n` +
+          'Content-Type: application/problem+json\r\n' +
+          `Content-Length: ${Buffer.byteLength(body)}\r\n` +
+          'Connection: close\r\n\r\n' +
+          body,
+      );
+      return;
+    }
+    this.wss.handleUpgrade(request, socket, head, (ws) => this.accept(ws, principal, token));
+  }
 
   private accept(ws: WebSocket, principal: VerifiedPrincipal, token: string): void {
     this.lastPong.set(ws, Date.now());

@@ -10,8 +10,11 @@ export type RedisCommand = [name: string, ...args: Array<string | number>];
  * times only move forward (ZADD GT), removals and set changes are absolute, so applying a
  * batch twice, or a prefix of it then all of it, ends in the same state.
  *
- * A device that never said goodbye (its gateway died) is pruned by the user's next event once
- * its last sign of life is older than the TTL; until then readers see it as expired anyway.
+ * The set holds connections, not devices: one device may hold several (two tabs, a socket
+ * and an event stream), and one of them closing must not take the others offline. A
+ * connection is its device and the id its gateway reports it by (the envelope's correlation).
+ * One that never said goodbye (its gateway died) is pruned by the user's next event once its
+ * last sign of life is older than the TTL; until then readers see it as expired anyway.
  */
 export function presenceChanges(
   events: readonly ChatEvent[],
@@ -27,14 +30,14 @@ export function presenceChanges(
       case 'Connected':
       case 'Heartbeat':
         commands.push(
-          ['zadd', devices, 'GT', at, event.deviceId],
+          ['zadd', devices, 'GT', at, connectionOf(event)],
           ['zremrangebyscore', devices, '-inf', `(${at - ttlMs}`],
           ['zadd', keys.lastSeen, 'GT', at, event.userId],
         );
         break;
       case 'Disconnected':
         commands.push(
-          ['zrem', devices, event.deviceId],
+          ['zrem', devices, connectionOf(event)],
           ['zadd', keys.lastSeen, 'GT', at, event.userId],
         );
         break;
@@ -48,4 +51,11 @@ export function presenceChanges(
     }
   }
   return commands;
+}
+
+/** The member of the user's set a connection event names: its device and its connection. */
+function connectionOf(
+  event: Extract<ChatEvent, { type: 'Connected' | 'Heartbeat' | 'Disconnected' }>,
+) {
+  return `${event.deviceId}/${event.envelope.correlationId}`;
 }

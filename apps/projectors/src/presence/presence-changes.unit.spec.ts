@@ -7,12 +7,13 @@ import { presenceChanges } from './presence-changes';
 const keys = presenceKeysOf(7);
 const at = (event: ChatEvent) => event.envelope.occurredAt;
 const sample = (type: ChatEvent['type']) => sampleEvents().find((e) => e.type === type)!;
+const connection = (event: ChatEvent) => `device-9/${event.envelope.correlationId}`;
 
 describe('presence events as Redis commands', () => {
   it('marks a device alive at the event time, prunes silent devices, and moves last seen', () => {
     const heartbeat = sample('Heartbeat');
     expect(presenceChanges([heartbeat], keys)).toEqual([
-      ['zadd', 'chat:presence_v7:devices:user-bob', 'GT', at(heartbeat), 'device-9'],
+      ['zadd', 'chat:presence_v7:devices:user-bob', 'GT', at(heartbeat), connection(heartbeat)],
       [
         'zremrangebyscore',
         'chat:presence_v7:devices:user-bob',
@@ -26,9 +27,30 @@ describe('presence events as Redis commands', () => {
   it('forgets a device on disconnect and keeps when it was seen', () => {
     const disconnected = sample('Disconnected');
     expect(presenceChanges([disconnected], keys)).toEqual([
-      ['zrem', 'chat:presence_v7:devices:user-bob', 'device-9'],
+      ['zrem', 'chat:presence_v7:devices:user-bob', connection(disconnected)],
       ['zadd', 'chat:presence_v7:last-seen', 'GT', at(disconnected), 'user-bob'],
     ]);
+  });
+
+  it('keeps a user online while another connection of the same device is open', () => {
+    // One device, two sockets (two tabs): the first one closing leaves the second online.
+    const onSocket = (type: ChatEvent['type'], connectionId: string) => {
+      const event = sample(type);
+      return { ...event, envelope: { ...event.envelope, correlationId: connectionId } };
+    };
+    const events = [
+      onSocket('Connected', 'tab-1'),
+      onSocket('Connected', 'tab-2'),
+      onSocket('Disconnected', 'tab-1'),
+    ] as ChatEvent[];
+    // The user's set as Redis would hold it after these commands.
+    const online = new Set<string>();
+    for (const [name, key, ...args] of presenceChanges(events, keys)) {
+      if (key !== keys.devices('user-bob')) continue;
+      if (name === 'zadd') online.add(String(args[2]));
+      if (name === 'zrem') online.delete(String(args[0]));
+    }
+    expect(online.size).toBe(1);
   });
 
   it('hides and shows last seen with absolute set changes', () => {

@@ -41,7 +41,8 @@ function presenceEvent(
   const envelope = newEnvelope(type, {
     actor: { userId, deviceId: extra.deviceId ?? null },
     now: NOW - secondsAgo * SECOND,
-    correlationId: randomUUID(),
+    // The gateway reports a connection's events under its connection id: one per device here.
+    correlationId: `connection-${userId}-${extra.deviceId ?? 'phone'}`,
     newEventId: randomUUID,
   });
   if (type === 'PresenceSettingsChanged') {
