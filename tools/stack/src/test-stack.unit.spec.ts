@@ -8,7 +8,7 @@ describe('the test stack', () => {
   });
 
   it('should share no port with the development stack', () => {
-    const development = loadConfig({});
+    const development = loadConfig({ CHAT_ENVIRONMENT: 'local' });
     const test = loadConfigWith(testStackEnv(development.stackDir));
     const taken = new Set(Object.values(development.ports));
     expect(Object.values(test.ports).filter((port) => taken.has(port))).toEqual([]);

@@ -43,11 +43,15 @@ describe('input the stores cannot hold', () => {
     expect(response.body.code).toBe('conversation-not-found');
   });
 
+  const UPLOAD_ID = '00000000-0000-4000-8000-000000000001';
+
   it('a media size the event log cannot encode is a 400 naming sizeBytes', async () => {
     const alice = await api.as('storable-alice');
     const response = await alice.post('/v1/conversations/group-x/messages', {
       clientMessageId: 'm1',
       kind: 'MEDIA',
+      // With an upload's id, so the size is the one thing wrong.
+      mediaId: UPLOAD_ID,
       media: { objectKey: 'k', contentType: 'image/png', sizeBytes: Number.MAX_SAFE_INTEGER },
     });
     expect(invalidFields(response)).toEqual(['body.media.sizeBytes']);
@@ -74,6 +78,7 @@ describe('input the stores cannot hold', () => {
       {
         clientMessageId: 'm',
         kind: 'MEDIA',
+        mediaId: UPLOAD_ID,
         media: { objectKey: '\u0000', contentType: 'image/png', sizeBytes: 1 },
       },
       'body.media.objectKey',
