@@ -242,11 +242,19 @@ describe('messages', () => {
     });
     await log.waitFor(
       'the marker',
-      (e) => e.type === 'MessageSent' && e.clientMessageId === 'c-marker',
+      (e) =>
+        e.type === 'MessageSent' &&
+        e.conversationId === conversationId &&
+        e.clientMessageId === 'c-marker',
     );
     const copies = log
       .of(conversationId)
-      .filter((e) => e.type === 'MessageSent' && e.clientMessageId === 'c-retry');
+      .filter(
+        (e) =>
+          e.type === 'MessageSent' &&
+          e.conversationId === conversationId &&
+          e.clientMessageId === 'c-retry',
+      );
     expect(copies).toHaveLength(1);
   });
 
@@ -277,7 +285,10 @@ describe('messages', () => {
       expect(after.status).toBe(202);
       await log.waitFor(
         'the send after',
-        (e) => e.type === 'MessageSent' && e.clientMessageId === 'c-bound-after',
+        (e) =>
+          e.type === 'MessageSent' &&
+          e.conversationId === conversationId &&
+          e.clientMessageId === 'c-bound-after',
       );
       const appended = log
         .of(conversationId)
@@ -321,12 +332,20 @@ describe('messages', () => {
     await (await api.as(alice)).post(path, { clientMessageId: 'c-instances-marker', body: '.' });
     await log.waitFor(
       'the marker',
-      (e) => e.type === 'MessageSent' && e.clientMessageId === 'c-instances-marker',
+      (e) =>
+        e.type === 'MessageSent' &&
+        e.conversationId === conversationId &&
+        e.clientMessageId === 'c-instances-marker',
     );
     expect(
       log
         .of(conversationId)
-        .filter((e) => e.type === 'MessageSent' && e.clientMessageId === 'c-instances'),
+        .filter(
+          (e) =>
+            e.type === 'MessageSent' &&
+            e.conversationId === conversationId &&
+            e.clientMessageId === 'c-instances',
+        ),
     ).toHaveLength(1);
   });
 
@@ -385,12 +404,18 @@ describe('messages', () => {
     expect([encrypted.status, photo.status]).toEqual([202, 202]);
     const [secret] = await log.waitFor(
       'ciphertext',
-      (e) => e.type === 'MessageSent' && e.clientMessageId === 'c-secret',
+      (e) =>
+        e.type === 'MessageSent' &&
+        e.conversationId === conversationId &&
+        e.clientMessageId === 'c-secret',
     );
     expect(secret).toMatchObject({ body: null, ciphertext: { algorithm: 'signal', data } });
     const [media] = await log.waitFor(
       'media',
-      (e) => e.type === 'MessageSent' && e.clientMessageId === 'c-photo',
+      (e) =>
+        e.type === 'MessageSent' &&
+        e.conversationId === conversationId &&
+        e.clientMessageId === 'c-photo',
     );
     expect(media).toMatchObject({
       kind: 'MEDIA',
