@@ -1,6 +1,6 @@
 import { PRESENCE_TTL_MS } from '@chat/domain';
 import { isPresenceEvent, type ChatEvent } from '@chat/events';
-import type { PresenceKeys } from '@chat/views';
+import { connectionMember, type PresenceKeys } from '@chat/views';
 
 /** One Redis command: its name, then its arguments. */
 export type RedisCommand = [name: string, ...args: Array<string | number>];
@@ -57,5 +57,5 @@ export function presenceChanges(
 function connectionOf(
   event: Extract<ChatEvent, { type: 'Connected' | 'Heartbeat' | 'Disconnected' }>,
 ) {
-  return `${event.deviceId}/${event.envelope.correlationId}`;
+  return connectionMember(event.deviceId, event.envelope.correlationId);
 }

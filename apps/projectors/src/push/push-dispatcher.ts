@@ -13,6 +13,7 @@ import {
 import { TOPICS, type ChatEvent } from '@chat/events';
 import type { Logger } from '@chat/observability';
 import {
+  deviceOfMember,
   INBOX_READER_SCHEMA,
   inboxSchemaOf,
   PROJECTIONS,
@@ -329,12 +330,18 @@ export function createPushDispatcher(options: PushDispatcherOptions) {
     const version = await readerVersion(db, PROJECTIONS.presence);
     if (version === undefined || devices.length === 0) return alive;
     const keys = presenceKeysOf(version);
+    // The set holds connections: a device is alive as of its newest connection.
+    const users = [...new Set(devices.map((device) => device.user_id))];
     const pipeline = redis.pipeline();
-    for (const device of devices) pipeline.zscore(keys.devices(device.user_id), device.device_id);
+    for (const user of users) pipeline.zrange(keys.devices(user), '0', '-1', 'WITHSCORES');
     const results = (await pipeline.exec()) ?? [];
-    results.forEach(([error, score], i) => {
+    results.forEach(([error, membersAndScores], i) => {
       if (error) throw error;
-      if (score !== null) alive.set(deviceKey(devices[i]!), Number(score));
+      const flat = membersAndScores as string[];
+      for (let j = 0; j < flat.length; j += 2) {
+        const key = deviceKey({ user_id: users[i]!, device_id: deviceOfMember(flat[j]!) });
+        alive.set(key, Math.max(alive.get(key) ?? 0, Number(flat[j + 1])));
+      }
     });
     return alive;
   }

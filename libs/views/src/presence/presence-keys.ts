@@ -11,7 +11,8 @@ import {
  * The presence view's Redis keys. Every key of a version starts with its version key, so a
  * rebuild writes beside the live one and a drop removes one prefix.
  *
- * - devices:<user>  sorted set: each connected device, scored by its newest sign of life (ms)
+ * - devices:<user>  sorted set: each open connection (`connectionMember`: device and
+ *                   connection), scored by its newest sign of life (ms)
  * - last-seen       sorted set: each user, scored by the newest connect, heartbeat or disconnect
  * - hidden          set: users who hide their last seen
  * - positions       hash: `<topic>:<partition>` -> next offset, moved in the same MULTI/EXEC
@@ -33,6 +34,20 @@ export function presenceKeysOf(version: number): PresenceKeys {
     hidden: `${prefix}hidden`,
     positions: `${prefix}positions`,
   };
+}
+
+/**
+ * A member of a user's `devices` set: one connection, not one device. A device may hold several
+ * (two tabs, a socket and an event stream), and one closing must not take the others offline.
+ */
+export const connectionMember = (deviceId: string, connectionId: string) =>
+  `${deviceId}/${connectionId}`;
+
+/** The device a member of a `devices` set belongs to. */
+export function deviceOfMember(member: string): string {
+  const slash = member.lastIndexOf('/');
+  // A member written before connections were kept is the device itself.
+  return slash < 0 ? member : member.slice(0, slash);
 }
 
 export const positionField = (topic: string, partition: number) => `${topic}:${partition}`;
