@@ -1,5 +1,10 @@
 import { z, type ZodTypeDef } from 'zod';
-import { isWellFormed, UNSTORABLE_CHARACTERS } from '@chat/domain';
+import {
+  isWellFormed,
+  MAX_REACTION_CODE_POINTS,
+  reactionProblem,
+  UNSTORABLE_CHARACTERS,
+} from '@chat/domain';
 
 /** Whitespace and control characters, spelled out: `\s` differs between regex dialects. */
 const SPACES =
@@ -57,5 +62,20 @@ export function text(options: { min?: number; max: number; spaces?: boolean }) {
       return length >= min && length <= max;
     }, `${min} to ${max} characters`);
   documented.set(schema._def, { ...(min > 0 ? { minLength: min } : {}), maxLength: max });
+  return schema;
+}
+
+/**
+ * A reaction: one emoji (see reactionProblem in @chat/domain), said in the document as a text
+ * of 1 to MAX_REACTION_CODE_POINTS characters without spaces. Being one grapheme with an emoji
+ * in it has no JSON Schema spelling, so that check is the validator's alone.
+ */
+export function reaction() {
+  const base = text({ min: 1, max: MAX_REACTION_CODE_POINTS, spaces: false });
+  const schema = base.superRefine((value, ctx) => {
+    const problem = reactionProblem(value);
+    if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, message: problem });
+  });
+  documented.set(schema._def, { ...documented.get(base._def) });
   return schema;
 }

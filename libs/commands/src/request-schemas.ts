@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ID_PATTERN, MAX_MEDIA_BYTES, MAX_SEQ } from '@chat/domain';
-import { distinct, documentedRule, text } from './fields';
+import { distinct, documentedRule, reaction, text } from './fields';
 
 /**
  * Request bodies and path parameters. Strict: an unknown field is an error, not ignored,
@@ -49,7 +49,7 @@ export const reactionParams = z
   .object({
     conversationId: id,
     messageId: id,
-    emoji: text({ min: 1, max: 32, spaces: false }),
+    emoji: reaction(),
   })
   .strict();
 

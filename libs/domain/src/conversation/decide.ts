@@ -3,6 +3,7 @@ import { newEnvelope } from '../envelope';
 import { DomainError } from '../errors';
 import type { ConversationCommand, DecisionContext, DecisionState } from './commands';
 import { evolve, exhaustive, hasAdmin, type ConversationState } from './conversation-state';
+import { reactionProblem } from './reactions';
 import { judge, membersProblem } from './rules';
 
 export type Decision =
@@ -217,6 +218,8 @@ function eventsFor(
 
     case 'AddReaction':
     case 'RemoveReaction': {
+      const problem = reactionProblem(command.emoji);
+      if (problem) throw new DomainError('invalid-reaction', problem);
       const type = command.type === 'AddReaction' ? 'ReactionAdded' : 'ReactionRemoved';
       return [
         {
