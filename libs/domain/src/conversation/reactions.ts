@@ -1,6 +1,6 @@
 /**
  * A reaction is one emoji. A member has at most one reaction on an item: a new one replaces
- * theirs, and taking a reaction back clears theirs. So an item's reactions never outnumber
+ * theirs, and taking that one back clears it. So an item's reactions never outnumber
  * the members who reacted, and each is one short string, which keeps an item's size bounded in
  * every history page, sync and resume that carries it.
  */
@@ -56,10 +56,8 @@ export interface ReactionChange {
 
 /**
  * An item's reactions after a change, keyed by member: an added reaction replaces the member's
- * previous one, and taking one back clears theirs. The emoji a removal names is the one its
- * sender saw; it is not compared, because the timeline writes each member's slot blind, ordered
- * by the event's offset, and a blind write cannot be conditional. So every fold of the same
- * changes in the same order ends with the same reactions, in memory or in a store.
+ * previous one, and taking one back clears theirs if it is the one named (a removal sent from a
+ * device that had not yet seen the member's newer reaction leaves that newer one alone).
  */
 export function withReaction(
   reactions: ReadonlyMap<string, string>,
@@ -67,9 +65,13 @@ export function withReaction(
 ): Map<string, string> {
   const next = new Map(reactions);
   if (change.present) next.set(change.userId, change.emoji);
-  else next.delete(change.userId);
+  else if (clearsReaction(reactions, change)) next.delete(change.userId);
   return next;
 }
+
+/** Whether taking a reaction back clears the member's reaction: it names the one they have. */
+export const clearsReaction = (reactions: ReadonlyMap<string, string>, change: ReactionChange) =>
+  !change.present && reactions.get(change.userId) === change.emoji;
 
 /** Reactions as readers get them: the members who chose each emoji, emoji and members sorted. */
 export function reactionsByEmoji(reactions: ReadonlyMap<string, string>): Record<string, string[]> {

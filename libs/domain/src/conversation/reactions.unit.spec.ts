@@ -45,7 +45,10 @@ describe('reactions', () => {
 
   it("a member's second reaction replaces their first", () => {
     expect(
-      reactionsOn([...history, reaction(true, 'm1', 'alice', '👍'), reaction(true, 'm1', 'alice', '❤️')], 'm1'),
+      reactionsOn(
+        [...history, reaction(true, 'm1', 'alice', '👍'), reaction(true, 'm1', 'alice', '❤️')],
+        'm1',
+      ),
     ).toEqual({ '❤️': ['alice'] });
   });
 
@@ -65,11 +68,22 @@ describe('reactions', () => {
     expect(reactionsOn(events, 'm1')).toEqual({ '👍': ['bob'] });
   });
 
+  it('taking back a reaction the member has since replaced leaves the newer one', () => {
+    const events = [
+      ...history,
+      reaction(true, 'm1', 'alice', '👍'),
+      reaction(true, 'm1', 'alice', '🎉'),
+      reaction(false, 'm1', 'alice', '👍'),
+    ];
+    expect(reactionsOn(events, 'm1')).toEqual({ '🎉': ['alice'] });
+  });
+
   it('changes nothing when the same reactions are applied again, as a replay applies them', () => {
     const reactions = [reaction(true, 'm1', 'alice', '👍'), reaction(true, 'm1', 'bob', '🎉')];
     const once = reactionsAfter([...history, ...reactions]).get('m1')!;
     const twice = reactions.reduce(
-      (set, event) => withReaction(set, { ...(event as { userId: string; emoji: string }), present: true }),
+      (set, event) =>
+        withReaction(set, { ...(event as { userId: string; emoji: string }), present: true }),
       once,
     );
     expect(reactionsByEmoji(twice)).toEqual(reactionsByEmoji(once));

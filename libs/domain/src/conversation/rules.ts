@@ -104,13 +104,17 @@ export function judge(
     case 'ReactionAdded':
     case 'ReactionRemoved':
       // No reaction state is needed to bound an item's reactions: each member has one slot
-      // per item, which an add fills (replacing what was there) and a removal clears. Only the
+      // per item, which an add fills (replacing what was there) and a removal of that same
+      // reaction clears; every fold applies that alike (see withReaction). Only the
       // string's length is judged here, a bound every reaction ever accepted meets.
       return (
         outsider(event.userId) ??
         (withinReactionBound(event.emoji)
           ? undefined
-          : reject('invalid-reaction', `a reaction is 1 to ${MAX_REACTION_CODE_POINTS} characters`)) ??
+          : reject(
+              'invalid-reaction',
+              `a reaction is 1 to ${MAX_REACTION_CODE_POINTS} characters`,
+            )) ??
         targetProblem(state, facts.target) ??
         ACCEPTED
       );
