@@ -4,7 +4,6 @@ import {
   MAX_REACTION_CODE_POINTS,
   reactionProblem,
   UNSTORABLE_CHARACTERS,
-  withinReactionBound,
 } from '@chat/domain';
 
 /** Whitespace and control characters, spelled out: `\s` differs between regex dialects. */
@@ -74,8 +73,8 @@ export function text(options: { min?: number; max: number; spaces?: boolean }) {
 export function reaction() {
   const base = text({ min: 1, max: MAX_REACTION_CODE_POINTS, spaces: false });
   const schema = base.superRefine((value, ctx) => {
-    // A length out of bounds is the text rule's to report, once.
-    if (!withinReactionBound(value)) return;
+    // What the text rule refuses (length, spaces, U+0000) it reports, once.
+    if (!base.safeParse(value).success) return;
     const problem = reactionProblem(value);
     if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, message: problem });
   });
