@@ -103,7 +103,7 @@ describe('reactions', () => {
         .when('alice', { type: 'AddReaction', conversationId, messageId: 'm1', emoji })
         .thenFails('invalid-reaction');
     }
-    for (const emoji of ['👍🏽', '🇫🇷', '1️⃣', '❤️', '👨‍👩‍👧‍👦']) {
+    for (const emoji of ['👍🏽', '🇫🇷', '1️⃣', '❤️', '👨‍👩‍👧‍👦', '🏳️‍🌈', '🧑🏽‍💻']) {
       expect([emoji, reactionProblem(emoji)]).toEqual([emoji, undefined]);
     }
   });
