@@ -2,7 +2,7 @@ import { z, type ZodTypeDef } from 'zod';
 import {
   isWellFormed,
   MAX_REACTION_CODE_POINTS,
-  REACTION_PATTERN,
+  reactionProblem,
   UNSTORABLE_CHARACTERS,
 } from '@chat/domain';
 
@@ -66,17 +66,20 @@ export function text(options: { min?: number; max: number; spaces?: boolean }) {
 }
 
 /**
- * A reaction: one emoji of 1 to MAX_REACTION_CODE_POINTS characters (see reactionProblem in
- * @chat/domain), checked by the domain's own pattern, which the document states as it is.
+ * A reaction: one emoji of 1 to MAX_REACTION_CODE_POINTS characters (reactionProblem in
+ * @chat/domain, which says what is wrong). The document states the text rule (length, no
+ * spaces or control characters); the emoji pattern stays
+ * the validator's, because OpenAPI 3.0 reads patterns as ECMA 262 without the `u` flag, where a
+ * range of astral characters such as U+1F000 to U+1FAFF cannot be spelled.
  */
 export function reaction() {
-  const schema = z
-    .string()
-    .regex(REACTION_PATTERN, 'one emoji')
-    .refine(
-      (value) => [...value].length <= MAX_REACTION_CODE_POINTS,
-      `1 to ${MAX_REACTION_CODE_POINTS} characters`,
-    );
-  documented.set(schema._def, { minLength: 1, maxLength: MAX_REACTION_CODE_POINTS });
+  const base = text({ min: 1, max: MAX_REACTION_CODE_POINTS, spaces: false });
+  const schema = base.superRefine((value, ctx) => {
+    // What the text rule refuses (length, spaces, U+0000) it reports, once.
+    if (!base.safeParse(value).success) return;
+    const problem = reactionProblem(value);
+    if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, message: problem });
+  });
+  documented.set(schema._def, { ...documented.get(base._def) });
   return schema;
 }
