@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ID_PATTERN, MAX_MEDIA_BYTES, MAX_SEQ } from '@chat/domain';
+import { ID_PATTERN, MAX_MEDIA_BYTES, MAX_REACTION_CODE_POINTS, MAX_SEQ } from '@chat/domain';
 import { distinct, documentedRule, reaction, text } from './fields';
 
 /**
@@ -50,6 +50,17 @@ export const reactionParams = z
     conversationId: id,
     messageId: id,
     emoji: reaction(),
+  })
+  .strict();
+/**
+ * Taking a reaction back names the one the member has, which may predate the one-emoji rule:
+ * any reaction the API ever accepted.
+ */
+export const unreactionParams = z
+  .object({
+    conversationId: id,
+    messageId: id,
+    emoji: text({ min: 1, max: MAX_REACTION_CODE_POINTS, spaces: false }),
   })
   .strict();
 

@@ -218,7 +218,8 @@ function eventsFor(
 
     case 'AddReaction':
     case 'RemoveReaction': {
-      const problem = reactionProblem(command.emoji);
+      // Taking one back names what the member has, which may predate the one-emoji rule.
+      const problem = command.type === 'AddReaction' ? reactionProblem(command.emoji) : undefined;
       if (problem) throw new DomainError('invalid-reaction', problem);
       const type = command.type === 'AddReaction' ? 'ReactionAdded' : 'ReactionRemoved';
       return [

@@ -108,6 +108,14 @@ describe('reactions', () => {
     }
   });
 
+  it('lets a member take back a reaction from before the one-emoji rule', () => {
+    given(...history, reaction(true, 'm1', 'alice', '+1'))
+      .when('alice', { type: 'RemoveReaction', conversationId, messageId: 'm1', emoji: '+1' })
+      .then([
+        { type: 'ReactionRemoved', conversationId, messageId: 'm1', userId: 'alice', emoji: '+1' },
+      ]);
+  });
+
   it("an item's reactions never exceed its members, whatever the history", () => {
     const users = ['alice', 'bob', 'carol', 'dave', 'erin'];
     const user = fc.constantFrom(...users);
