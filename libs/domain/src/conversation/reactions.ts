@@ -15,9 +15,7 @@ export const MAX_REACTION_CODE_POINTS = 32;
 /**
  * Emoji as Unicode spells them (UTS #51), as a character class body of code point ranges:
  * arrows, technical and geometric symbols, dingbats, the supplemental arrows and symbols, and
- * the astral pictographs (U+1F000 to U+1FAFF). Astral characters are written as themselves, not
- * as `\u{...}` escapes, so the pattern means the same to every regex dialect that reads code
- * points (the OpenAPI document's readers do).
+ * the astral pictographs (U+1F000 to U+1FAFF), read as code points (the `u` flag).
  */
 const PICTOGRAPHS =
   '\\u00A9\\u00AE\\u203C\\u2049\\u2122\\u2139\\u2194-\\u21FF\\u2300-\\u23FF\\u24C2' +
@@ -39,8 +37,7 @@ export const REACTION_PATTERN = new RegExp(
 /**
  * Why a string is not a reaction, or undefined when it is one: one emoji (REACTION_PATTERN) of
  * at most MAX_REACTION_CODE_POINTS code points. A pattern rather than the runtime's grapheme
- * rules, which follow its Unicode version: the same string is a reaction everywhere, and the
- * OpenAPI document can say exactly what is accepted.
+ * rules, which follow its Unicode version: the same string is a reaction on every runtime.
  */
 export function reactionProblem(emoji: string): string | undefined {
   const codePoints = [...emoji].length;
