@@ -118,6 +118,10 @@ export interface ChatClientEvents {
   membership: MembershipEvent;
   edit: EditFrame;
   delete: DeleteFrame;
+  /**
+   * A member's reaction on an item, one per member: `present` replaces theirs; not `present`
+   * clears theirs only if it names it.
+   */
   reaction: ReactionFrame;
   /** A receipt; group receipts (the reader's own devices) carry no cs. */
   receipt: ReceiptFrame;

@@ -23,6 +23,7 @@ export const DOMAIN_STATUS: Record<RejectionCode, number> = {
   'invalid-message': 400,
   'message-too-long': 400,
   'device-required': 400,
+  'invalid-reaction': 400,
 };
 
 /** Seconds a client should wait before retrying when a dependency is down. */

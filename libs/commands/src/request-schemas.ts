@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { ID_PATTERN, MAX_MEDIA_BYTES, MAX_SEQ } from '@chat/domain';
-import { distinct, documentedRule, text } from './fields';
+import { ID_PATTERN, MAX_MEDIA_BYTES, MAX_REACTION_CODE_POINTS, MAX_SEQ } from '@chat/domain';
+import { distinct, documentedRule, reaction, text } from './fields';
 
 /**
  * Request bodies and path parameters. Strict: an unknown field is an error, not ignored,
@@ -49,7 +49,18 @@ export const reactionParams = z
   .object({
     conversationId: id,
     messageId: id,
-    emoji: text({ min: 1, max: 32, spaces: false }),
+    emoji: reaction(),
+  })
+  .strict();
+/**
+ * Taking a reaction back names the one the member has, which may predate the one-emoji rule:
+ * any reaction the API ever accepted.
+ */
+export const unreactionParams = z
+  .object({
+    conversationId: id,
+    messageId: id,
+    emoji: text({ min: 1, max: MAX_REACTION_CODE_POINTS, spaces: false }),
   })
   .strict();
 

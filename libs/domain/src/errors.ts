@@ -22,6 +22,7 @@ export const REJECTIONS = {
   'invalid-message': 'the message content is not valid',
   'message-too-long': 'the message body is longer than allowed',
   'device-required': 'a device id is needed to acknowledge delivery',
+  'invalid-reaction': 'a reaction is one emoji',
 } as const;
 
 export type RejectionCode = keyof typeof REJECTIONS;

@@ -2,6 +2,7 @@ export * from './errors';
 export * from './ids';
 export * from './conversation/conversation-state';
 export * from './conversation/rules';
+export * from './conversation/reactions';
 export * from './conversation/ledger';
 export * from './conversation/visibility';
 export * from './conversation/commands';

@@ -137,6 +137,7 @@ export interface WireItem {
   editedAt: string | null;
   deleted: boolean;
   deletedBy: string | null;
+  /** Members by the emoji they reacted with: one reaction per member, so each appears once. */
   reactions: Record<string, string[]>;
 }
 
@@ -178,6 +179,10 @@ export type ServerFrame =
       deletedBy: string;
     }
   | {
+      /**
+       * A member's one reaction on an item: `present` replaces whatever they had; not
+       * `present` clears theirs only if it is `emoji` (see withReaction in @chat/domain).
+       */
       type: 'reaction';
       conversationId: string;
       cs: number;

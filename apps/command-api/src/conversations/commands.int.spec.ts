@@ -518,6 +518,24 @@ describe('refusals', () => {
     expect(badId.body.errors).toEqual([{ path: 'body.members.0', message: expect.any(String) }]);
   });
 
+  it('answers 400 naming the emoji for a reaction that is not one emoji', async () => {
+    const client = await api.as(user('reactor'));
+    const path = `/v1/conversations/${user('group')}/messages/m-1/reactions`;
+    for (const emoji of ['+1', 'ok', '👍👍', 'a'.repeat(32), '😀'.repeat(33)]) {
+      const refused = await client.put(`${path}/${encodeURIComponent(emoji)}`);
+      expect([emoji, refused.status]).toEqual([emoji, 400]);
+      expect(refused.headers.get('content-type')).toMatch(/application\/problem\+json/);
+      expect(refused.body).toMatchObject({
+        code: 'invalid-request',
+        errors: [{ path: expect.stringMatching(/emoji/), message: expect.any(String) }],
+      });
+    }
+    const oneEmoji = await client.put(`${path}/${encodeURIComponent('👍')}`);
+    expect(oneEmoji.status).toBe(404);
+    // Taking one back names what the member has, which may predate the rule.
+    expect((await client.delete(`${path}/${encodeURIComponent('+1')}`)).status).toBe(404);
+  });
+
   it('answers 429 with Retry-After when a user runs out of budget', async () => {
     const limited = await startCommandApi({
       CHAT_RATE_LIMIT_PER_SECOND: '0.5',

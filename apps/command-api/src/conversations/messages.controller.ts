@@ -17,6 +17,7 @@ import {
   editMessageBody,
   messageParams,
   reactionParams,
+  unreactionParams,
   sendAccepted,
   sendMessageBody,
 } from '@chat/commands';
@@ -93,7 +94,7 @@ export class MessagesController {
 
   @Put(':messageId/reactions/:emoji')
   @ApiCommand({
-    summary: 'React to a message',
+    summary: 'React to a message with one emoji, replacing your reaction',
     response: acceptedResponse,
     refusals: [403, 404, 409],
   })
@@ -106,13 +107,13 @@ export class MessagesController {
 
   @Delete(':messageId/reactions/:emoji')
   @ApiCommand({
-    summary: 'Take a reaction back',
+    summary: 'Take your reaction back, if it is this one',
     response: acceptedResponse,
     refusals: [403, 404, 409],
   })
   async unreact(
     @Actor() actor: Principal,
-    @PathParams(reactionParams) { conversationId, messageId, emoji }: ReactionParams,
+    @PathParams(unreactionParams) { conversationId, messageId, emoji }: ReactionParams,
   ) {
     return this.run(actor, { type: 'RemoveReaction', conversationId, messageId, emoji });
   }

@@ -105,7 +105,7 @@ const cases: Array<[string, ZodTypeAny, unknown[]]> = [
     reactionParams,
     [
       { conversationId: 'c', messageId: 'm', emoji: astral },
-      { conversationId: 'c', messageId: 'm', emoji: astral.repeat(32) },
+      { conversationId: 'c', messageId: 'm', emoji: '\u{1F468}\u200D\u{1F469}\u200D\u{1F467}' },
       { conversationId: 'c', messageId: 'm', emoji: astral.repeat(33) },
       { conversationId: 'c', messageId: 'm', emoji: 'a b' },
       { conversationId: 'c', messageId: 'm', emoji: '\u00A0' },
@@ -154,6 +154,24 @@ describe('the documented schemas', () => {
   it('refuse a lone surrogate, which the document cannot spell, in the validator', () => {
     expect(validatorAccepts(editMessageBody, { body: 'a\uD800' })).toBe(false);
     expect(validatorAccepts(editMessageBody, { body: `a${astral}` })).toBe(true);
+  });
+
+  it('refuse a reaction that is not one emoji, which the document cannot spell, in the validator', () => {
+    const accepts = (emoji: string) => {
+      const value = { conversationId: 'c', messageId: 'm', emoji };
+      return validatorAccepts(reactionParams, value);
+    };
+    const notOneEmoji = ['a', '+1', 'ok', `${astral}${astral}`, astral.repeat(32), '\u0301', '1'];
+    for (const emoji of notOneEmoji) expect([emoji, accepts(emoji)]).toEqual([emoji, false]);
+    const oneEmoji = [
+      '\u{1F44D}\u{1F3FD}', // thumbs up, medium skin tone
+      '\u{1F1EB}\u{1F1F7}', // a flag
+      '1\uFE0F\u20E3', // a keycap
+      '\u2764\uFE0F', // a heart in emoji style
+      '\u{1F469}\u{1F3FB}\u200D\u2764\uFE0F\u200D\u{1F48B}\u200D\u{1F468}\u{1F3FC}', // a kiss
+      '\u{1F3F4}\u{E0067}\u{E0062}\u{E0073}\u{E0063}\u{E0074}\u{E007F}', // Scotland
+    ];
+    for (const emoji of oneEmoji) expect([emoji, accepts(emoji)]).toEqual([emoji, true]);
   });
 
   it('bound every seq by MAX_SEQ, which every store holds', () => {

@@ -57,6 +57,8 @@ afterAll(async () => {
 });
 
 const FUZZER = `schemathesis-${randomUUID().slice(0, 8)}`;
+/** The reaction the fuzzer adds and takes back. */
+const REACTION = '\u{1F44D}';
 
 /**
  * Most generated ids name nothing and end at a 404. Real groups the fuzzer is in and a message
@@ -110,6 +112,14 @@ async function realTargets(token: string): Promise<string> {
     '[[operations]]',
     'include-path-regex = "/(read|delivered)$"',
     `parameters = { "path.conversationId" = "${group}" }`,
+    '',
+    // A reaction is one emoji, which OpenAPI 3.0 cannot spell (its patterns are ECMA 262
+    // without the `u` flag, where no range of astral characters compiles): the document states
+    // only its length, so the fuzzer reacts with a real emoji. What else the path may hold is
+    // the validator's (request-schemas.unit.spec.ts, malformed-requests.int.spec.ts).
+    '[[operations]]',
+    'include-path-regex = "/reactions/"',
+    `parameters = { "path.emoji" = "${REACTION}", ${offer('conversationId', 'conversations')}, ${offer('messageId', 'messages')} }`,
     '',
   ].join('\n');
 }

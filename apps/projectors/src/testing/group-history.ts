@@ -27,7 +27,9 @@ export function groupHistory(maxLength = 50, minLength = 0) {
       fc.tuple(user, messageId).map(([u, m]) => messageSent(u, m)),
       fc.tuple(messageId, user).map(([m, u]) => messageEdited(m, u, 'again')),
       fc.tuple(messageId, user).map(([m, u]) => messageDeleted(m, u)),
-      fc.tuple(fc.boolean(), messageId, user).map(([a, m, u]) => reaction(a, m, u, '👍')),
+      fc
+        .tuple(fc.boolean(), messageId, user, fc.constantFrom('👍', '🎉'))
+        .map(([a, m, u, e]) => reaction(a, m, u, e)),
       fc.tuple(user, fc.nat(9)).map(([u, seq]) => messagesRead(u, seq)),
       fc
         .tuple(user, fc.constantFrom('phone', 'laptop'), fc.nat(9))

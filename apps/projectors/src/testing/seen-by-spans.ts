@@ -55,21 +55,21 @@ export function itemReplayed(
   }
   let body: string | null = null;
   let edited = false;
-  const reactions = new Map<string, Set<string>>();
+  // One reaction per member: a new one replaces theirs, taking that one back clears it.
+  const reactionOf = new Map<string, string>();
   for (const { event, cs, seq: made, target } of all) {
     if (cs! > throughCs) break;
     if (event.type === 'MessageSent' && made === seq) body = event.body;
     if (target?.seq !== seq) continue;
     if (event.type === 'MessageEdited') [body, edited] = [event.body, true];
-    if (event.type === 'ReactionAdded' || event.type === 'ReactionRemoved') {
-      const users = reactions.get(event.emoji) ?? new Set<string>();
-      if (event.type === 'ReactionAdded') users.add(event.userId);
-      else users.delete(event.userId);
-      reactions.set(event.emoji, users);
+    if (event.type === 'ReactionAdded') reactionOf.set(event.userId, event.emoji);
+    if (event.type === 'ReactionRemoved' && reactionOf.get(event.userId) === event.emoji) {
+      reactionOf.delete(event.userId);
     }
   }
   const record: Record<string, string[]> = {};
-  for (const [emoji, users] of reactions) if (users.size > 0) record[emoji] = [...users].sort();
+  for (const [userId, emoji] of reactionOf) (record[emoji] ??= []).push(userId);
+  for (const users of Object.values(record)) users.sort();
   return { body, edited, reactions: record, deleted: false };
 }
 

@@ -18,7 +18,10 @@ import {
   type TimelineTables,
 } from '@chat/views';
 import { createCassandraProjectionRunner } from '../runtime/cassandra-projection-runner';
+import { foldHistory } from '../testing/fold-history';
 import { timelineProjection } from './timeline-projection';
+import { writeTimeline } from './timeline-writer';
+import { itemsTakenBackFrom, timelineWrites } from './timeline-writes';
 
 const { config, logger, kafka, registryUrl } = eventLogFixture('timeline-projection');
 const codec = createEventCodec({ registryUrl });
@@ -62,6 +65,9 @@ afterAll(async () => {
   await Promise.all([cassandra.shutdown(), pool.end()]);
 });
 
+/** The i-th of 100 distinct emoji. */
+const emoji = (i: number) => String.fromCodePoint(0x1f400 + i);
+
 describe('the timeline projection', () => {
   const group = `group-${randomUUID()}`;
   const busy = `group-${randomUUID()}`;
@@ -80,6 +86,10 @@ describe('the timeline projection', () => {
       reaction(true, m('m1'), 'alice', '👍', group),
       reaction(true, m('m1'), 'bob', '🎉', group),
       reaction(false, m('m1'), 'bob', '👍', group),
+      // Alice tries 100 emoji on m2, then takes back one she replaced long ago: a no-op.
+      ...Array.from({ length: 100 }, (_, i) => reaction(true, m('m2'), 'alice', emoji(i), group)),
+      reaction(false, m('m2'), 'alice', emoji(0), group),
+      reaction(true, m('m2'), 'bob', '👍', group),
       memberAdded('carol', 'alice', 'MEMBER', group), // seq 4
       messageSent('carol', m('m3'), group), // seq 5
       reaction(true, m('m3'), 'alice', '❤️', group),
@@ -134,6 +144,13 @@ describe('the timeline projection', () => {
     });
   });
 
+  it("keeps one reaction per member: alice's newest of 100 distinct emoji", async () => {
+    expect((await store.message(group, m('m2')))?.reactions).toEqual({
+      [emoji(99)]: ['alice'],
+      '👍': ['bob'],
+    });
+  });
+
   it('keeps a deleted message as deleted, without its content or reactions', async () => {
     expect(await store.message(group, m('m3'))).toMatchObject({
       seq: 5,
@@ -172,5 +189,46 @@ describe('the timeline projection', () => {
     expect((await store.range(busy, 995, 1005)).map((item) => item.seq)).toEqual(
       Array.from({ length: 11 }, (_, i) => 995 + i),
     );
+  });
+});
+
+describe("the timeline's reactions, written in batches as the projection writes them", () => {
+  const group = `group-${randomUUID()}`;
+  const events = [
+    groupCreated('alice', ['bob'], group),
+    messageSent('bob', 'm1', group), // seq 2
+    ...Array.from({ length: 100 }, (_, i) => reaction(true, 'm1', 'alice', emoji(i), group)),
+    reaction(true, 'm1', 'bob', '👍', group),
+    reaction(true, 'm1', 'bob', '🎉', group),
+    reaction(false, 'm1', 'bob', '👍', group), // taken back from another device: a no-op
+    reaction(false, 'm1', 'alice', emoji(99), group),
+    reaction(true, 'm1', 'alice', '❤️', group),
+    reaction(false, 'm1', 'alice', '❤️', group),
+  ];
+  const outcomes = foldHistory(events, { firstOffset: 1000 });
+
+  /** Writes outcomes in batches of `size`, each folded over the reactions as stored. */
+  async function deliver(from: number, size: number) {
+    for (let i = from; i < outcomes.length; i += size) {
+      const batch = outcomes.slice(i, i + size);
+      const stored = await store.memberReactions(itemsTakenBackFrom(batch));
+      await writeTimeline(cassandra, tables, timelineWrites(batch, stored));
+    }
+  }
+
+  const reactions = async () => (await store.item(group, 2))?.reactions;
+
+  it('leaves one per member, the newest, whatever the batches', async () => {
+    await deliver(0, 7);
+    expect(await reactions()).toEqual({ '🎉': ['bob'] });
+  });
+
+  it('changes nothing when the same events are delivered again, whole or from the middle', async () => {
+    const before = await store.storedItem(group, 2);
+    await deliver(0, 1000);
+    await deliver(50, 3);
+    await deliver(outcomes.length - 4, 1);
+    expect(await store.storedItem(group, 2)).toEqual(before);
+    expect(await reactions()).toEqual({ '🎉': ['bob'] });
   });
 });

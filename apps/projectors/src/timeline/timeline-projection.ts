@@ -15,7 +15,7 @@ import type { LivePublisher } from '../live/live-publisher';
 import type { CassandraProjection } from '../runtime/cassandra-projection-runner';
 import { conversationEventsOf, foldInLogOrder } from '../runtime/conversation-events';
 import { writeTimeline } from './timeline-writer';
-import { timelineWrites } from './timeline-writes';
+import { itemsTakenBackFrom, timelineWrites } from './timeline-writes';
 import { WrittenSinceJoin } from './written-since-join';
 
 /**
@@ -132,7 +132,10 @@ export function timelineProjection(
         messages: await factsFor(refs, appliedThrough),
       });
       const outcomes = foldInLogOrder(ledger, fresh);
-      const writes = timelineWrites(outcomes);
+      const takenBackFrom = itemsTakenBackFrom(outcomes);
+      const reactions =
+        takenBackFrom.length > 0 ? await store.memberReactions(takenBackFrom) : undefined;
+      const writes = timelineWrites(outcomes, reactions);
       await writeTimeline(cassandra, tables, writes);
       if (live) {
         // Stale events of a conversation all precede its fresh ones: republished first.

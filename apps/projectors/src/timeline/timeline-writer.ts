@@ -102,6 +102,7 @@ function statementOf(t: TimelineTables, write: TimelineWrite): Statement[] {
           query: `UPDATE ${t.items} USING TIMESTAMP ?
                   SET deleted = true, deleted_by = ?, body = null, ciphertext_algorithm = null,
                       ciphertext = null, media = null, reply_to = null, reactions = null,
+                      member_reactions = null,
                       edited_body = null, edited_ciphertext_algorithm = null,
                       edited_ciphertext = null, edited_at = null
                   WHERE conversation_id = ? AND bucket = ? AND seq = ?`,
@@ -129,20 +130,7 @@ function statementOf(t: TimelineTables, write: TimelineWrite): Statement[] {
       ];
     case 'reaction':
       return [
-        {
-          partition: itemPartition(write),
-          query: `UPDATE ${t.items} USING TIMESTAMP ?
-                  SET reactions = reactions ${write.present ? '+' : '-'} ?, revised_cs = ?
-                  WHERE conversation_id = ? AND bucket = ? AND seq = ?`,
-          params: [
-            at,
-            [reactionElement(write.emoji, write.userId)],
-            toLong(write.cs),
-            write.conversationId,
-            bucketOf(write.seq),
-            toLong(write.seq),
-          ],
-        },
+        ...memberReaction(t, write),
         revision(t, write, {
           kind: 'reaction',
           emoji: write.emoji,
@@ -273,6 +261,41 @@ function statementOf(t: TimelineTables, write: TimelineWrite): Statement[] {
         },
       ];
   }
+}
+
+/**
+ * The member's one reaction on the item, written blind at the event's offset: a replay, or a
+ * batch read again after a crash, leaves what the newest change wrote. Clearing it also takes
+ * the pair out of `reactions`, where rows written before kept one element per pair.
+ */
+function memberReaction(
+  t: TimelineTables,
+  write: Extract<TimelineWrite, { op: 'reaction' }>,
+): Statement[] {
+  if (write.slot === 'keep') return [];
+  const where = [write.conversationId, bucketOf(write.seq), toLong(write.seq)];
+  return [
+    {
+      partition: itemPartition(write),
+      query:
+        write.slot === 'set'
+          ? `UPDATE ${t.items} USING TIMESTAMP ?
+               SET member_reactions[?] = ?, revised_cs = ?
+               WHERE conversation_id = ? AND bucket = ? AND seq = ?`
+          : `UPDATE ${t.items} USING TIMESTAMP ?
+               SET member_reactions = member_reactions - ?, reactions = reactions - ?,
+                   revised_cs = ?
+               WHERE conversation_id = ? AND bucket = ? AND seq = ?`,
+      params: [
+        toLong(write.at),
+        ...(write.slot === 'set'
+          ? [write.userId, write.emoji]
+          : [[write.userId], [reactionElement(write.emoji, write.userId)]]),
+        toLong(write.cs),
+        ...where,
+      ],
+    },
+  ];
 }
 
 /** An item's revision row: an edit or a reaction at its cs (see TimelineTables.revisions). */

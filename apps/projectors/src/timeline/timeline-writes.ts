@@ -1,4 +1,4 @@
-import type { ConversationState } from '@chat/domain';
+import { clearsReaction, withReaction, type ConversationState } from '@chat/domain';
 import type { ConversationEvent } from '@chat/events';
 import { CHANGE_KINDS, type StoredChange } from '@chat/views';
 import type { PositionedOutcome } from '../runtime/conversation-events';
@@ -44,6 +44,12 @@ export type TimelineWrite =
       emoji: string;
       userId: string;
       present: boolean;
+      /**
+       * What the change does to the member's one reaction on the item: `set` it (an add,
+       * replacing theirs), `clear` it (taking back the one they have), or `keep` it (taking
+       * back one they had already replaced). Every change keeps its revision row.
+       */
+      slot: 'set' | 'clear' | 'keep';
     }
   | {
       op: 'message';
@@ -81,6 +87,29 @@ export type TimelineWrite =
       reason: string;
       detail: string;
     };
+
+/** Each member's reaction on an item, keyed by `reactionKey` of the item. */
+export type ItemReactions = ReadonlyMap<string, ReadonlyMap<string, string>>;
+
+export const reactionKey = (conversationId: string, seq: number) => `${conversationId}/${seq}`;
+
+/**
+ * The items whose reactions as stored a batch needs: those it takes a reaction back from.
+ * Whether a removal clears the member's reaction depends on what they have, while an add
+ * replaces whatever it is.
+ */
+export function itemsTakenBackFrom(outcomes: PositionedOutcome[]): Array<[string, number]> {
+  const items = new Map<string, [string, number]>();
+  for (const { event, verdict, target } of outcomes) {
+    if (verdict.accepted && event.type === 'ReactionRemoved') {
+      items.set(reactionKey(event.conversationId, target!.seq), [
+        event.conversationId,
+        target!.seq,
+      ]);
+    }
+  }
+  return [...items.values()];
+}
 
 /** What a conversation's state row becomes at the end of a batch. */
 export interface StateWrite {
@@ -183,14 +212,23 @@ function spanWrites(outcome: PositionedOutcome, at: bigint): TimelineWrite[] {
 /**
  * The timeline projection as a pure function of the ledger's outcomes: item rows, message
  * facts, the change log and membership spans first, and then, once those are stored, one
- * state row per conversation touched.
+ * state row per conversation touched. `stored` holds the reactions, as the batch found them,
+ * of the items in `itemsTakenBackFrom(outcomes)`; the batch folds its own changes over them.
+ *
+ * A replay may find reactions that later events already wrote; a removal judged against them
+ * is written at its own offset, below theirs, so the later writes still win and the item ends
+ * as a clean run leaves it.
  */
-export function timelineWrites(outcomes: PositionedOutcome[]): {
+export function timelineWrites(
+  outcomes: PositionedOutcome[],
+  stored: ItemReactions = new Map(),
+): {
   rows: TimelineWrite[];
   states: StateWrite[];
 } {
   const rows: TimelineWrite[] = [];
   const states = new Map<string, StateWrite>();
+  const reactions = new Map(stored);
   for (const outcome of outcomes) {
     const { event, verdict, seq, state, target } = outcome;
     const at = BigInt(outcome.offset);
@@ -239,7 +277,11 @@ export function timelineWrites(outcomes: PositionedOutcome[]): {
         });
         break;
       case 'ReactionAdded':
-      case 'ReactionRemoved':
+      case 'ReactionRemoved': {
+        const key = reactionKey(conversationId, target!.seq);
+        const before = reactions.get(key) ?? new Map<string, string>();
+        const change = { ...event, present: event.type === 'ReactionAdded' };
+        reactions.set(key, withReaction(before, change));
         rows.push({
           op: 'reaction',
           at,
@@ -248,9 +290,11 @@ export function timelineWrites(outcomes: PositionedOutcome[]): {
           cs,
           emoji: event.emoji,
           userId: event.userId,
-          present: event.type === 'ReactionAdded',
+          present: change.present,
+          slot: change.present ? 'set' : clearsReaction(before, change) ? 'clear' : 'keep',
         });
         break;
+      }
       case 'MessagesDelivered':
       case 'MessagesRead':
         // Cursors live in the inbox; the timeline only keeps the state current.

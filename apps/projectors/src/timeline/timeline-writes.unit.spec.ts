@@ -11,11 +11,20 @@ import {
 } from '@chat/domain/testing';
 import type { ConversationEvent } from '@chat/events';
 import { foldHistory } from '../testing/fold-history';
-import { timelineWrites } from './timeline-writes';
+import {
+  itemsTakenBackFrom,
+  reactionKey,
+  timelineWrites,
+  type ItemReactions,
+} from './timeline-writes';
 
 /** Events at offsets 100, 101, ... of partition 3, folded by a fresh ledger. */
-const writesFor = (events: ConversationEvent[]) =>
-  timelineWrites(foldHistory(events, { partition: 3, firstOffset: 100 }));
+const writesFor = (events: ConversationEvent[], stored?: ItemReactions) =>
+  timelineWrites(foldHistory(events, { partition: 3, firstOffset: 100 }), stored);
+
+/** What each reaction write does to its member's reaction. */
+const slotsOf = (rows: ReturnType<typeof writesFor>['rows']) =>
+  rows.flatMap((row) => (row.op === 'reaction' ? [[row.userId, row.emoji, row.slot]] : []));
 
 describe('timeline writes', () => {
   it('writes an item per seq, message facts per send, and changes to the target seq', () => {
@@ -34,6 +43,48 @@ describe('timeline writes', () => {
       ['edit', 2, 102n],
       ['reaction', 2, 103n],
       ['delete', 2, 104n],
+    ]);
+  });
+
+  it("replaces a member's reaction with each new one, so 100 distinct emoji leave one", () => {
+    const adds = Array.from({ length: 100 }, (_, i) =>
+      reaction(true, 'm1', 'alice', String.fromCodePoint(0x1f400 + i)),
+    );
+    const { rows } = writesFor([
+      groupCreated('alice', ['bob']),
+      messageSent('bob', 'm1'),
+      ...adds,
+      reaction(false, 'm1', 'alice', String.fromCodePoint(0x1f400)),
+      reaction(false, 'm1', 'alice', String.fromCodePoint(0x1f400 + 99)),
+    ]);
+    // Each add overwrites alice's one slot; only the removal of the one she has clears it.
+    expect(slotsOf(rows).map(([, , slot]) => slot)).toEqual([
+      ...adds.map(() => 'set'),
+      'keep',
+      'clear',
+    ]);
+  });
+
+  it('takes back a reaction only if the member has it, in the batch or as stored', () => {
+    const history = [groupCreated('alice', ['bob']), messageSent('bob', 'm1')];
+    const takeBack = [reaction(false, 'm1', 'alice', '👍'), reaction(false, 'm1', 'bob', '🎉')];
+    const stored = new Map([
+      [
+        reactionKey('group-1', 2),
+        new Map([
+          ['alice', '👍'],
+          ['bob', '👍'],
+        ]),
+      ],
+    ]);
+    expect(itemsTakenBackFrom(foldHistory([...history, ...takeBack]))).toEqual([['group-1', 2]]);
+    expect(slotsOf(writesFor([...history, ...takeBack], stored).rows)).toEqual([
+      ['alice', '👍', 'clear'],
+      ['bob', '🎉', 'keep'],
+    ]);
+    expect(slotsOf(writesFor([...history, ...takeBack]).rows)).toEqual([
+      ['alice', '👍', 'keep'],
+      ['bob', '🎉', 'keep'],
     ]);
   });
 

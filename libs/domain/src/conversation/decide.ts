@@ -3,6 +3,7 @@ import { newEnvelope } from '../envelope';
 import { DomainError } from '../errors';
 import type { ConversationCommand, DecisionContext, DecisionState } from './commands';
 import { evolve, exhaustive, hasAdmin, type ConversationState } from './conversation-state';
+import { reactionProblem } from './reactions';
 import { judge, membersProblem } from './rules';
 
 export type Decision =
@@ -217,6 +218,9 @@ function eventsFor(
 
     case 'AddReaction':
     case 'RemoveReaction': {
+      // Taking one back names what the member has, which may predate the one-emoji rule.
+      const problem = command.type === 'AddReaction' ? reactionProblem(command.emoji) : undefined;
+      if (problem) throw new DomainError('invalid-reaction', problem);
       const type = command.type === 'AddReaction' ? 'ReactionAdded' : 'ReactionRemoved';
       return [
         {

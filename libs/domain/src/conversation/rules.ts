@@ -1,5 +1,6 @@
 import type { ConversationEvent } from '@chat/events';
 import { REJECTIONS, type RejectionCode } from '../errors';
+import { MAX_REACTION_CODE_POINTS, withinReactionBound } from './reactions';
 import { hasAdmin, isAdmin, type ConversationState, type MessageFacts } from './conversation-state';
 
 export type Verdict =
@@ -102,7 +103,21 @@ export function judge(
 
     case 'ReactionAdded':
     case 'ReactionRemoved':
-      return outsider(event.userId) ?? targetProblem(state, facts.target) ?? ACCEPTED;
+      // No reaction state is needed to bound an item's reactions: each member has one slot
+      // per item, which an add fills (replacing what was there) and a removal of that same
+      // reaction clears; every fold applies that alike (see withReaction). Only the
+      // string's length is judged here, a bound every reaction ever accepted meets.
+      return (
+        outsider(event.userId) ??
+        (withinReactionBound(event.emoji)
+          ? undefined
+          : reject(
+              'invalid-reaction',
+              `a reaction is 1 to ${MAX_REACTION_CODE_POINTS} characters`,
+            )) ??
+        targetProblem(state, facts.target) ??
+        ACCEPTED
+      );
 
     case 'MessagesDelivered':
     case 'MessagesRead':

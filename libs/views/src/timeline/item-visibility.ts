@@ -1,3 +1,4 @@
+import { reactionsByEmoji, withReaction } from '@chat/domain';
 import type { WireItem } from '@chat/protocol';
 
 /**
@@ -62,7 +63,8 @@ export const needsRevisions = (stored: StoredItem, throughCs: number) =>
 
 /**
  * The item as it was once the changes with cs up to `throughCs` were applied: the last edit by
- * then (or the content as sent), and the reactions folded in cs order. `revisions` are the
+ * then (or the content as sent), and the reactions folded in cs order, one per member (see
+ * withReaction). `revisions` are the
  * item's edits and reactions; only those up to `throughCs` count. A deleted item stays deleted:
  * a delete for everyone applies to every copy.
  */
@@ -76,7 +78,7 @@ export function itemAsOf(
     .filter((r) => r.seq === stored.item.seq && r.cs <= throughCs)
     .sort((a, b) => a.cs - b.cs);
   let content = { ...stored.sent, editedAt: null as string | null };
-  const reactions = new Map<string, Set<string>>();
+  let reactions: ReadonlyMap<string, string> = new Map();
   for (const revision of seen) {
     if (revision.kind === 'edit') {
       content = {
@@ -85,26 +87,10 @@ export function itemAsOf(
         editedAt: revision.editedAt,
       };
     } else {
-      const users = reactions.get(revision.emoji) ?? new Set<string>();
-      if (revision.present) users.add(revision.userId);
-      else users.delete(revision.userId);
-      reactions.set(revision.emoji, users);
+      reactions = withReaction(reactions, revision);
     }
   }
-  return { ...stored.item, ...content, reactions: reactionsRecord(reactions) };
-}
-
-/** Reactions as the timeline gives them (see toStoredItem): grouped by emoji, in one order. */
-function reactionsRecord(reactions: ReadonlyMap<string, ReadonlySet<string>>) {
-  const elements = [...reactions].flatMap(([emoji, users]) =>
-    [...users].map((userId) => JSON.stringify([emoji, userId])),
-  );
-  const record: Record<string, string[]> = {};
-  for (const element of elements.sort()) {
-    const [emoji, userId] = JSON.parse(element) as [string, string];
-    (record[emoji] ??= []).push(userId);
-  }
-  return record;
+  return { ...stored.item, ...content, reactions: reactionsByEmoji(reactions) };
 }
 
 /**

@@ -66,18 +66,17 @@ function naive(revisions: readonly ItemRevision[], throughCs: number, deleted: b
     reactions: {},
   };
   if (deleted) return { ...item, body: null, deleted: true, deletedBy: 'alice' };
-  const users = new Map<string, string[]>();
+  // Each member has one reaction: a new one replaces theirs, taking that one back clears it.
+  const reactionOf = new Map<string, string>();
   for (const r of revisions.filter((r) => r.cs <= throughCs)) {
     if (r.kind === 'edit') Object.assign(item, { body: r.body, editedAt: r.editedAt });
-    else {
-      const now = (users.get(r.emoji) ?? []).filter((u) => u !== r.userId);
-      users.set(r.emoji, r.present ? [...now, r.userId] : now);
-    }
+    else if (r.present) reactionOf.set(r.userId, r.emoji);
+    else if (reactionOf.get(r.userId) === r.emoji) reactionOf.delete(r.userId);
   }
-  for (const emoji of [...users.keys()].sort()) {
-    const list = users.get(emoji)!.sort();
-    if (list.length > 0) item.reactions[emoji] = list;
+  for (const [userId, emoji] of [...reactionOf].sort()) {
+    (item.reactions[emoji] ??= []).push(userId);
   }
+  for (const users of Object.values(item.reactions)) users.sort();
   return item;
 }
 
@@ -138,6 +137,33 @@ describe('an item as of a cs', () => {
         );
       }),
     );
+  });
+});
+
+describe("an item's reactions", () => {
+  it("should hold each member's newest reaction only, at every cs", () => {
+    const reaction = (cs: number, userId: string, emoji: string, present = true): ItemRevision => ({
+      kind: 'reaction',
+      seq: SEQ,
+      cs,
+      emoji,
+      userId,
+      present,
+    });
+    const revisions = [
+      reaction(3, 'alice', '👍'),
+      reaction(4, 'alice', '🎉'),
+      reaction(5, 'bob', '👍'),
+      reaction(6, 'alice', '👍', false),
+      reaction(7, 'bob', '👍', false),
+    ];
+    const item = stored(revisions, false);
+    expect(itemAsOf(item, revisions, 3).reactions).toEqual({ '👍': ['alice'] });
+    expect(itemAsOf(item, revisions, 4).reactions).toEqual({ '🎉': ['alice'] });
+    expect(itemAsOf(item, revisions, 5).reactions).toEqual({ '🎉': ['alice'], '👍': ['bob'] });
+    // Alice took back a reaction she had already replaced: hers stays.
+    expect(itemAsOf(item, revisions, 6).reactions).toEqual({ '🎉': ['alice'], '👍': ['bob'] });
+    expect(itemAsOf(item, revisions, 7).reactions).toEqual({ '🎉': ['alice'] });
   });
 });
 

@@ -1,7 +1,13 @@
 import type { WireItem } from '@chat/protocol';
 import { types, type Client } from 'cassandra-driver';
 import type { ConversationKind, MemberRole } from '@chat/events';
-import { messageIdFor, type ConversationState, type MessageFacts } from '@chat/domain';
+import {
+  messageIdFor,
+  reactionsByEmoji,
+  withReaction,
+  type ConversationState,
+  type MessageFacts,
+} from '@chat/domain';
 import { bucketOf, type TimelineTables } from './timeline-tables';
 import type { ItemRevision, StoredItem } from './item-visibility';
 
@@ -18,7 +24,7 @@ export interface StoredConversation {
 /** One item of a timeline as readers get it: what clients receive (the protocol's item). */
 export type TimelineItem = WireItem;
 
-/** A set element of `reactions`: unambiguous whatever the emoji holds. */
+/** An element of the legacy `reactions` set: unambiguous whatever the emoji holds. */
 export const reactionElement = (emoji: string, userId: string) => JSON.stringify([emoji, userId]);
 
 export const toLong = (value: bigint | number | string) => Long.fromString(String(value));
@@ -227,6 +233,29 @@ export class TimelineStore {
     return row ? toStoredItem(row) : null;
   }
 
+  /**
+   * Each member's reaction on each of `items` ([conversationId, seq]), keyed by
+   * `${conversationId}/${seq}`: what a batch that takes reactions back folds its changes over.
+   */
+  async memberReactions(
+    items: ReadonlyArray<readonly [string, number]>,
+  ): Promise<Map<string, ReadonlyMap<string, string>>> {
+    const found = new Map<string, ReadonlyMap<string, string>>();
+    await Promise.all(
+      items.map(async ([conversationId, seq]) => {
+        const result = await this.cassandra.execute(
+          `SELECT reactions, member_reactions FROM ${this.tables.items}
+           WHERE conversation_id = ? AND bucket = ? AND seq = ?`,
+          [conversationId, bucketOf(seq), toLong(seq)],
+          PREPARED,
+        );
+        const row = result.first();
+        if (row) found.set(`${conversationId}/${seq}`, reactionsOf(row));
+      }),
+    );
+    return found;
+  }
+
   /** The edits and reactions of an item with cs up to `throughCs`, oldest first. */
   async revisions(conversationId: string, seq: number, throughCs: number): Promise<ItemRevision[]> {
     const result = await this.cassandra.execute(
@@ -272,11 +301,7 @@ const csOf = (value: types.Long | null | undefined) =>
  * what folding it back to an earlier cs needs.
  */
 export function toStoredItem(row: Row): StoredItem {
-  const reactions: Record<string, string[]> = {};
-  for (const element of ((row.reactions as string[] | null) ?? []).slice().sort()) {
-    const [emoji, userId] = JSON.parse(element) as [string, string];
-    (reactions[emoji] ??= []).push(userId);
-  }
+  const reactions = reactionsByEmoji(reactionsOf(row));
   const sent = {
     body: (row.body as string | null) ?? null,
     ciphertext: wireCiphertextOf(row.ciphertext as Buffer | null, row.ciphertext_algorithm),
@@ -317,6 +342,20 @@ export function toStoredItem(row: Row): StoredItem {
     revisedCs: csOf(row.revised_cs),
     sent,
   };
+}
+
+/**
+ * An item row's reactions, one per member: the legacy (emoji, member) set folded in its order,
+ * then each member's slot, which is what every write since keeps.
+ */
+function reactionsOf(row: Row): ReadonlyMap<string, string> {
+  let reactions: ReadonlyMap<string, string> = new Map();
+  for (const element of ((row.reactions as string[] | null) ?? []).slice().sort()) {
+    const [emoji, userId] = JSON.parse(element) as [string, string];
+    reactions = withReaction(reactions, { userId, emoji, present: true });
+  }
+  const slots = (row.member_reactions as Record<string, string> | null) ?? {};
+  return new Map([...reactions, ...Object.entries(slots)]);
 }
 
 function toRevision(row: Row): ItemRevision {

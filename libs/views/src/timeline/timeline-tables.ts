@@ -113,6 +113,11 @@ function ddl(t: TimelineTables): string[] {
     `ALTER TABLE ${t.items} ADD IF NOT EXISTS edited_ciphertext_algorithm text`,
     `ALTER TABLE ${t.items} ADD IF NOT EXISTS edited_ciphertext blob`,
     `ALTER TABLE ${t.items} ADD IF NOT EXISTS revised_cs bigint`,
+    // Each member's one reaction, keyed by member: an add overwrites their slot and a removal
+    // deletes it, each at the event's offset, so the row holds at most one per member in any
+    // order of replay. `reactions` holds what rows written before kept, one element per
+    // (emoji, member) pair; readers fold it under this map.
+    `ALTER TABLE ${t.items} ADD IF NOT EXISTS member_reactions map<text, text>`,
     `CREATE TABLE IF NOT EXISTS ${t.messages} (
       conversation_id text,
       message_id text,
