@@ -28,6 +28,9 @@ const moduleNameMapper = {
   '^@chat/client$': '<rootDir>/libs/client/src',
   '^@chat/commands$': '<rootDir>/libs/commands/src',
 };
+const ignored = ['/node_modules/', '/dist/', '/.stack/'];
+/** Integration tests that switch the readers of a projection: they run in the 'alone' project. */
+const STACK_WIDE = ['tools/admin/rebuild.int.spec.ts', 'tools/admin/rebuild-search.int.spec.ts'];
 const base = {
   transform: { '^.+\\.ts$': swc },
   moduleNameMapper,
@@ -41,16 +44,23 @@ module.exports = {
       ...base,
       displayName: 'integration',
       testMatch: ['<rootDir>/**/*.int.spec.ts'],
+      testPathIgnorePatterns: [...ignored, ...STACK_WIDE],
     },
     { ...base, displayName: 'e2e', testMatch: ['<rootDir>/**/*.e2e.spec.ts'] },
-    // Restarts of the stack's services: run alone, after the others (tools/stack/src/test-runner.ts),
-    // since every test sharing the stack would see the outage.
-    { ...base, displayName: 'chaos', testMatch: ['<rootDir>/**/*.chaos.spec.ts'] },
+    // What changes the stack for every test beside it runs alone, after the others
+    // (tools/stack/src/test-runner.ts): restarts of its services (the chaos tier), and rebuilds
+    // that switch every reader of a projection to a new version (a rebuild also adopts an
+    // unfinished version as its own, and a test's fresh version looks like one).
+    {
+      ...base,
+      displayName: 'alone',
+      testMatch: ['<rootDir>/**/*.chaos.spec.ts', ...STACK_WIDE.map((path) => `<rootDir>/${path}`)],
+    },
   ],
   // Integration and end-to-end tests wait on real services with their own deadlines.
   testTimeout: 60000,
   // Most test files spend their time waiting on Kafka, the stores and sockets, not on a core:
   // two at a time keep both cores of a small machine busy (jest's default here is one).
   maxWorkers: 2,
-  testPathIgnorePatterns: ['/node_modules/', '/dist/', '/.stack/'],
+  testPathIgnorePatterns: ignored,
 };

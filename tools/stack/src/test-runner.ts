@@ -6,9 +6,10 @@ import { REPO_ROOT } from './stack-paths';
 const REPORTS = join(REPO_ROOT, 'reports');
 
 /**
- * A run of every tier is two jest runs: the tiers that share the stack side by side, then the
- * chaos tier alone, since a test that restarts a service takes it away from every test running
- * beside it. Each writes its own JSON results.
+ * A run of every tier is two jest runs: the tests that share the stack side by side, then, one
+ * at a time, those that change it for every test beside them (the 'alone' project in
+ * jest.config.js: service restarts, rebuilds that switch readers). Each writes its own JSON
+ * results.
  */
 const PHASES = [
   {
@@ -16,8 +17,8 @@ const PHASES = [
     args: ['--selectProjects', 'unit', 'integration', 'e2e'],
   },
   {
-    results: join(REPORTS, 'jest-results-chaos.json'),
-    args: ['--selectProjects', 'chaos', '--maxWorkers=1'],
+    results: join(REPORTS, 'jest-results-alone.json'),
+    args: ['--selectProjects', 'alone', '--maxWorkers=1'],
   },
 ];
 
