@@ -60,7 +60,8 @@ module.exports = {
   // Integration and end-to-end tests wait on real services with their own deadlines.
   testTimeout: 60000,
   // Most test files spend their time waiting on Kafka, the stores and sockets, not on a core:
-  // two at a time keep both cores of a small machine busy (jest's default here is one).
-  maxWorkers: 2,
+  // three at a time keep both cores of a small machine busy (jest's default here is one; the
+  // figures are in docs/benchmarks.md).
+  maxWorkers: 3,
   testPathIgnorePatterns: ignored,
 };
