@@ -21,8 +21,8 @@ export const APPS: AppDefinition[] = [
  * How Node runs every app. Semi-spaces of 64 MB instead of the default 16: the gateway and the
  * projectors allocate a short-lived object graph per message and batch, and under load a small
  * young generation is scavenged so often that objects of batches still in flight are copied
- * and promoted. At 1,000 sends/s the larger one cut p99 send-to-receive by 30-50% for about
- * 85 MB more resident memory per app (docs/benchmarks.md).
+ * and promoted, which lengthens the tail of send-to-receive under load; the larger one costs
+ * some resident memory per app (the trade, measured, is in docs/benchmarks.md).
  */
 const APP_NODE_FLAGS = ['--enable-source-maps', '--max-semi-space-size=64'];
 

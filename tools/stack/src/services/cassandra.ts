@@ -112,8 +112,8 @@ export const cassandra: ServiceDefinition = {
     writeFileSync(join(conf, 'cassandra.yaml'), cassandraYaml(config, data));
     writeFileSync(join(conf, 'logback.xml'), LOGBACK);
     // Idle pool workers spin on short timed parks before they sleep; with 1 ms of timer
-    // slack each of those wakes up far less often (Cassandra's CPU per message at 20 sends/s
-    // fell from 14 to 5-9 ms, docs/benchmarks.md). Work still wakes a worker at once.
+    // slack each of those wakes up far less often, which is most of Cassandra's CPU at low
+    // rates (docs/benchmarks.md). Work still wakes a worker at once.
     return withTimerSlack(CASSANDRA_TIMER_SLACK_NS, {
       command: javaBinary(config),
       args: [
