@@ -94,6 +94,17 @@ program
   });
 
 program
+  .command('env')
+  .description(
+    'print the test stack\'s variables as shell exports, for tools run against it (eval "$(stack env)")',
+  )
+  .action(() => {
+    for (const [name, value] of Object.entries(testStackEnv(loadConfig().stackDir))) {
+      console.log(`export ${name}=${JSON.stringify(value)}`);
+    }
+  });
+
+program
   .command('status')
   .description(
     'show each service: state, health, pid, memory, address; exit 1 if any is not healthy',
