@@ -4,6 +4,7 @@ import type { Principal } from '@chat/auth';
 import type { Config } from '@chat/config';
 import {
   decide,
+  decisionQueryOf,
   DomainError,
   type ConversationCommand,
   type ConversationState,
@@ -135,20 +136,7 @@ export class CommandPipeline {
   }
 
   private load(actor: Principal, command: ConversationCommand): Promise<DecisionState> {
-    return this.loadState({
-      conversationId: command.conversationId,
-      memberIds: membersNeeded(actor, command),
-      messageId:
-        command.type === 'SendMessage'
-          ? command.replyTo
-          : 'messageId' in command
-            ? command.messageId
-            : null,
-      sentBy:
-        command.type === 'SendMessage'
-          ? { senderId: actor.userId, clientMessageId: command.clientMessageId }
-          : null,
-    });
+    return this.loadState(decisionQueryOf(actor.userId, command));
   }
 
   private async loadState(query: DecisionQuery): Promise<DecisionState> {
@@ -192,21 +180,3 @@ export const sourceOf = (actor: Principal): EnvelopeSource => ({
   correlationId: randomUUID(),
   newEventId: randomUUID,
 });
-
-/**
- * Membership commands look at the whole group (its size, who inherits admin); every other
- * command only at the actor's own membership, so a send to a 1,000-member group reads one row.
- */
-function membersNeeded(actor: Principal, command: ConversationCommand): string[] | null {
-  switch (command.type) {
-    case 'CreateDirectConversation':
-    case 'CreateGroup':
-    case 'AddMember':
-    case 'RemoveMember':
-    case 'ChangeRole':
-    case 'LeaveConversation':
-      return null;
-    default:
-      return [actor.userId];
-  }
-}

@@ -6,6 +6,7 @@ export * from './conversation/reactions';
 export * from './conversation/ledger';
 export * from './conversation/visibility';
 export * from './conversation/commands';
+export * from './conversation/decision-query';
 export * from './conversation/decide';
 export * from './envelope';
 export * from './presence/presence';

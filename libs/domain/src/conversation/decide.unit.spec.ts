@@ -51,7 +51,7 @@ describe('creating conversations', () => {
         conversationId: 'direct-1',
         peerId: 'bob',
       })
-      .then([]);
+      .thenNothingHappened();
   });
 
   it('refuses a direct conversation with yourself', () => {
@@ -316,7 +316,17 @@ describe('messages', () => {
   it('appends nothing for a retry with the same client message id', () => {
     given(groupCreated('alice', ['bob']), messageSent('bob', 'm-1', conversationId, 'c1'))
       .when('bob', send('c1'))
-      .then([]);
+      .thenNothingHappened();
+  });
+
+  it('refuses a client message id the sender already used in another conversation', () => {
+    given(
+      groupCreated('alice', ['bob']),
+      groupCreated('alice', ['bob'], 'other'),
+      messageSent('bob', 'm-1', 'other', 'c1'),
+    )
+      .when('bob', send('c1'))
+      .thenFails('duplicate-message');
   });
 
   it('counts the body length in characters, not bytes (20 in these specs)', () => {
