@@ -8,6 +8,7 @@ export * from './conversation/visibility';
 export * from './conversation/commands';
 export * from './conversation/decision-query';
 export * from './conversation/decide';
+export * from './conversation/new-event';
 export * from './envelope';
 export * from './presence/presence';
 export * from './limits';

@@ -3,6 +3,7 @@ import type { RejectionCode } from '../errors';
 import type { ConversationCommand, DecisionContext } from '../conversation/commands';
 import { decide } from '../conversation/decide';
 import { decisionQueryOf } from '../conversation/decision-query';
+import type { EventContent } from '../conversation/new-event';
 import { FoldedHistory } from './folded-history';
 
 /** The fixed clock of specifications. */
@@ -18,13 +19,6 @@ export function contextFor(userId: string, deviceId: string | null = 'phone'): D
     limits: { maxGroupMembers: 5, maxMessageLength: 20 },
   };
 }
-
-/** An event without its envelope, kept per event type. */
-type EventContent = ConversationEvent extends infer E
-  ? E extends ConversationEvent
-    ? Omit<E, 'envelope'>
-    : never
-  : never;
 
 /** Drops the envelope so a specification compares what an event says, not its metadata. */
 const withoutEnvelope = (events: ConversationEvent[]) =>
