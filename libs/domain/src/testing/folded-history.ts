@@ -12,12 +12,8 @@ import { ConversationLedger } from '../conversation/ledger';
  */
 export class FoldedHistory {
   private readonly ledger = new ConversationLedger({ conversations: [], messages: [] });
-  /** Accepted sends, in log order, by the key of their message in the ledger. */
-  private readonly sends: Array<{
-    senderId: string;
-    clientMessageId: string;
-    key: [string, string];
-  }> = [];
+  /** The [conversationId, messageId] of every message sent, in log order. */
+  private readonly sent: Array<[string, string]> = [];
 
   constructor(history: readonly ConversationEvent[]) {
     for (const event of history) {
@@ -25,10 +21,7 @@ export class FoldedHistory {
       if (!outcome.verdict.accepted) {
         throw new Error(`given: ${event.type} was ignored: ${outcome.verdict.reason}`);
       }
-      if (event.type === 'MessageSent') {
-        const { senderId, clientMessageId, conversationId, messageId } = event;
-        this.sends.push({ senderId, clientMessageId, key: [conversationId, messageId] });
-      }
+      if (event.type === 'MessageSent') this.sent.push([event.conversationId, event.messageId]);
     }
   }
 
@@ -45,9 +38,9 @@ export class FoldedHistory {
     conversationId: string,
     { senderId, clientMessageId }: NonNullable<DecisionQuery['sentBy']>,
   ): MessageFacts | null {
-    const earlier = this.sends
-      .filter((send) => send.senderId === senderId && send.clientMessageId === clientMessageId)
-      .map(({ key }) => this.ledger.message(...key)!);
+    const earlier = this.sent
+      .map((key) => this.ledger.message(...key)!)
+      .filter((m) => m.senderId === senderId && m.clientMessageId === clientMessageId);
     return earlier.find((m) => m.conversationId === conversationId) ?? earlier[0] ?? null;
   }
 }
