@@ -19,7 +19,7 @@ import {
 import { ViewError, type ChatQueries, type LiveChange } from '@chat/views';
 import { KeyedSerialQueue } from '../limits/keyed-serial-queue';
 import { WindowCounter } from '../limits/window-counter';
-import type { RateRefusal } from '../limits/budgets';
+import { refusalOfBudget, type RateRefusal } from '../limits/budgets';
 import type { Transport } from '../transport/transport';
 
 /** What a session needs from its gateway. */
@@ -131,10 +131,7 @@ export class Session {
         return;
       }
       const refusal = this.deps.refusal(this.userId, frame.type);
-      if (refusal) {
-        const { code, message, retryAfterMs } = refusal;
-        return this.refused(id, refuse(code, message, { retryAfterMs }));
-      }
+      if (refusal) return this.refused(id, refusalOfBudget(refusal));
       await this.handle(frame);
     } catch (error) {
       this.fail(id, error);

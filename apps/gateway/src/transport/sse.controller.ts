@@ -4,6 +4,7 @@ import { AuthError, type VerifiedPrincipal } from '@chat/auth';
 import { refusalOf, sendProblem } from '@chat/commands';
 import { clientFrame, PROTOCOL_VERSION, refuse, type Refusal } from '@chat/protocol';
 import type { Gateway } from '../gateway';
+import { refusalOfBudget } from '../limits/budgets';
 import { tokenOf } from './ws-endpoint';
 
 export const GATEWAY_HOLDER = Symbol('GATEWAY_HOLDER');
@@ -44,10 +45,7 @@ export class SseController {
     }
     if (gone) return;
     const refusal = gateway.connectRefusal(principal);
-    if (refusal) {
-      const { code, message, retryAfterMs } = refusal;
-      return problem(refuse(code, message, { retryAfterMs }));
-    }
+    if (refusal) return problem(refusalOfBudget(refusal));
     let cursors: Record<string, number>;
     try {
       const raw =

@@ -4,8 +4,8 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { AuthError, type TokenVerifier, type VerifiedPrincipal } from '@chat/auth';
 import type { Config } from '@chat/config';
 import type { Logger } from '@chat/observability';
-import { CLOSE_CODES, httpProblem, refuse } from '@chat/protocol';
-import type { RateRefusal } from '../limits/budgets';
+import { CLOSE_CODES, httpProblem } from '@chat/protocol';
+import { refusalOfBudget, type RateRefusal } from '../limits/budgets';
 import type { Transport } from './transport';
 import { writesPerTurn, type Corkable } from './writes-per-turn';
 
@@ -107,8 +107,7 @@ export class WsEndpoint {
     if (refusal) {
       // Refused before the upgrade: each connection walks the user's conversations and
       // reports presence, so a reconnect loop must cost no more than this answer.
-      const { code, message, retryAfterMs } = refusal;
-      const problem = httpProblem(refuse(code, message, { retryAfterMs }));
+      const problem = httpProblem(refusalOfBudget(refusal));
       const body = JSON.stringify(problem.body);
       const headers = Object.entries(problem.headers).map(
         ([name, value]) => `${name}: ${value}\r\n`,
