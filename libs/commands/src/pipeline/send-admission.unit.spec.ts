@@ -1,4 +1,4 @@
-import { ProblemException } from './problem';
+import { ProblemException } from '../problem';
 import { SendAdmission } from './send-admission';
 
 const refusalOf = (take: () => unknown) => {

@@ -1,4 +1,4 @@
-import { problem } from './problem';
+import { problem } from '../problem';
 
 /** Seconds a refused send should wait: about what a backlog of the bound takes to clear. */
 const OVERLOADED_RETRY_AFTER_SECONDS = '1';

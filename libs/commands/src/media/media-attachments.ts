@@ -6,7 +6,7 @@ import type { ObjectStore } from '@chat/storage';
 import { InboxStore, INBOX_READER_SCHEMA } from '@chat/views';
 import type { Logger } from '@chat/observability';
 import { messageMediaKey, thumbnailKey, uploadKey } from './media-keys';
-import { problem, ProblemException } from './problem';
+import { problem, ProblemException } from '../problem';
 import { hasThumbnail, makeThumbnail, THUMBNAIL_CONTENT_TYPE } from './thumbnails';
 
 /** The object store could not be asked: retriable. */
@@ -18,6 +18,10 @@ export const mediaStoreUnavailable = (error: unknown) =>
     {},
     { 'Retry-After': '2' },
   );
+
+/** This process was given no object store. */
+export const noObjectStore = () =>
+  problem(503, 'media-store-unavailable', 'this service has no object storage');
 
 export interface DownloadUrl {
   url: string;
@@ -37,12 +41,18 @@ export class MediaAttachments {
   private readonly views: InboxStore;
 
   constructor(
-    private readonly store: ObjectStore,
+    /** Without one, a send that carries media and a download URL are refused (503). */
+    private readonly objects: ObjectStore | null,
     pool: Pool,
     private readonly media: Pick<Config['media'], 'downloadUrlTtlS'>,
     private readonly logger?: Pick<Logger, 'warn'>,
   ) {
     this.views = new InboxStore(pool, INBOX_READER_SCHEMA);
+  }
+
+  private get store(): ObjectStore {
+    if (!this.objects) throw noObjectStore();
+    return this.objects;
   }
 
   /**
@@ -129,6 +139,7 @@ export class MediaAttachments {
    * stop working.
    */
   async removeForMessage(conversationId: string, messageId: string): Promise<void> {
+    if (!this.objects) return;
     await Promise.all(
       [messageMediaKey(conversationId, messageId), thumbnailKey(conversationId, messageId)].map(
         (key) => this.store.delete(key).catch(() => undefined),

@@ -1,5 +1,5 @@
 import type { Config } from '@chat/config';
-import { problem } from '../http/problem';
+import { problem } from '../problem';
 
 export interface UploadRequest {
   contentType: string;

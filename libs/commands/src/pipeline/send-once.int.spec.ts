@@ -2,12 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { loadConfig } from '@chat/config';
 import { DomainError, messageIdFor, type ConversationCommand } from '@chat/domain';
 import { createRedis } from '@chat/storage';
-import { SendIdempotency, type DecidedSend } from './send-idempotency';
+import { sendClaimOf } from '../messages/send-claim';
+import type { CommandConnections } from './command-connections';
+import { SendOnce } from './send-once';
 
 type SendMessage = Extract<ConversationCommand, { type: 'SendMessage' }>;
 
 const redis = createRedis(loadConfig(), { autoPipelining: true });
-const idempotency = new SendIdempotency(redis);
+const once = new SendOnce({ redis } as unknown as CommandConnections);
 
 afterAll(() => redis.quit());
 
@@ -26,20 +28,28 @@ function sendOf(senderId: string, body = 'hello'): SendMessage {
   };
 }
 
-/** A send whose decision and append are counted; `refuse` makes the next decisions refuse. */
+/**
+ * The rest of the pipeline as the "once" step sees it, counted: a decision read at once (as
+ * the pipeline reads it while the claim is being taken) and used on the first try, a fresh one
+ * after waiting, then the append. `refuse` makes the next decisions refuse.
+ */
 function countedSend(options: { appendMs?: number } = {}) {
   const counts = { decided: 0, appended: 0 };
   let refuse = false;
-  const send: DecidedSend<{ envelope: { eventId: string } }> = {
-    async decide() {
-      counts.decided++;
-      if (refuse) throw new DomainError('not-a-member', 'not a member');
-      return [{ envelope: { eventId: `e-${counts.decided}` } }];
-    },
-    async append() {
+  const decide = async () => {
+    counts.decided++;
+    if (refuse) throw new DomainError('not-a-member', 'not a member');
+    return [`e-${counts.decided}`];
+  };
+  const send = (senderId: string, command: SendMessage) => {
+    const early = decide();
+    early.catch(() => undefined);
+    return once.run(sendClaimOf(senderId, command), async (firstTry) => {
+      const eventIds = await (firstTry ? early : decide());
       await new Promise((resolve) => setTimeout(resolve, options.appendMs ?? 0));
       counts.appended++;
-    },
+      return eventIds;
+    });
   };
   return { send, counts, refuseFromNowOn: (value: boolean) => void (refuse = value) };
 }
@@ -49,7 +59,7 @@ describe('a send, once', () => {
     const command = sendOf(`u-${randomUUID()}`);
     const { send, counts } = countedSend({ appendMs: 50 });
     const outcomes = await Promise.all(
-      Array.from({ length: 4 }, () => idempotency.once('sender', command, send)),
+      Array.from({ length: 4 }, () => send('sender', command)),
     );
     expect(counts.appended).toBe(1);
     expect(outcomes.filter((o) => !o.replayed)).toHaveLength(1);
@@ -60,7 +70,7 @@ describe('a send, once', () => {
 
   it('reads the decision while the claim is being taken, not after it', async () => {
     const { send, counts } = countedSend();
-    const outcome = idempotency.once('sender', sendOf(`u-${randomUUID()}`), send);
+    const outcome = send('sender', sendOf(`u-${randomUUID()}`));
     expect(counts.decided).toBe(1);
     await expect(outcome).resolves.toEqual({ replayed: false, eventIds: ['e-1'] });
     expect(counts).toEqual({ decided: 1, appended: 1 });
@@ -70,16 +80,16 @@ describe('a send, once', () => {
     const command = sendOf(`u-${randomUUID()}`);
     const { send, counts, refuseFromNowOn } = countedSend();
     refuseFromNowOn(true);
-    await expect(idempotency.once('sender', command, send)).rejects.toThrow('not-a-member');
+    await expect(send('sender', command)).rejects.toThrow('not-a-member');
     expect(counts.appended).toBe(0);
     // The refusal released the claim: once the sender may send, the same message goes through.
     refuseFromNowOn(false);
-    await expect(idempotency.once('sender', command, send)).resolves.toEqual({
+    await expect(send('sender', command)).resolves.toEqual({
       replayed: false,
       eventIds: ['e-2'],
     });
     expect(counts.appended).toBe(1);
-    await expect(idempotency.once('sender', command, send)).resolves.toEqual({
+    await expect(send('sender', command)).resolves.toEqual({
       replayed: true,
       eventIds: ['e-2'],
     });
@@ -89,9 +99,9 @@ describe('a send, once', () => {
   it('refuses the same client message id for different content', async () => {
     const command = sendOf(`u-${randomUUID()}`);
     const { send } = countedSend();
-    await idempotency.once('sender', command, send);
+    await send('sender', command);
     await expect(
-      idempotency.once('sender', { ...command, body: 'something else' }, send),
+      send('sender', { ...command, body: 'something else' }),
     ).rejects.toMatchObject({ problem: { status: 409, code: 'client-message-id-reused' } });
   });
 });

@@ -1,7 +1,7 @@
+import type { Kafka } from 'kafkajs';
+import type { Config } from '@chat/config';
 import type { ChatEvent, EventAppender, LogAdmin } from '@chat/events';
-import { EventError } from '@chat/events';
-
-export const EVENT_LOG = Symbol('EVENT_LOG');
+import { createLogAdmin, EventError } from '@chat/events';
 
 /** The command API's handle on Kafka: append with a deadline, and the admin for freshness. */
 export interface EventLog {
@@ -48,3 +48,11 @@ export function createEventLog(
     },
   };
 }
+
+/**
+ * The log commands append to on a process's own producer: the batching appender (acks=all,
+ * idempotent) under the configured append deadline, and the log admin for the stale-view
+ * catch-up, connected on first use.
+ */
+export const commandEventLog = (config: Config, kafka: Kafka, appender: EventAppender) =>
+  createEventLog(appender, () => createLogAdmin(kafka), config.appendTimeoutMs);

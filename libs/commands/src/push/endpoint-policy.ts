@@ -1,6 +1,6 @@
 import type { Config } from '@chat/config';
 import { pushEndpointRefusal } from '@chat/domain';
-import { problem } from '../http/problem';
+import { problem } from '../problem';
 
 /** Refuses (400) an endpoint the notifier would not push to: see `pushEndpointRefusal`. */
 export function checkPushEndpoint(endpoint: string, push: Config['push']): void {

@@ -1,5 +1,5 @@
 import { configDefaults } from '@chat/config';
-import type { ProblemException } from '@chat/commands';
+import type { ProblemException } from '../problem';
 import { checkPushEndpoint } from './endpoint-policy';
 
 const push = configDefaults().push;
