@@ -1,6 +1,5 @@
 export * from './problem';
 export * from './refusals';
-export * from './fields';
 export * from './validate';
 export * from './request-schemas';
 export * from './accepted';

@@ -1,4 +1,5 @@
 import type { ZodType, ZodTypeDef } from 'zod';
+import { namedRuleCode } from '@chat/protocol';
 import { problem } from './problem';
 
 /**
@@ -17,9 +18,6 @@ export function validate<T>(
     path: [where, ...issue.path].join('.'),
     message: issue.message,
   }));
-  const named = result.error.issues.find(
-    (issue) => issue.code === 'custom' && typeof issue.params?.code === 'string',
-  );
-  const code = (named?.code === 'custom' && (named.params?.code as string)) || 'invalid-request';
+  const code = namedRuleCode(result.error.issues) ?? 'invalid-request';
   throw problem(400, code, `the request ${where} is not valid`, { errors });
 }

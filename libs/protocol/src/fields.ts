@@ -1,10 +1,6 @@
 import { z, type ZodTypeDef } from 'zod';
-import {
-  isWellFormed,
-  MAX_REACTION_CODE_POINTS,
-  reactionProblem,
-  UNSTORABLE_CHARACTERS,
-} from '@chat/domain';
+// The bounds alone, not the domain's index: the protocol is loaded by browsers too.
+import { isWellFormed, UNSTORABLE_CHARACTERS } from '@chat/domain/limits';
 
 /** Whitespace and control characters, spelled out: `\s` differs between regex dialects. */
 const SPACES =
@@ -66,20 +62,12 @@ export function text(options: { min?: number; max: number; spaces?: boolean }) {
 }
 
 /**
- * A reaction: one emoji of 1 to MAX_REACTION_CODE_POINTS characters (reactionProblem in
- * @chat/domain, which says what is wrong). The document states the text rule (length, no
- * spaces or control characters); the emoji pattern stays
- * the validator's, because OpenAPI 3.0 reads patterns as ECMA 262 without the `u` flag, where a
- * range of astral characters such as U+1F000 to U+1FAFF cannot be spelled.
+ * The code a rule across fields names (`params.code`), so input refused by it is refused with
+ * the code its decision would give, on every transport.
  */
-export function reaction() {
-  const base = text({ min: 1, max: MAX_REACTION_CODE_POINTS, spaces: false });
-  const schema = base.superRefine((value, ctx) => {
-    // What the text rule refuses (length, spaces, U+0000) it reports, once.
-    if (!base.safeParse(value).success) return;
-    const problem = reactionProblem(value);
-    if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, message: problem });
-  });
-  documented.set(schema._def, { ...documented.get(base._def) });
-  return schema;
+export function namedRuleCode(issues: z.ZodIssue[]): string | undefined {
+  for (const issue of issues) {
+    if (issue.code === 'custom' && typeof issue.params?.code === 'string') return issue.params.code;
+  }
+  return undefined;
 }
