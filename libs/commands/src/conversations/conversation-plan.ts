@@ -1,8 +1,7 @@
 import type { Principal } from '@chat/auth';
-import { decide, type ConversationCommand } from '@chat/domain';
+import { decide, decisionQueryOf, type ConversationCommand } from '@chat/domain';
 import type { ConversationEvent } from '@chat/events';
 import type { CommandPlan } from '../pipeline/command-plan';
-import { decisionQueryOf } from '../pipeline/decision-query';
 
 /** A conversation command as its transport gives it: the domain command without its type. */
 export type ConversationCommandInput<T extends ConversationCommand['type']> = Omit<
@@ -17,7 +16,7 @@ export function conversationPlan(
 ): CommandPlan<ConversationEvent> {
   return {
     actor,
-    load: decisionQueryOf(actor, command),
+    load: decisionQueryOf(actor.userId, command),
     decide: (state, ctx) => {
       const decision = decide(command, state, ctx);
       if (!decision.ok) throw decision.error;

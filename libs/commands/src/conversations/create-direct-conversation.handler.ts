@@ -7,9 +7,7 @@ import { CreateDirectConversationCommand } from './create-direct-conversation.co
 import { conversationPlan } from './conversation-plan';
 
 @CommandHandler(CreateDirectConversationCommand)
-export class CreateDirectConversationHandler
-  implements ICommandHandler<CreateDirectConversationCommand>
-{
+export class CreateDirectConversationHandler implements ICommandHandler<CreateDirectConversationCommand> {
   constructor(@Inject(CommandPipeline) private readonly pipeline: CommandPipeline) {}
 
   async execute({ actor, peerId }: CreateDirectConversationCommand) {

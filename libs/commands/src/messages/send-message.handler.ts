@@ -1,17 +1,20 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import type { Principal } from '@chat/auth';
-import { decide, messageIdFor } from '@chat/domain';
+import { decide, decisionQueryOf, messageIdFor } from '@chat/domain';
 import type { ConversationEvent, MediaReference } from '@chat/events';
 import { bytesOf } from '../bytes';
 import { MediaAttachments } from '../media/media-attachments';
 import { messageMediaKey } from '../media/media-keys';
 import type { CommandPlan } from '../pipeline/command-plan';
 import { CommandPipeline } from '../pipeline/command-pipeline';
-import { decisionQueryOf } from '../pipeline/decision-query';
 import { problem } from '../problem';
 import { sendClaimOf, type SendMessage } from './send-claim';
-import { SendMessageCommand, type SendMessageInput, type SentMessage } from './send-message.command';
+import {
+  SendMessageCommand,
+  type SendMessageInput,
+  type SentMessage,
+} from './send-message.command';
 
 /** The content type a media send is decided with before its upload is looked at. */
 const UNKNOWN_CONTENT_TYPE = 'application/octet-stream';
@@ -58,21 +61,21 @@ export class SendMessageHandler implements ICommandHandler<SendMessageCommand> {
     return {
       actor,
       admission: { orderKey: JSON.stringify([actor.userId, conversationId]) },
-      load: decisionQueryOf(actor, command),
+      load: decisionQueryOf(actor.userId, command),
       // The upload, checked and moved under the message, once the send is known to be allowed:
       // a send refused (a non-member, a reply to nothing) leaves no copy or thumbnail under a
       // conversation it may not write to.
       ...(mediaId
         ? {
-        prepare: {
-          probe: {
-            objectKey: messageMediaKey(conversationId, messageId),
-            contentType: expected?.contentType ?? UNKNOWN_CONTENT_TYPE,
-            sizeBytes: expected?.sizeBytes ?? 0,
-          },
-          run: () => this.media.attach(actor, { conversationId, messageId, mediaId }, expected),
-        },
-      }
+            prepare: {
+              probe: {
+                objectKey: messageMediaKey(conversationId, messageId),
+                contentType: expected?.contentType ?? UNKNOWN_CONTENT_TYPE,
+                sizeBytes: expected?.sizeBytes ?? 0,
+              },
+              run: () => this.media.attach(actor, { conversationId, messageId, mediaId }, expected),
+            },
+          }
         : {}),
       decide: (state, ctx, media) => {
         const decision = decide(withMedia(media), state, ctx);

@@ -1,7 +1,6 @@
 import type { Principal } from '@chat/auth';
-import type { DecisionContext, DecisionState } from '@chat/domain';
+import type { DecisionContext, DecisionQuery, DecisionState } from '@chat/domain';
 import type { ChatEvent } from '@chat/events';
-import type { DecisionQuery } from '@chat/views';
 import type { OnceClaim } from './send-once';
 
 /**

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { DecisionState } from '@chat/domain';
+import type { DecisionQuery, DecisionState } from '@chat/domain';
 import { batchWhileBusy } from '@chat/storage';
-import { InboxStore, INBOX_READER_SCHEMA, type DecisionQuery } from '@chat/views';
+import { InboxStore, INBOX_READER_SCHEMA } from '@chat/views';
 import { problem } from '../problem';
 import { CommandConnections } from './command-connections';
 

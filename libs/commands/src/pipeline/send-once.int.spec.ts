@@ -58,9 +58,7 @@ describe('a send, once', () => {
   it('appends once when copies arrive while the first holds the claim, and they answer as replays', async () => {
     const command = sendOf(`u-${randomUUID()}`);
     const { send, counts } = countedSend({ appendMs: 50 });
-    const outcomes = await Promise.all(
-      Array.from({ length: 4 }, () => send('sender', command)),
-    );
+    const outcomes = await Promise.all(Array.from({ length: 4 }, () => send('sender', command)));
     expect(counts.appended).toBe(1);
     expect(outcomes.filter((o) => !o.replayed)).toHaveLength(1);
     expect(outcomes.filter((o) => o.replayed)).toHaveLength(3);
@@ -100,8 +98,8 @@ describe('a send, once', () => {
     const command = sendOf(`u-${randomUUID()}`);
     const { send } = countedSend();
     await send('sender', command);
-    await expect(
-      send('sender', { ...command, body: 'something else' }),
-    ).rejects.toMatchObject({ problem: { status: 409, code: 'client-message-id-reused' } });
+    await expect(send('sender', { ...command, body: 'something else' })).rejects.toMatchObject({
+      problem: { status: 409, code: 'client-message-id-reused' },
+    });
   });
 });

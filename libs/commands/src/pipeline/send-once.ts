@@ -83,10 +83,7 @@ export class SendOnce {
     }
   }
 
-  private async holding(
-    claim: OnceClaim,
-    next: () => Promise<string[]>,
-  ): Promise<CommandOutcome> {
+  private async holding(claim: OnceClaim, next: () => Promise<string[]>): Promise<CommandOutcome> {
     const { redis } = this.connections;
     let eventIds: string[];
     try {

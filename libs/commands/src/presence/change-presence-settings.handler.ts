@@ -6,9 +6,7 @@ import { CommandPipeline } from '../pipeline/command-pipeline';
 import { ChangePresenceSettingsCommand } from './change-presence-settings.command';
 
 @CommandHandler(ChangePresenceSettingsCommand)
-export class ChangePresenceSettingsHandler
-  implements ICommandHandler<ChangePresenceSettingsCommand>
-{
+export class ChangePresenceSettingsHandler implements ICommandHandler<ChangePresenceSettingsCommand> {
   constructor(@Inject(CommandPipeline) private readonly pipeline: CommandPipeline) {}
 
   async execute({ actor, lastSeenVisible }: ChangePresenceSettingsCommand) {

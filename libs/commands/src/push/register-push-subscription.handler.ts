@@ -8,9 +8,7 @@ import { checkPushEndpoint } from './endpoint-policy';
 import { RegisterPushSubscriptionCommand } from './register-push-subscription.command';
 
 @CommandHandler(RegisterPushSubscriptionCommand)
-export class RegisterPushSubscriptionHandler
-  implements ICommandHandler<RegisterPushSubscriptionCommand>
-{
+export class RegisterPushSubscriptionHandler implements ICommandHandler<RegisterPushSubscriptionCommand> {
   constructor(
     @Inject(CommandPipeline) private readonly pipeline: CommandPipeline,
     @Inject(CommandConnections) private readonly connections: CommandConnections,

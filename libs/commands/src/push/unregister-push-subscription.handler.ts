@@ -6,9 +6,7 @@ import { CommandPipeline } from '../pipeline/command-pipeline';
 import { UnregisterPushSubscriptionCommand } from './unregister-push-subscription.command';
 
 @CommandHandler(UnregisterPushSubscriptionCommand)
-export class UnregisterPushSubscriptionHandler
-  implements ICommandHandler<UnregisterPushSubscriptionCommand>
-{
+export class UnregisterPushSubscriptionHandler implements ICommandHandler<UnregisterPushSubscriptionCommand> {
   constructor(@Inject(CommandPipeline) private readonly pipeline: CommandPipeline) {}
 
   async execute({ actor }: UnregisterPushSubscriptionCommand) {

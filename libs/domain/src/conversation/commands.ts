@@ -41,6 +41,9 @@ export type ConversationCommand =
 
 export type CommandType = ConversationCommand['type'];
 
+/** One kind of command, by its type. */
+export type CommandOf<T extends CommandType> = Extract<ConversationCommand, { type: T }>;
+
 export interface Limits {
   maxGroupMembers: number;
   /** Characters (code points) in a message body. */

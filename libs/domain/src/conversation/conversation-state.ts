@@ -63,8 +63,16 @@ export function takesCs(kind: ConversationKind, event: ConversationEvent): boole
   return true;
 }
 
+export function isMember(state: ConversationState, userId: string): boolean {
+  return state.members.has(userId);
+}
+
 export function isAdmin(state: ConversationState, userId: string): boolean {
   return state.members.get(userId)?.role === 'ADMIN';
+}
+
+export function isAuthor(message: MessageFacts, userId: string): boolean {
+  return message.senderId === userId;
 }
 
 export function hasAdmin(state: ConversationState): boolean {

@@ -1,7 +1,14 @@
 import type { ConversationEvent } from '@chat/events';
 import { REJECTIONS, type RejectionCode } from '../errors';
 import { MAX_REACTION_CODE_POINTS, withinReactionBound } from './reactions';
-import { hasAdmin, isAdmin, type ConversationState, type MessageFacts } from './conversation-state';
+import {
+  hasAdmin,
+  isAdmin,
+  isAuthor,
+  isMember,
+  type ConversationState,
+  type MessageFacts,
+} from './conversation-state';
 
 export type Verdict =
   { accepted: true } | { accepted: false; reason: RejectionCode; detail: string };
@@ -42,14 +49,14 @@ export function judge(
 
   // Membership is judged first: an outsider learns nothing about the conversation's messages.
   const outsider = (userId: string) =>
-    state.members.has(userId) ? undefined : reject('not-a-member', `${userId} is not a member`);
+    isMember(state, userId) ? undefined : reject('not-a-member', `${userId} is not a member`);
   const memberOnly = (userId: string) => outsider(userId) ?? ACCEPTED;
 
   switch (event.type) {
     case 'MemberAdded':
       if (state.kind === 'DIRECT') return reject('membership-fixed');
       if (!isAdmin(state, event.addedBy)) return reject('not-an-admin');
-      if (state.members.has(event.userId)) return reject('already-a-member');
+      if (isMember(state, event.userId)) return reject('already-a-member');
       // The limit travels in the event, so concurrent adds decided on the same view cannot
       // pass it together and a rebuild judges with the limit of the day, not today's setting.
       if (event.memberLimit !== null && state.members.size >= event.memberLimit) {
@@ -66,7 +73,7 @@ export function judge(
       if (event.reason !== 'LEFT' && !isAdmin(state, event.removedBy)) {
         return reject('not-an-admin');
       }
-      return state.members.has(event.userId) ? ACCEPTED : reject('member-not-found');
+      return isMember(state, event.userId) ? ACCEPTED : reject('member-not-found');
 
     case 'MemberRoleChanged': {
       if (state.kind === 'DIRECT') return reject('membership-fixed');
@@ -89,14 +96,14 @@ export function judge(
       return (
         outsider(event.editorId) ??
         targetProblem(state, facts.target) ??
-        (facts.target!.senderId === event.editorId ? ACCEPTED : reject('not-the-author'))
+        (isAuthor(facts.target!, event.editorId) ? ACCEPTED : reject('not-the-author'))
       );
 
     case 'MessageDeleted':
       return (
         outsider(event.deletedBy) ??
         targetProblem(state, facts.target) ??
-        (facts.target!.senderId === event.deletedBy || isAdmin(state, event.deletedBy)
+        (isAuthor(facts.target!, event.deletedBy) || isAdmin(state, event.deletedBy)
           ? ACCEPTED
           : reject('not-author-or-admin'))
       );

@@ -3,6 +3,7 @@ import type { Pool, PoolClient } from 'pg';
 import type { ConversationKind, MemberRole } from '@chat/events';
 import type {
   ConversationState,
+  DecisionQuery,
   DecisionState,
   Member,
   MessageFacts,
@@ -103,14 +104,8 @@ function toInboxConversation(
   };
 }
 
-/** What one command is decided on: see InboxStore.decisionState. */
-export interface DecisionQuery {
-  conversationId: string;
-  /** The members to load; null: all of them. */
-  memberIds: string[] | null;
-  messageId: string | null;
-  sentBy: { senderId: string; clientMessageId: string } | null;
-}
+/** What one command is decided on (see decisionQueryOf in @chat/domain). */
+export type { DecisionQuery };
 
 /** What the ledger folds a batch over: the conversations it touches and message facts. */
 export interface LedgerInputs<C> {
