@@ -1,6 +1,6 @@
 import type { ZodType, ZodTypeDef } from 'zod';
-import { namedRuleCode } from '@chat/protocol';
-import { problem } from './problem';
+import { isRefusalCode, namedRuleCode } from '@chat/protocol';
+import { refuse } from './problem';
 
 /**
  * Parses input with a schema, or refuses with 400 and one entry per offending field. The code
@@ -18,6 +18,7 @@ export function validate<T>(
     path: [where, ...issue.path].join('.'),
     message: issue.message,
   }));
-  const code = namedRuleCode(result.error.issues) ?? 'invalid-request';
-  throw problem(400, code, `the request ${where} is not valid`, { errors });
+  const named = namedRuleCode(result.error.issues);
+  const code = isRefusalCode(named) ? named : 'invalid-request';
+  throw refuse(code, `the request ${where} is not valid`, { errors });
 }

@@ -7,6 +7,7 @@ import {
   sendMessageFields,
   seq,
 } from './command-fields';
+import type { ErrorFrame } from './refusals';
 
 /**
  * The gateway protocol, version 2: JSON text frames over a WebSocket (or Server-Sent Events
@@ -17,6 +18,9 @@ export const PROTOCOL_VERSION = 2;
 
 /** Close codes and what a client does after each: in ./close-codes, re-exported here. */
 export * from './close-codes';
+
+/** The refusal catalogue and its two mappers (HTTP problem, `error` frame): in ./refusals. */
+export * from './refusals';
 
 const requestId = z.string().max(64).optional();
 
@@ -227,14 +231,11 @@ export type ServerFrame =
   | { type: 'result'; id: string; result: unknown }
   /** These users' presence may no longer be seen (no conversation in common any more). */
   | { type: 'presence.revoked'; userIds: string[] }
-  | {
-      type: 'error';
-      id?: string;
-      code: string;
-      message: string;
-      /** With `rate-limited`: how long until the frame would be taken. */
-      retryAfterMs?: number;
-    }
+  /**
+   * A refusal (see ./refusals): its catalogue `code`, whether the same request may succeed
+   * when tried again (`retriable`), and how long to wait first (`retryAfterMs`).
+   */
+  | ErrorFrame
   /** The server is draining: reconnect now (another instance will take you). */
   | { type: 'reconnect'; reason: string };
 

@@ -1,4 +1,4 @@
-import type { ClientFrameType } from '@chat/protocol';
+import { refuse, type ClientFrameType, type Refusal } from '@chat/protocol';
 import { TokenBuckets, type TokenBucketOptions } from './token-buckets';
 
 /**
@@ -33,6 +33,11 @@ export interface RateRefusal {
   code: 'rate-limited';
   message: string;
   retryAfterMs: number;
+}
+
+/** A budget's refusal as every transport answers it (an `error` frame, a 429 problem). */
+export function refusalOfBudget({ code, message, retryAfterMs }: RateRefusal): Refusal {
+  return refuse(code, message, { retryAfterMs });
 }
 
 /** The budgets kept on this gateway process, per user, shared by all of the user's sockets. */

@@ -3,9 +3,9 @@ import type { Principal } from '@chat/auth';
 import type { CommandBus } from '@nestjs/cqrs';
 import {
   AcknowledgeDeliveredCommand,
-  commandProblem,
   IssueMediaDownloadUrlCommand,
   MarkReadCommand,
+  refusalOf,
   SendMessageCommand,
 } from '@chat/commands';
 import type { Logger } from '@chat/observability';
@@ -13,17 +13,22 @@ import {
   CLIENT_FRAME_TYPES,
   clientFrame,
   CLOSE_CODES,
+  errorFrame,
+  isRefusalCode,
   namedRuleCode,
   PROTOCOL_VERSION,
+  refuse,
   type ChangeFrame,
   type ClientFrame,
   type ClientFrameType,
   type PresenceState,
+  type Refusal,
+  type RefusalCode,
   type ServerFrame,
 } from '@chat/protocol';
 import { ViewError, type ChatQueries, type LiveChange } from '@chat/views';
 import { WindowCounter } from '../limits/window-counter';
-import type { RateRefusal } from '../limits/budgets';
+import { refusalOfBudget, type RateRefusal } from '../limits/budgets';
 import type { Transport } from '../transport/transport';
 
 /** What a session needs from its gateway. */
@@ -128,7 +133,7 @@ export class Session {
         return;
       }
       const refusal = this.deps.refusal(this.userId, frame.type);
-      if (refusal) return this.refused(id, refusal);
+      if (refusal) return this.refused(id, refusalOfBudget(refusal));
       await this.handle(frame);
     } catch (error) {
       this.fail(id, error);
@@ -151,9 +156,9 @@ export class Session {
     const type = (json as { type?: unknown })?.type;
     // A rule across a command's fields refuses it as the command would be refused.
     const named = namedRuleCode(parsed.error.issues);
-    if (named) {
+    if (isRefusalCode(named)) {
       const message = parsed.error.issues.find((i) => i.code === 'custom')?.message ?? named;
-      this.send({ type: 'error', ...(requestId ? { id: requestId } : {}), code: named, message });
+      this.send(errorFrame(refuse(named, message), requestId));
     } else if (typeof type === 'string' && CLIENT_FRAME_TYPES.has(type)) {
       const issues = parsed.error.issues
         .slice(0, 10)
@@ -435,54 +440,34 @@ export class Session {
     if (id !== undefined) this.send({ type: 'result', id, result });
   }
 
+  /**
+   * A failure as the client's `error` frame: a refusal reads as it does over HTTP (its code,
+   * whether to retry, when), a dependency that is down is retriable, never a result, and a
+   * fault of the server is `internal-error`, logged.
+   */
   private fail(id: string | undefined, error: unknown): void {
-    if (error instanceof ViewError) {
-      this.send({ type: 'error', ...(id ? { id } : {}), code: error.code, message: error.message });
-      return;
-    }
-    // A refusal reads as it does over HTTP: the problem's code, and a dependency that is down
-    // (Kafka, the views, Redis) is a retriable 503 code, never a result.
-    const refusal = commandProblem(error);
-    if (refusal) {
-      const { code, detail } = refusal.problem;
-      // When to try again, as HTTP's Retry-After says it (a 429, an overload).
-      const retryAfter = Number(refusal.headers['Retry-After']);
-      const answer = {
-        code,
-        message: detail,
-        ...(retryAfter > 0 ? { retryAfterMs: retryAfter * 1000 } : {}),
-      };
-      if (refusal.problem.status === 429) return this.refused(id, answer);
-      this.send({ type: 'error', ...(id ? { id } : {}), ...answer });
-      return;
-    }
-    this.deps.logger.error({ err: error, userId: this.userId }, 'frame failed');
-    this.send({
-      type: 'error',
-      ...(id ? { id } : {}),
-      code: 'internal',
-      message: 'the server could not do this; try again',
-    });
+    const refusal = refusalOf(error, (unexpected) =>
+      this.deps.logger.error({ err: unexpected, userId: this.userId }, 'frame failed'),
+    );
+    if (refusal.status === 429) return this.refused(id, refusal);
+    this.send(errorFrame(refusal, id));
   }
 
   /** A frame refused by a budget: an error with when to retry, or a close past the limit. */
-  private refused(
-    id: string | undefined,
-    refusal: { code: string; message: string; retryAfterMs?: number },
-  ): void {
+  private refused(id: string | undefined, refusal: Refusal): void {
     if (this.refusedFrames.hit(Date.now())) {
       this.close(CLOSE_CODES.abusive, 'too many frames past the rate limit');
       return;
     }
-    this.send({ type: 'error', ...(id ? { id } : {}), ...refusal });
+    this.send(errorFrame(refusal, id));
   }
 
-  private badFrame(id: string | undefined, code: string, message: string): void {
+  private badFrame(id: string | undefined, code: RefusalCode, message: string): void {
     if (this.badFrames.hit(Date.now())) {
       this.close(CLOSE_CODES.abusive, 'too many bad frames');
       return;
     }
-    this.send({ type: 'error', ...(id ? { id } : {}), code, message });
+    this.send(errorFrame(refuse(code, message), id));
   }
 
   private send(frame: ServerFrame): void {

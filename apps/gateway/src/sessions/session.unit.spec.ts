@@ -1,6 +1,6 @@
 import type { ChatQueries, LiveChange } from '@chat/views';
 import { CLOSE_CODES, PROTOCOL_VERSION, type ChangeFrame, type SyncResult } from '@chat/protocol';
-import { problem, SendMessageCommand } from '@chat/commands';
+import { refuse, SendMessageCommand } from '@chat/commands';
 import { Session, type SessionDeps } from './session';
 
 /** A transport that takes `room` frames, then reports the peer as too far behind. */
@@ -185,15 +185,9 @@ describe('a session', () => {
         execute: async (command: SendMessageCommand) => {
           executed.push(command);
           if (command.message.clientMessageId === 'two') {
-            throw problem(
-              503,
-              'overloaded',
-              'nothing was accepted, retry shortly',
-              {},
-              {
-                'Retry-After': '1',
-              },
-            );
+            throw refuse('overloaded', 'nothing was accepted, retry shortly', {
+              retryAfterMs: 1000,
+            });
           }
           return {
             accepted: { messageId: `m-${command.message.clientMessageId}` },
@@ -218,6 +212,7 @@ describe('a session', () => {
         id: 'two',
         code: 'overloaded',
         message: expect.stringContaining('retry'),
+        retriable: true,
         retryAfterMs: 1000,
       },
       { type: 'result', id: 'three', result: { messageId: 'm-three' } },
@@ -238,7 +233,13 @@ describe('a session', () => {
     const deep = `{"type":${'['.repeat(6000)}${']'.repeat(6000)},"id":"deep"}`;
     await expect(session.receive(deep)).resolves.toBeUndefined();
     expect(sent).toEqual([
-      { type: 'error', id: 'deep', code: 'unknown-type', message: expect.any(String) },
+      {
+        type: 'error',
+        id: 'deep',
+        code: 'unknown-type',
+        message: expect.any(String),
+        retriable: false,
+      },
     ]);
     expect(closes).toEqual([]);
   });
@@ -256,7 +257,10 @@ describe('a session', () => {
     await expect(
       session.receive(JSON.stringify({ type: 'inbox', id: 'boom' })),
     ).resolves.toBeUndefined();
-    expect(sent.find((f) => f.id === 'boom')).toMatchObject({ type: 'error', code: 'internal' });
+    expect(sent.find((f) => f.id === 'boom')).toMatchObject({
+      type: 'error',
+      code: 'internal-error',
+    });
   });
 
   it('closes a socket that goes on sending past its budget, and keeps the others open', async () => {
@@ -269,7 +273,7 @@ describe('a session', () => {
         const count = (spent.get(command.actor.userId) ?? 0) + 1;
         spent.set(command.actor.userId, count);
         if (count > 40) {
-          throw problem(429, 'rate-limited', 'too many commands', {}, { 'Retry-After': '1' });
+          throw refuse('rate-limited', 'too many commands', { retryAfterMs: 1000 });
         }
         return { accepted: { messageId: `m-${command.message.clientMessageId}` }, replayed: false };
       },

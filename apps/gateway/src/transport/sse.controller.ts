@@ -1,8 +1,10 @@
 import { Controller, Get, Inject, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { AuthError, type VerifiedPrincipal } from '@chat/auth';
-import { clientFrame, PROTOCOL_VERSION } from '@chat/protocol';
+import { refusalOf, sendProblem } from '@chat/commands';
+import { clientFrame, PROTOCOL_VERSION, refuse, type Refusal } from '@chat/protocol';
 import type { Gateway } from '../gateway';
+import { refusalOfBudget } from '../limits/budgets';
 import { tokenOf } from './ws-endpoint';
 
 export const GATEWAY_HOLDER = Symbol('GATEWAY_HOLDER');
@@ -23,13 +25,9 @@ export class SseController {
 
   @Get()
   async stream(@Req() request: Request, @Res() response: Response) {
-    const problem = (status: number, code: string, detail: string) =>
-      response
-        .status(status)
-        .type('application/problem+json')
-        .send({ status, code, title: code, detail });
+    const problem = (refusal: Refusal) => sendProblem(response, refusal);
     const gateway = this.holder.gateway;
-    if (!gateway) return problem(503, 'starting', 'the gateway is not ready yet');
+    if (!gateway) return problem(refuse('starting', 'the gateway is not ready yet'));
     // Listened for from the start: a client gone while its token is checked opens nothing.
     let gone = false;
     request.on('close', () => (gone = true));
@@ -40,20 +38,14 @@ export class SseController {
       principal = await gateway.verifier.verify(token);
     } catch (error) {
       return problem(
-        401,
-        error instanceof AuthError ? error.code : 'invalid-token',
-        (error as Error).message,
+        error instanceof AuthError
+          ? refusalOf(error)
+          : refuse('invalid-token', (error as Error).message),
       );
     }
     if (gone) return;
     const refusal = gateway.connectRefusal(principal);
-    if (refusal) {
-      response.setHeader(
-        'Retry-After',
-        String(Math.max(1, Math.ceil(refusal.retryAfterMs / 1000))),
-      );
-      return problem(429, refusal.code, refusal.message);
-    }
+    if (refusal) return problem(refusalOfBudget(refusal));
     let cursors: Record<string, number>;
     try {
       const raw =
@@ -62,9 +54,7 @@ export class SseController {
       cursors = hello.type === 'hello' ? hello.cursors : {};
     } catch {
       return problem(
-        400,
-        'invalid-cursors',
-        'cursors must be a JSON object of conversation id to seq',
+        refuse('invalid-cursors', 'cursors must be a JSON object of conversation id to seq'),
       );
     }
 

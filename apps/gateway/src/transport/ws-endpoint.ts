@@ -4,8 +4,8 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { AuthError, type TokenVerifier, type VerifiedPrincipal } from '@chat/auth';
 import type { Config } from '@chat/config';
 import type { Logger } from '@chat/observability';
-import { CLOSE_CODES } from '@chat/protocol';
-import type { RateRefusal } from '../limits/budgets';
+import { CLOSE_CODES, httpProblem } from '@chat/protocol';
+import { refusalOfBudget, type RateRefusal } from '../limits/budgets';
 import type { Transport } from './transport';
 import { writesPerTurn, type Corkable } from './writes-per-turn';
 
@@ -107,15 +107,14 @@ export class WsEndpoint {
     if (refusal) {
       // Refused before the upgrade: each connection walks the user's conversations and
       // reports presence, so a reconnect loop must cost no more than this answer.
-      const body = JSON.stringify({
-        status: 429,
-        code: refusal.code,
-        title: refusal.code,
-        detail: refusal.message,
-      });
+      const problem = httpProblem(refusalOfBudget(refusal));
+      const body = JSON.stringify(problem.body);
+      const headers = Object.entries(problem.headers).map(
+        ([name, value]) => `${name}: ${value}\r\n`,
+      );
       socket.end(
-        'HTTP/1.1 429 Too Many Requests\r\n' +
-          `Retry-After: ${Math.max(1, Math.ceil(refusal.retryAfterMs / 1000))}\r\n` +
+        `HTTP/1.1 ${problem.status} ${problem.body.title}\r\n` +
+          headers.join('') +
           'Content-Type: application/problem+json\r\n' +
           `Content-Length: ${Buffer.byteLength(body)}\r\n` +
           'Connection: close\r\n\r\n' +

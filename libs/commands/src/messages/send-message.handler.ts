@@ -8,7 +8,7 @@ import { MediaAttachments } from '../media/media-attachments';
 import { messageMediaKey } from '../media/media-keys';
 import type { CommandPlan } from '../pipeline/command-plan';
 import { CommandPipeline } from '../pipeline/command-pipeline';
-import { problem } from '../problem';
+import { refuse } from '../problem';
 import { sendClaimOf, type SendMessage } from './send-claim';
 import {
   SendMessageCommand,
@@ -30,7 +30,7 @@ export class SendMessageHandler implements ICommandHandler<SendMessageCommand> {
     const { mediaId, ...content } = message;
     // Media is referenced by mediaId only: the server never trusts a client's object key.
     if (content.media && !mediaId) {
-      throw problem(400, 'media-needs-upload', 'media is referenced by mediaId, from an upload');
+      throw refuse('media-needs-upload', 'media is referenced by mediaId, from an upload');
     }
     const command: SendMessage = {
       type: 'SendMessage',

@@ -1,10 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { problem } from '../problem';
+import { refuse } from '../problem';
 import { CommandConnections } from './command-connections';
 import { createTokenBucket, type TokenBucket } from './token-bucket';
-
-/** Seconds to wait before asking a rate limiter that could not be reached. */
-const UNAVAILABLE_RETRY_AFTER_SECONDS = '2';
 
 /**
  * The user's budget of commands: a token bucket in Redis, shared by every instance and
@@ -27,22 +24,12 @@ export class CommandBudget {
     try {
       result = await this.bucket.take(userId);
     } catch {
-      throw problem(
-        503,
-        'rate-limiter-unavailable',
-        'the rate limiter cannot be reached',
-        {},
-        { 'Retry-After': UNAVAILABLE_RETRY_AFTER_SECONDS },
-      );
+      throw refuse('rate-limiter-unavailable', 'the rate limiter cannot be reached');
     }
     if (result.allowed) return;
     const seconds = Math.max(1, Math.ceil(result.retryAfterMs / 1000));
-    throw problem(
-      429,
-      'rate-limited',
-      `too many commands; retry in ${seconds} s`,
-      {},
-      { 'Retry-After': String(seconds) },
-    );
+    throw refuse('rate-limited', `too many commands; retry in ${seconds} s`, {
+      retryAfterMs: result.retryAfterMs,
+    });
   }
 }

@@ -9,7 +9,7 @@ import {
   type RejectionCode,
 } from '@chat/domain';
 import type { ChatEvent } from '@chat/events';
-import { problem } from '../problem';
+import { refuse } from '../problem';
 import { CommandBudget } from './command-budget';
 import { CommandConnections } from './command-connections';
 import type { CommandPlan } from './command-plan';
@@ -112,12 +112,9 @@ export class CommandPipeline {
       // A refusal is only an answer once the view has read the log as far as it was when the
       // request came: a view still behind may not yet hold the conversation the client has.
       if (!(await this.views.caughtUp())) {
-        throw problem(
-          503,
+        throw refuse(
           'views-behind',
           'the membership view has not caught up with the log yet; retry',
-          {},
-          { 'Retry-After': '1' },
         );
       }
       decision = await this.decideOnView(plan, ctx, prepared);

@@ -1,6 +1,6 @@
 import { DomainError, type DecisionState } from '@chat/domain';
 import type { ChatEvent } from '@chat/events';
-import { problem } from '../problem';
+import { refuse } from '../problem';
 import type { CommandBudget } from './command-budget';
 import type { CommandConnections } from './command-connections';
 import { CommandPipeline } from './command-pipeline';
@@ -134,11 +134,11 @@ describe('the command pipeline', () => {
     const { pipeline, steps } = pipelineOf({
       admission,
       spend: async () => {
-        throw problem(429, 'rate-limited', 'too many commands', {}, { 'Retry-After': '1' });
+        throw refuse('rate-limited', 'too many commands', { retryAfterMs: 1000 });
       },
     });
     await expect(pipeline.execute(sendPlan('bob', 'e-1'))).rejects.toMatchObject({
-      problem: { code: 'rate-limited' },
+      code: 'rate-limited',
     });
     expect(steps).toEqual(['budget']);
     expect(admission.taken).toBe(0);
@@ -194,7 +194,7 @@ describe('the command pipeline', () => {
           throw new DomainError('not-a-member', 'bob is not a member');
         },
       }),
-    ).rejects.toMatchObject({ problem: { status: 503, code: 'views-behind' } });
+    ).rejects.toMatchObject({ status: 503, code: 'views-behind' });
   });
 
   it("keeps one sender's sends to a conversation in arrival order when budgets answer out of order", async () => {
@@ -232,8 +232,9 @@ describe('the command pipeline', () => {
     const first = pipeline.execute(sendPlan('bob', 'one'));
     await settle();
     await expect(pipeline.execute(sendPlan('bob', 'two', 'g-2'))).rejects.toMatchObject({
-      problem: { status: 503, code: 'overloaded' },
-      headers: { 'Retry-After': '1' },
+      status: 503,
+      code: 'overloaded',
+      retryAfterMs: 1000,
     });
     releaseAppends();
     await first;
@@ -253,7 +254,7 @@ describe('the command pipeline', () => {
         const count = (spent.get(userId) ?? 0) + 1;
         spent.set(userId, count);
         if (count > 40) {
-          throw problem(429, 'rate-limited', 'too many commands', {}, { 'Retry-After': '1' });
+          throw refuse('rate-limited', 'too many commands', { retryAfterMs: 1000 });
         }
       },
     });
@@ -261,7 +262,7 @@ describe('the command pipeline', () => {
     const answer = (sent: Promise<unknown>) =>
       sent.then(
         () => 'accepted',
-        (error: { problem: { code: string } }) => error.problem.code,
+        (error: { code: string }) => error.code,
       );
     const flood = Array.from({ length: 3000 }, (_, i) =>
       answer(pipeline.execute(sendPlan('mallory', `m${i}`))),

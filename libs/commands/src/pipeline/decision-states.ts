@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { DecisionQuery, DecisionState } from '@chat/domain';
 import { batchWhileBusy } from '@chat/storage';
 import { InboxStore, INBOX_READER_SCHEMA } from '@chat/views';
-import { problem } from '../problem';
+import { refuse } from '../problem';
 import { CommandConnections } from './command-connections';
 
 /**
@@ -23,12 +23,10 @@ export class DecisionStates {
     try {
       return await this.read(query);
     } catch (error) {
-      throw problem(
-        503,
+      throw refuse(
         'views-unavailable',
         `the membership view cannot be read: ${(error as Error).message}`,
-        {},
-        { 'Retry-After': '2' },
+        { cause: error },
       );
     }
   }

@@ -99,7 +99,8 @@ describe('a send, once', () => {
     const { send } = countedSend();
     await send('sender', command);
     await expect(send('sender', { ...command, body: 'something else' })).rejects.toMatchObject({
-      problem: { status: 409, code: 'client-message-id-reused' },
+      status: 409,
+      code: 'client-message-id-reused',
     });
   });
 });

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { problem } from '../problem';
+import { refuse } from '../problem';
 import { CommandConnections } from './command-connections';
 
 /** What a command claims to run once: a key in Redis, and the content it names. */
@@ -29,7 +29,6 @@ const PENDING_MS = 15000;
 const DONE_MS = 24 * 3600 * 1000;
 const POLL_MS = 20;
 const WAIT_FOR_OTHER_MS = 5000;
-const RETRY_AFTER_SECONDS = '2';
 
 /**
  * The "once" step of the pipeline, across instances and restarts. The first request for a key
@@ -60,8 +59,7 @@ export class SendOnce {
       if (raw !== null) {
         const stored = JSON.parse(raw) as StoredClaim;
         if (stored.fingerprint !== claim.fingerprint) {
-          throw problem(
-            409,
+          throw refuse(
             'client-message-id-reused',
             'this client message id was already used for a different message',
           );
@@ -71,13 +69,7 @@ export class SendOnce {
         }
       }
       if (Date.now() > deadline) {
-        throw problem(
-          409,
-          'send-in-progress',
-          'the same send is still in progress; retry shortly',
-          {},
-          { 'Retry-After': '1' },
-        );
+        throw refuse('send-in-progress', 'the same send is still in progress; retry shortly');
       }
       await new Promise((resolve) => setTimeout(resolve, POLL_MS));
     }
@@ -103,11 +95,9 @@ export class SendOnce {
 }
 
 function unavailable(error: unknown): never {
-  throw problem(
-    503,
+  throw refuse(
     'idempotency-store-unavailable',
     `Redis cannot be reached: ${(error as Error).message}`,
-    {},
-    { 'Retry-After': RETRY_AFTER_SECONDS },
+    { cause: error },
   );
 }
