@@ -9,8 +9,9 @@ const OVERLOADED_RETRY_AFTER_MS = 1000;
  * on, until its client times out without knowing whether it was appended. Past the bound it is
  * refused at once instead: 503 `overloaded`, retriable, nothing accepted. One user may hold at
  * most `perUser` places, so a client pipelining thousands of sends is refused (429
- * `rate-limited`) long before the others see `overloaded`. Sends to one conversation from one
- * socket wait in order, so the bound counts a send from the moment it is taken, queue included.
+ * `rate-limited`) long before the others see `overloaded`. One sender's sends to one
+ * conversation wait their turn (SendOrder), so the bound counts a send from the moment it is
+ * taken, queue included.
  */
 export class SendAdmission {
   private pending = 0;
