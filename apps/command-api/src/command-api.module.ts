@@ -11,12 +11,7 @@ import type { Redis } from 'ioredis';
 import type { Pool } from 'pg';
 import { createTokenVerifier } from '@chat/auth';
 import type { Config } from '@chat/config';
-import {
-  commandEventLog,
-  CommandConnections,
-  CommandsModule,
-  type EventLog,
-} from '@chat/commands';
+import { commandEventLog, CommandConnections, CommandsModule, type EventLog } from '@chat/commands';
 import { createEventAppender, createEventCodec, createKafka } from '@chat/events';
 import { createLogger } from '@chat/observability';
 import { createCassandraClient, createPgPool, createRedis, ObjectStore } from '@chat/storage';

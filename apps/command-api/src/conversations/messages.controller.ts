@@ -71,7 +71,10 @@ export class MessagesController {
     response: acceptedResponse,
     refusals: [403, 404, 409],
   })
-  delete(@Actor() actor: Principal, @PathParams(messageParams) message: z.infer<typeof messageParams>) {
+  delete(
+    @Actor() actor: Principal,
+    @PathParams(messageParams) message: z.infer<typeof messageParams>,
+  ) {
     return this.commands.execute(new DeleteMessageCommand(actor, message));
   }
 

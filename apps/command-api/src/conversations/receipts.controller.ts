@@ -32,7 +32,11 @@ export class ReceiptsController {
     @JsonBody(deliveredBody) { upToSeq, deviceId }: z.infer<typeof deliveredBody>,
   ) {
     return this.commands.execute(
-      new AcknowledgeDeliveredCommand(actor, { conversationId, upToSeq, deviceId: deviceId ?? null }),
+      new AcknowledgeDeliveredCommand(actor, {
+        conversationId,
+        upToSeq,
+        deviceId: deviceId ?? null,
+      }),
     );
   }
 

@@ -71,6 +71,8 @@ export class PushController {
     @PathParams(conversationParams) { conversationId }: z.infer<typeof conversationParams>,
     @JsonBody(muteBody) { muted }: z.infer<typeof muteBody>,
   ) {
-    return this.commands.execute(new ChangeConversationMuteCommand(actor, { conversationId, muted }));
+    return this.commands.execute(
+      new ChangeConversationMuteCommand(actor, { conversationId, muted }),
+    );
   }
 }
