@@ -97,7 +97,7 @@ it("answers a refused send with the domain's code and an invalid one as HTTP wou
     type: 'error',
     code: 'not-a-member',
   });
-  // The frame schema lets it through; the command API's body schema does not (U+0000).
+  // The frame is parsed by the command API's own field rules, once: U+0000 cannot be stored.
   expect(
     await ownerSocket.request({
       type: 'send',
@@ -105,7 +105,7 @@ it("answers a refused send with the domain's code and an invalid one as HTTP wou
       clientMessageId: 'nul-1',
       body: 'a\u0000b',
     }),
-  ).toMatchObject({ type: 'error', code: 'invalid-request' });
+  ).toMatchObject({ type: 'error', code: 'invalid-frame' });
   expect(
     await ownerSocket.request({
       type: 'send',

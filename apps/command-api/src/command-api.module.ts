@@ -11,26 +11,21 @@ import type { Redis } from 'ioredis';
 import type { Pool } from 'pg';
 import { createTokenVerifier } from '@chat/auth';
 import type { Config } from '@chat/config';
-import { createCommandHandling, type CommandHandling, type EventLog } from '@chat/commands';
+import { commandEventLog, CommandConnections, CommandsModule, type EventLog } from '@chat/commands';
 import { createEventAppender, createEventCodec, createKafka } from '@chat/events';
 import { createLogger } from '@chat/observability';
 import { createCassandraClient, createPgPool, createRedis, ObjectStore } from '@chat/storage';
 import { AuthGuard, TOKEN_VERIFIER } from './auth/auth.guard';
 import { CONFIG, DevTokensController } from './auth/dev-tokens.controller';
-import {
-  ExecuteConversationCommandHandler,
-  SendMessageHandler,
-} from './conversations/conversation-commands';
 import { ConversationsController } from './conversations/conversations.controller';
 import { MessagesController } from './conversations/messages.controller';
 import { ReceiptsController } from './conversations/receipts.controller';
 import { ProblemFilter } from './http/problem.filter';
 import { mediaController } from './media/media.controller';
-import { MediaService, OBJECT_STORE } from './media/media.service';
 import { UploadSweeper } from './media/upload-sweeper';
 import { PresenceSettingsController } from './presence/presence-settings.controller';
 import { PushController } from './push/push.controller';
-import { COMMAND_HANDLING, EVENT_LOG, PG_POOL, REDIS } from './log/tokens';
+import { EVENT_LOG, OBJECT_STORE, PG_POOL, REDIS } from './log/tokens';
 import { RateLimitGuard, USER_READ_LIMIT } from './rate-limit/rate-limit.guard';
 import { CASSANDRA, ReadsController } from './reads/reads.controller';
 import { LongPolls } from './reads/long-poll';
@@ -38,8 +33,6 @@ import { ProjectedNews } from './reads/projected-news';
 import { ChatQueries } from '@chat/views';
 import type { Client } from 'cassandra-driver';
 import { createTokenBucket } from '@chat/commands';
-
-const COMMAND_HANDLING_AND_LOG = Symbol('COMMAND_HANDLING_AND_LOG');
 
 /** The command API: authenticated, rate-limited commands, decided and appended to Kafka. */
 export function commandApiModule(config: Config): DynamicModule {
@@ -57,30 +50,23 @@ export function commandApiModule(config: Config): DynamicModule {
     {
       // Kafka may be down when the app starts: it connects on first use, and until then
       // commands answer 503 and readiness says which dependency is missing.
-      provide: COMMAND_HANDLING_AND_LOG,
-      inject: [PG_POOL, REDIS, OBJECT_STORE],
-      useFactory: (pool: Pool, redis: Redis, objects: ObjectStore) =>
-        createCommandHandling(config, {
-          pool,
-          redis,
+      provide: EVENT_LOG,
+      useFactory: () =>
+        commandEventLog(
+          config,
           kafka,
-          objects,
-          appender: createEventAppender({
+          createEventAppender({
             kafka,
             codec: createEventCodec({ registryUrl: config.registry.value }),
             logger,
           }),
-        }),
+        ),
     },
     {
-      provide: COMMAND_HANDLING,
-      inject: [COMMAND_HANDLING_AND_LOG],
-      useFactory: (wired: { handling: CommandHandling }) => wired.handling,
-    },
-    {
-      provide: EVENT_LOG,
-      inject: [COMMAND_HANDLING_AND_LOG],
-      useFactory: (wired: { log: EventLog }) => wired.log,
+      provide: CommandConnections,
+      inject: [PG_POOL, REDIS, EVENT_LOG, OBJECT_STORE],
+      useFactory: (pool: Pool, redis: Redis, log: EventLog, objects: ObjectStore) =>
+        ({ config, pool, redis, log, objects }) satisfies CommandConnections,
     },
     { provide: TOKEN_VERIFIER, useValue: createTokenVerifier(config.auth) },
     {
@@ -100,16 +86,13 @@ export function commandApiModule(config: Config): DynamicModule {
       useFactory: (pool: Pool, cassandra: Client, redis: Redis) =>
         new ChatQueries({ pool, cassandra, keyspace: config.cassandra.keyspace, redis }),
     },
-    // Order matters: who you are, then whether you still have budget.
+    // Order matters: who you are, then whether you still have budget for reads.
     { provide: APP_GUARD, useClass: AuthGuard },
     { provide: APP_GUARD, useClass: RateLimitGuard },
     { provide: APP_FILTER, useClass: ProblemFilter },
     { provide: LongPolls, useValue: new LongPolls(config.limits.maxLongPollsPerUser) },
     ProjectedNews,
-    MediaService,
     UploadSweeper,
-    ExecuteConversationCommandHandler,
-    SendMessageHandler,
   ];
 
   @Module({})
@@ -133,7 +116,10 @@ export function commandApiModule(config: Config): DynamicModule {
 
   return {
     module: CommandApiModule,
-    imports: [CqrsModule.forRoot()],
+    // Global so that the commands module finds the connections it is given.
+    global: true,
+    exports: [CommandConnections],
+    imports: [CqrsModule.forRoot(), CommandsModule],
     controllers: [
       ConversationsController,
       MessagesController,

@@ -2,13 +2,11 @@ import type { Server } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { createTokenVerifier, type TokenVerifier, type VerifiedPrincipal } from '@chat/auth';
 import type { Config } from '@chat/config';
-import { createCommandHandling, type EventLog } from '@chat/commands';
-import { createEventAppender, createEventCodec, createKafka } from '@chat/events';
 import type { Logger } from '@chat/observability';
-import { createCassandraClient, createPgPool, createRedis, ObjectStore } from '@chat/storage';
 import { CLOSE_CODES } from '@chat/protocol';
 import { ChatQueries, PresenceAudience } from '@chat/views';
 import { whenExpired } from './auth/token-expiry';
+import type { GatewayConnections } from './gateway-connections';
 import { Budgets, type RateRefusal } from './limits/budgets';
 import { SocketLimiter } from './limits/socket-limiter';
 import { TypingThrottle } from './limits/typing-throttle';
@@ -22,22 +20,14 @@ import { WsEndpoint, type AcceptedSocket } from './transport/ws-endpoint';
 
 /**
  * The gateway on an HTTP server: WebSocket sessions fed by the projections, commands handled
- * in this process by the command API's own handling (libs/commands), presence reported to the
- * log. `drain` is the graceful end of a deploy.
+ * in this process through the command API's own command bus (libs/commands), presence reported
+ * to the log. `drain` is the graceful end of a deploy.
  */
 export class Gateway {
   readonly gatewayId = `gateway-${randomUUID().slice(0, 8)}`;
-  private readonly pool;
-  private readonly cassandra;
-  private readonly redis;
-  private readonly subscriber;
-  /** Media on messages: sends' uploads checked, download URLs signed, as the command API. */
-  private readonly objects: ObjectStore;
   private readonly hub: LiveHub;
   private readonly endpoint: WsEndpoint;
   private readonly presence: PresenceReporter;
-  private readonly appender;
-  private readonly log: EventLog;
   private readonly deps: SessionDeps;
   /** Checks bearer tokens for every transport: WebSocket upgrades and event streams. */
   readonly verifier: TokenVerifier;
@@ -52,23 +42,22 @@ export class Gateway {
     private readonly config: Config,
     server: Server,
     private readonly logger: Logger,
+    /** Closed once drained. */
+    private readonly clients: GatewayConnections,
+    commands: SessionDeps['commands'],
   ) {
     this.verifier = createTokenVerifier(config.auth);
-    this.pool = createPgPool(config, { max: 10, logger });
-    this.cassandra = createCassandraClient(config, { logger });
-    this.redis = createRedis(config, { autoPipelining: true, logger });
-    this.subscriber = createRedis(config, { logger });
-    this.objects = ObjectStore.fromConfig(config);
+    const { pool, cassandra, redis, subscriber } = clients;
     const queries = new ChatQueries({
-      pool: this.pool,
-      cassandra: this.cassandra,
+      pool,
+      cassandra,
       keyspace: config.cassandra.keyspace,
-      redis: this.redis,
+      redis,
     });
-    const audience = new PresenceAudience(this.pool);
+    const audience = new PresenceAudience(pool);
     this.hub = new LiveHub(
-      this.subscriber,
-      this.redis,
+      subscriber,
+      redis,
       new PresenceWatches(queries, audience, logger),
       logger,
       config.gateway.presenceRefreshMs,
@@ -82,31 +71,13 @@ export class Gateway {
     });
     const typing = new TypingRelay(
       audience,
-      new TypingThrottle(this.redis, config.gateway.typingThrottleMs),
+      new TypingThrottle(redis, config.gateway.typingThrottleMs),
       (signal) => this.hub.publishTyping(signal),
     );
-    const kafka = createKafka(
-      { brokers: config.kafka.value, clientId: `${config.kafka.clientId}-gateway` },
-      logger,
-    );
-    this.appender = createEventAppender({
-      kafka,
-      codec: createEventCodec({ registryUrl: config.registry.value }),
-      logger,
-    });
-    this.presence = new PresenceReporter(this.appender, this.gatewayId, logger);
-    // One producer for presence and commands: batching, acks=all, idempotent.
-    const { handling, log } = createCommandHandling(config, {
-      pool: this.pool,
-      redis: this.redis,
-      kafka,
-      appender: this.appender,
-      objects: this.objects,
-    });
-    this.log = log;
+    this.presence = new PresenceReporter(clients.appender, this.gatewayId, logger);
     this.deps = {
       queries,
-      commands: handling,
+      commands,
       logger,
       relayTyping: (conversationId, userId, connectionId) =>
         typing.relay(conversationId, userId, connectionId),
@@ -189,11 +160,7 @@ export class Gateway {
     }
     this.endpoint.terminateAll();
     await this.hub.stop();
-    await this.log.close();
-    this.subscriber.disconnect();
-    this.redis.disconnect();
-    this.objects.close();
-    await Promise.all([this.pool.end(), this.cassandra.shutdown()]).catch(() => undefined);
+    await this.clients.close();
   }
 
   /** The connection is alive: a presence heartbeat, at most one per ping interval. */

@@ -1,5 +1,5 @@
 import type { ZodType, ZodTypeDef } from 'zod';
-import { isRefusalCode } from '@chat/protocol';
+import { isRefusalCode, namedRuleCode } from '@chat/protocol';
 import { refuse } from './problem';
 
 /**
@@ -18,10 +18,7 @@ export function validate<T>(
     path: [where, ...issue.path].join('.'),
     message: issue.message,
   }));
-  const named = result.error.issues.find(
-    (issue) => issue.code === 'custom' && typeof issue.params?.code === 'string',
-  );
-  const namedCode = named?.code === 'custom' ? named.params?.code : undefined;
-  const code = isRefusalCode(namedCode) ? namedCode : 'invalid-request';
+  const named = namedRuleCode(result.error.issues);
+  const code = isRefusalCode(named) ? named : 'invalid-request';
   throw refuse(code, `the request ${where} is not valid`, { errors });
 }

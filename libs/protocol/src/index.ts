@@ -1,1 +1,3 @@
 export * from './protocol';
+export * from './fields';
+export * from './command-fields';

@@ -1,6 +1,12 @@
 import { z } from 'zod';
-// The bounds alone, not the domain's index: the protocol is loaded by browsers too.
-import { MAX_SEQ } from '@chat/domain/limits';
+import {
+  checkSendMessage,
+  deliveredFields,
+  id,
+  readFields,
+  sendMessageFields,
+  seq,
+} from './command-fields';
 import type { ErrorFrame } from './refusals';
 
 /**
@@ -16,12 +22,13 @@ export * from './close-codes';
 /** The refusal catalogue and its two mappers (HTTP problem, `error` frame): in ./refusals. */
 export * from './refusals';
 
-const id = z.string().regex(/^[A-Za-z0-9._:@-]{1,128}$/, 'an id: 1 to 128 of A-Za-z0-9._:@-');
-const seq = z.number().int().min(0).max(MAX_SEQ);
 const requestId = z.string().max(64).optional();
 
-/** What a client may send. Strict: unknown fields are errors, as in the HTTP API. */
-export const clientFrame = z.discriminatedUnion('type', [
+/**
+ * What a client may send. Strict: unknown fields are errors, as in the HTTP API. A command
+ * frame's fields are the HTTP body's (./command-fields): parsed here once, by the same rules.
+ */
+const clientFrameShapes = z.discriminatedUnion('type', [
   z
     .object({
       type: z.literal('hello'),
@@ -39,25 +46,19 @@ export const clientFrame = z.discriminatedUnion('type', [
       type: z.literal('send'),
       id: requestId,
       conversationId: id,
-      clientMessageId: id,
-      body: z.string().max(65536).nullable().optional(),
-      replyTo: id.nullable().optional(),
-      ciphertext: z
-        .object({ algorithm: z.string(), data: z.string() })
-        .strict()
-        .nullable()
-        .optional(),
-      media: z
-        .object({ objectKey: z.string(), contentType: z.string(), sizeBytes: z.number() })
-        .strict()
-        .nullable()
-        .optional(),
-      /** An upload (POST /v1/media/uploads) the message carries. */
-      mediaId: z.string().uuid().nullable().optional(),
+      ...sendMessageFields,
     })
     .strict(),
-  z.object({ type: z.literal('ack'), id: requestId, conversationId: id, upToSeq: seq }).strict(),
-  z.object({ type: z.literal('read'), id: requestId, conversationId: id, upToSeq: seq }).strict(),
+  // The device acknowledging is the token's: a frame names none.
+  z
+    .object({
+      type: z.literal('ack'),
+      id: requestId,
+      conversationId: id,
+      upToSeq: deliveredFields.upToSeq,
+    })
+    .strict(),
+  z.object({ type: z.literal('read'), id: requestId, conversationId: id, ...readFields }).strict(),
   z.object({ type: z.literal('typing'), id: requestId, conversationId: id }).strict(),
   z
     .object({
@@ -119,6 +120,15 @@ export const clientFrame = z.discriminatedUnion('type', [
     })
     .strict(),
 ]);
+
+export const clientFrame = clientFrameShapes.superRefine((frame, ctx) => {
+  if (frame.type === 'send') checkSendMessage(frame, ctx);
+});
+
+/** The frame types a client may send: a frame of another type is not a mistake of its fields. */
+export const CLIENT_FRAME_TYPES: ReadonlySet<string> = new Set(
+  clientFrameShapes.options.map((option) => option.shape.type.value),
+);
 
 export type ClientFrame = z.infer<typeof clientFrame>;
 export type ClientFrameType = ClientFrame['type'];

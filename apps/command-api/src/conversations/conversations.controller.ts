@@ -2,22 +2,24 @@ import { Controller, Delete, Post, Put, Res, Inject } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { Principal } from '@chat/auth';
-import { directConversationId } from '@chat/domain';
 import { Actor } from '../auth/auth.guard';
 import { ApiCommand, JsonBody, PathParams } from '../http/openapi';
-import { ExecuteConversationCommand } from './conversation-commands';
 import {
-  accepted,
   acceptedResponse,
   addMemberBody,
+  AddMemberCommand,
   changeRoleBody,
+  ChangeMemberRoleCommand,
   conversationParams,
   createDirectBody,
+  CreateDirectConversationCommand,
   createGroupBody,
+  CreateGroupCommand,
+  LeaveConversationCommand,
   memberParams,
+  RemoveMemberCommand,
 } from '@chat/commands';
 
 /** Creating conversations and changing who is in them. */
@@ -38,16 +40,9 @@ export class ConversationsController {
     @JsonBody(createDirectBody) { peerId }: z.infer<typeof createDirectBody>,
     @Res({ passthrough: true }) response: Response,
   ) {
-    const conversationId = directConversationId(actor.userId, peerId);
-    const events = await this.commands.execute(
-      new ExecuteConversationCommand(actor, {
-        type: 'CreateDirectConversation',
-        conversationId,
-        peerId,
-      }),
-    );
-    if (events.length === 0) response.status(200);
-    return { ...accepted(conversationId, events), created: events.length > 0 };
+    const opened = await this.commands.execute(new CreateDirectConversationCommand(actor, peerId));
+    if (!opened.created) response.status(200);
+    return opened;
   }
 
   @Post('groups')
@@ -56,20 +51,11 @@ export class ConversationsController {
     response: acceptedResponse,
     refusals: [422],
   })
-  async createGroup(
+  createGroup(
     @Actor() actor: Principal,
-    @JsonBody(createGroupBody) { title, members }: z.infer<typeof createGroupBody>,
+    @JsonBody(createGroupBody) group: z.infer<typeof createGroupBody>,
   ) {
-    const conversationId = `group-${randomUUID()}`;
-    const events = await this.commands.execute(
-      new ExecuteConversationCommand(actor, {
-        type: 'CreateGroup',
-        conversationId,
-        title,
-        members,
-      }),
-    );
-    return accepted(conversationId, events);
+    return this.commands.execute(new CreateGroupCommand(actor, group));
   }
 
   @Post(':conversationId/members')
@@ -78,12 +64,12 @@ export class ConversationsController {
     response: acceptedResponse,
     refusals: [403, 404, 409, 422],
   })
-  async addMember(
+  addMember(
     @Actor() actor: Principal,
     @PathParams(conversationParams) { conversationId }: z.infer<typeof conversationParams>,
-    @JsonBody(addMemberBody) { userId, role }: z.infer<typeof addMemberBody>,
+    @JsonBody(addMemberBody) member: z.infer<typeof addMemberBody>,
   ) {
-    return this.run(actor, { type: 'AddMember', conversationId, userId, role });
+    return this.commands.execute(new AddMemberCommand(actor, { conversationId, ...member }));
   }
 
   @Delete(':conversationId/members/:userId')
@@ -92,11 +78,11 @@ export class ConversationsController {
     response: acceptedResponse,
     refusals: [403, 404],
   })
-  async removeMember(
+  removeMember(
     @Actor() actor: Principal,
-    @PathParams(memberParams) { conversationId, userId }: z.infer<typeof memberParams>,
+    @PathParams(memberParams) member: z.infer<typeof memberParams>,
   ) {
-    return this.run(actor, { type: 'RemoveMember', conversationId, userId });
+    return this.commands.execute(new RemoveMemberCommand(actor, member));
   }
 
   @Put(':conversationId/members/:userId/role')
@@ -105,12 +91,12 @@ export class ConversationsController {
     response: acceptedResponse,
     refusals: [403, 404, 409],
   })
-  async changeRole(
+  changeRole(
     @Actor() actor: Principal,
-    @PathParams(memberParams) { conversationId, userId }: z.infer<typeof memberParams>,
+    @PathParams(memberParams) member: z.infer<typeof memberParams>,
     @JsonBody(changeRoleBody) { role }: z.infer<typeof changeRoleBody>,
   ) {
-    return this.run(actor, { type: 'ChangeRole', conversationId, userId, role });
+    return this.commands.execute(new ChangeMemberRoleCommand(actor, { ...member, role }));
   }
 
   @Post(':conversationId/leave')
@@ -119,15 +105,10 @@ export class ConversationsController {
     response: acceptedResponse,
     refusals: [403, 404],
   })
-  async leave(
+  leave(
     @Actor() actor: Principal,
-    @PathParams(conversationParams) { conversationId }: z.infer<typeof conversationParams>,
+    @PathParams(conversationParams) conversation: z.infer<typeof conversationParams>,
   ) {
-    return this.run(actor, { type: 'LeaveConversation', conversationId });
-  }
-
-  private async run(actor: Principal, command: ExecuteConversationCommand['command']) {
-    const events = await this.commands.execute(new ExecuteConversationCommand(actor, command));
-    return accepted(command.conversationId, events);
+    return this.commands.execute(new LeaveConversationCommand(actor, conversation));
   }
 }

@@ -6,20 +6,20 @@ import type { z } from 'zod';
 import type { Principal } from '@chat/auth';
 import { Actor } from '../auth/auth.guard';
 import { ApiCommand, JsonBody, PathParams } from '../http/openapi';
-import { COMMAND_HANDLING } from '../log/tokens';
-import { ExecuteConversationCommand, SendMessageCommand } from './conversation-commands';
 import {
-  accepted,
-  bytesOf,
-  type CommandHandling,
   acceptedResponse,
+  bytesOf,
   conversationParams,
+  DeleteMessageCommand,
+  EditMessageCommand,
   editMessageBody,
   messageParams,
+  ReactToMessageCommand,
   reactionParams,
-  unreactionParams,
-  sendAccepted,
+  RemoveReactionCommand,
+  SendMessageCommand,
   sendMessageBody,
+  unreactionParams,
 } from '@chat/commands';
 
 type ReactionParams = z.infer<typeof reactionParams>;
@@ -28,10 +28,7 @@ type ReactionParams = z.infer<typeof reactionParams>;
 @ApiTags('messages')
 @Controller('v1/conversations/:conversationId/messages')
 export class MessagesController {
-  constructor(
-    @Inject(CommandBus) private readonly commands: CommandBus,
-    @Inject(COMMAND_HANDLING) private readonly handling: CommandHandling,
-  ) {}
+  constructor(@Inject(CommandBus) private readonly commands: CommandBus) {}
 
   @Post()
   @ApiCommand({
@@ -45,16 +42,11 @@ export class MessagesController {
     @JsonBody(sendMessageBody) message: z.infer<typeof sendMessageBody>,
     @Res({ passthrough: true }) response: Response,
   ) {
-    // The guard spent the user's budget already: the rate limit comes before the place.
-    return this.handling.admitted(actor.userId, async () => {
-      // Media is checked first, in the handling every transport shares.
-      const command = await this.handling.prepareSend(actor, conversationId, message);
-      const { replayed, eventIds } = await this.commands.execute(
-        new SendMessageCommand(actor, command),
-      );
-      if (replayed) response.setHeader('Idempotent-Replayed', 'true');
-      return sendAccepted(command, eventIds);
-    });
+    const sent = await this.commands.execute(
+      new SendMessageCommand(actor, conversationId, message),
+    );
+    if (sent.replayed) response.setHeader('Idempotent-Replayed', 'true');
+    return sent.accepted;
   }
 
   @Patch(':messageId')
@@ -63,18 +55,14 @@ export class MessagesController {
     response: acceptedResponse,
     refusals: [403, 404, 409],
   })
-  async edit(
+  edit(
     @Actor() actor: Principal,
-    @PathParams(messageParams) { conversationId, messageId }: z.infer<typeof messageParams>,
-    @JsonBody(editMessageBody) edit: z.infer<typeof editMessageBody>,
+    @PathParams(messageParams) message: z.infer<typeof messageParams>,
+    @JsonBody(editMessageBody) { body, ciphertext }: z.infer<typeof editMessageBody>,
   ) {
-    return this.run(actor, {
-      type: 'EditMessage',
-      conversationId,
-      messageId,
-      body: edit.body,
-      ciphertext: bytesOf(edit.ciphertext),
-    });
+    return this.commands.execute(
+      new EditMessageCommand(actor, { ...message, body, ciphertext: bytesOf(ciphertext) }),
+    );
   }
 
   @Delete(':messageId')
@@ -83,13 +71,11 @@ export class MessagesController {
     response: acceptedResponse,
     refusals: [403, 404, 409],
   })
-  async delete(
+  delete(
     @Actor() actor: Principal,
-    @PathParams(messageParams) { conversationId, messageId }: z.infer<typeof messageParams>,
+    @PathParams(messageParams) message: z.infer<typeof messageParams>,
   ) {
-    const accepted = await this.run(actor, { type: 'DeleteMessage', conversationId, messageId });
-    await this.handling.removeMedia(conversationId, messageId);
-    return accepted;
+    return this.commands.execute(new DeleteMessageCommand(actor, message));
   }
 
   @Put(':messageId/reactions/:emoji')
@@ -98,11 +84,8 @@ export class MessagesController {
     response: acceptedResponse,
     refusals: [403, 404, 409],
   })
-  async react(
-    @Actor() actor: Principal,
-    @PathParams(reactionParams) { conversationId, messageId, emoji }: ReactionParams,
-  ) {
-    return this.run(actor, { type: 'AddReaction', conversationId, messageId, emoji });
+  react(@Actor() actor: Principal, @PathParams(reactionParams) reaction: ReactionParams) {
+    return this.commands.execute(new ReactToMessageCommand(actor, reaction));
   }
 
   @Delete(':messageId/reactions/:emoji')
@@ -111,19 +94,7 @@ export class MessagesController {
     response: acceptedResponse,
     refusals: [403, 404, 409],
   })
-  async unreact(
-    @Actor() actor: Principal,
-    @PathParams(unreactionParams) { conversationId, messageId, emoji }: ReactionParams,
-  ) {
-    return this.run(actor, { type: 'RemoveReaction', conversationId, messageId, emoji });
-  }
-
-  private async run(actor: Principal, command: ExecuteConversationCommand['command']) {
-    const events = await this.commands.execute(new ExecuteConversationCommand(actor, command));
-    return accepted(
-      command.conversationId,
-      events,
-      'messageId' in command ? command.messageId : undefined,
-    );
+  unreact(@Actor() actor: Principal, @PathParams(unreactionParams) reaction: ReactionParams) {
+    return this.commands.execute(new RemoveReactionCommand(actor, reaction));
   }
 }

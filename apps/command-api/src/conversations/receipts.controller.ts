@@ -5,12 +5,12 @@ import type { z } from 'zod';
 import type { Principal } from '@chat/auth';
 import { Actor } from '../auth/auth.guard';
 import { ApiCommand, JsonBody, PathParams } from '../http/openapi';
-import { ExecuteConversationCommand } from './conversation-commands';
 import {
-  accepted,
+  AcknowledgeDeliveredCommand,
   acceptedResponse,
   conversationParams,
   deliveredBody,
+  MarkReadCommand,
   readBody,
 } from '@chat/commands';
 
@@ -26,20 +26,17 @@ export class ReceiptsController {
     response: acceptedResponse,
     refusals: [403, 404],
   })
-  async delivered(
+  delivered(
     @Actor() actor: Principal,
     @PathParams(conversationParams) { conversationId }: z.infer<typeof conversationParams>,
     @JsonBody(deliveredBody) { upToSeq, deviceId }: z.infer<typeof deliveredBody>,
   ) {
-    const command = {
-      type: 'AcknowledgeDelivered' as const,
-      conversationId,
-      upToSeq,
-      deviceId: deviceId ?? null,
-    };
-    return accepted(
-      conversationId,
-      await this.commands.execute(new ExecuteConversationCommand(actor, command)),
+    return this.commands.execute(
+      new AcknowledgeDeliveredCommand(actor, {
+        conversationId,
+        upToSeq,
+        deviceId: deviceId ?? null,
+      }),
     );
   }
 
@@ -49,15 +46,11 @@ export class ReceiptsController {
     response: acceptedResponse,
     refusals: [403, 404],
   })
-  async read(
+  read(
     @Actor() actor: Principal,
     @PathParams(conversationParams) { conversationId }: z.infer<typeof conversationParams>,
     @JsonBody(readBody) { upToSeq }: z.infer<typeof readBody>,
   ) {
-    const command = { type: 'MarkRead' as const, conversationId, upToSeq };
-    return accepted(
-      conversationId,
-      await this.commands.execute(new ExecuteConversationCommand(actor, command)),
-    );
+    return this.commands.execute(new MarkReadCommand(actor, { conversationId, upToSeq }));
   }
 }

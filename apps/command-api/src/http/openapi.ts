@@ -10,7 +10,7 @@ import {
 import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import type { AnyZodObject, ZodTypeAny, ZodTypeDef } from 'zod';
 import { zodToJsonSchema } from 'zod-to-json-schema';
-import { documentedKeywords } from '@chat/commands';
+import { documentedKeywords } from '@chat/protocol';
 import { problemDocument } from './problem';
 import { validate } from '@chat/commands';
 

@@ -1,13 +1,17 @@
 import { Controller, Get, Inject, Post } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
 import { ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import type { Principal } from '@chat/auth';
 import type { Config } from '@chat/config';
 import { MAX_MEDIA_BYTES } from '@chat/domain';
 import { Actor } from '../auth/auth.guard';
-import { messageParams } from '@chat/commands';
+import {
+  IssueMediaDownloadUrlCommand,
+  messageParams,
+  RequestMediaUploadCommand,
+} from '@chat/commands';
 import { ApiCommand, JsonBody, PathParams } from '../http/openapi';
-import { MediaService } from './media.service';
 
 /**
  * An upload request as this deployment takes it: its allowed types enumerated and its size
@@ -72,7 +76,7 @@ export function mediaController(config: Pick<Config['media'], 'allowedTypes' | '
   @ApiTags('media')
   @Controller()
   class MediaController {
-    constructor(@Inject(MediaService) readonly media: MediaService) {}
+    constructor(@Inject(CommandBus) readonly commands: CommandBus) {}
 
     @Post('v1/media/uploads')
     @ApiCommand({
@@ -82,7 +86,7 @@ export function mediaController(config: Pick<Config['media'], 'allowedTypes' | '
       refusals: [],
     })
     requestUpload(@Actor() actor: Principal, @JsonBody(uploadRequestBody) body: UploadRequestBody) {
-      return this.media.requestUpload(actor, body);
+      return this.commands.execute(new RequestMediaUploadCommand(actor, body));
     }
 
     @Get('v1/conversations/:conversationId/messages/:messageId/media')
@@ -96,7 +100,9 @@ export function mediaController(config: Pick<Config['media'], 'allowedTypes' | '
       @Actor() actor: Principal,
       @PathParams(messageParams) { conversationId, messageId }: z.infer<typeof messageParams>,
     ) {
-      return this.media.downloadUrl(actor, conversationId, messageId);
+      return this.commands.execute(
+        new IssueMediaDownloadUrlCommand(actor, conversationId, messageId),
+      );
     }
   }
   return MediaController;

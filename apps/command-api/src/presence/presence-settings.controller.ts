@@ -1,13 +1,11 @@
 import { Controller, Inject, Put } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
 import { ApiTags } from '@nestjs/swagger';
-import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { Principal } from '@chat/auth';
-import { changePresenceSettings } from '@chat/domain';
 import { Actor } from '../auth/auth.guard';
 import { ApiCommand, JsonBody } from '../http/openapi';
-import { appended, type EventLog } from '@chat/commands';
-import { EVENT_LOG } from '../log/tokens';
+import { ChangePresenceSettingsCommand } from '@chat/commands';
 
 export const presenceSettingsBody = z
   .object({
@@ -26,7 +24,7 @@ const presenceSettingsAccepted = z.object({ eventIds: z.array(z.string()) }).str
 @ApiTags('presence')
 @Controller('v1/me')
 export class PresenceSettingsController {
-  constructor(@Inject(EVENT_LOG) private readonly log: EventLog) {}
+  constructor(@Inject(CommandBus) private readonly commands: CommandBus) {}
 
   @Put('presence-settings')
   @ApiCommand({
@@ -34,17 +32,10 @@ export class PresenceSettingsController {
     response: presenceSettingsAccepted,
     refusals: [],
   })
-  async change(
+  change(
     @Actor() actor: Principal,
     @JsonBody(presenceSettingsBody) { lastSeenVisible }: z.infer<typeof presenceSettingsBody>,
   ) {
-    const event = changePresenceSettings(lastSeenVisible, {
-      actor,
-      now: Date.now(),
-      correlationId: randomUUID(),
-      newEventId: randomUUID,
-    });
-    await this.log.append([event]);
-    return appended([event]);
+    return this.commands.execute(new ChangePresenceSettingsCommand(actor, lastSeenVisible));
   }
 }

@@ -1,26 +1,18 @@
 import { Controller, Delete, Get, Inject, Put } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
 import { ApiTags } from '@nestjs/swagger';
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { Principal } from '@chat/auth';
 import type { Config } from '@chat/config';
 import {
-  changeConversationMute,
-  registerPushSubscription,
-  unregisterPushSubscription,
-} from '@chat/domain';
-import {
-  appended,
+  ChangeConversationMuteCommand,
   conversationParams,
-  sourceOf,
-  type CommandHandling,
-  type EventLog,
+  RegisterPushSubscriptionCommand,
+  UnregisterPushSubscriptionCommand,
 } from '@chat/commands';
-import type { ChatEvent } from '@chat/events';
 import { Actor } from '../auth/auth.guard';
 import { CONFIG } from '../auth/dev-tokens.controller';
 import { ApiCommand, ApiRead, JsonBody, PathParams } from '../http/openapi';
-import { COMMAND_HANDLING, EVENT_LOG } from '../log/tokens';
-import { checkPushEndpoint } from './endpoint-policy';
 import { muteBody, pushAccepted, pushSubscriptionBody, vapidPublicKey } from './push-schemas';
 
 /**
@@ -31,8 +23,7 @@ import { muteBody, pushAccepted, pushSubscriptionBody, vapidPublicKey } from './
 @Controller()
 export class PushController {
   constructor(
-    @Inject(EVENT_LOG) private readonly log: EventLog,
-    @Inject(COMMAND_HANDLING) private readonly handling: CommandHandling,
+    @Inject(CommandBus) private readonly commands: CommandBus,
     @Inject(CONFIG) private readonly config: Config,
   ) {}
 
@@ -52,12 +43,11 @@ export class PushController {
     response: pushAccepted,
     refusals: [],
   })
-  async register(
+  register(
     @Actor() actor: Principal,
     @JsonBody(pushSubscriptionBody) { endpoint, keys }: z.infer<typeof pushSubscriptionBody>,
   ) {
-    checkPushEndpoint(endpoint, this.config.push);
-    return this.append(registerPushSubscription({ endpoint, ...keys }, sourceOf(actor)));
+    return this.commands.execute(new RegisterPushSubscriptionCommand(actor, { endpoint, ...keys }));
   }
 
   @Delete('v1/me/push-subscription')
@@ -66,8 +56,8 @@ export class PushController {
     response: pushAccepted,
     refusals: [],
   })
-  async unregister(@Actor() actor: Principal) {
-    return this.append(unregisterPushSubscription(sourceOf(actor)));
+  unregister(@Actor() actor: Principal) {
+    return this.commands.execute(new UnregisterPushSubscriptionCommand(actor));
   }
 
   @Put('v1/conversations/:conversationId/mute')
@@ -76,23 +66,13 @@ export class PushController {
     response: pushAccepted,
     refusals: [403, 404],
   })
-  async mute(
+  mute(
     @Actor() actor: Principal,
     @PathParams(conversationParams) { conversationId }: z.infer<typeof conversationParams>,
     @JsonBody(muteBody) { muted }: z.infer<typeof muteBody>,
   ) {
-    const events = await this.handling.runAsMember(actor, conversationId, (conversation, source) =>
-      changeConversationMute(conversation, { conversationId, muted }, source),
+    return this.commands.execute(
+      new ChangeConversationMuteCommand(actor, { conversationId, muted }),
     );
-    return appended(events);
-  }
-
-  /**
-   * A device's own event, decided from the token alone (one without a device is refused,
-   * 400 device-required), answered once Kafka has it.
-   */
-  private async append(event: ChatEvent) {
-    await this.log.append([event]);
-    return appended([event]);
   }
 }

@@ -5,7 +5,7 @@ import { TokenBuckets, type TokenBucketOptions } from './token-buckets';
  * What a client frame spends. Every frame type is in the table (the compiler says so when a
  * type is added), so none goes unbudgeted:
  * - `command`: the user's command budget, shared with the command API's HTTP routes and kept
- *   in Redis (`CommandHandling.spend`), spent before a send takes a place among unanswered ones;
+ *   in Redis (`CommandBudget`, the pipeline's first step), spent before a send takes a place;
  * - `read`: reads of the views, the same per-user rate as HTTP's reads;
  * - `typing`: typing signals, each of which costs a Redis write and an audience query;
  * - `session`: once per connection (a second `hello` is refused); connections have their own

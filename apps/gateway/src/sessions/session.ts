@@ -1,11 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import type { Principal } from '@chat/auth';
-import { refusalOf, type CommandHandling } from '@chat/commands';
+import type { CommandBus } from '@nestjs/cqrs';
+import {
+  AcknowledgeDeliveredCommand,
+  IssueMediaDownloadUrlCommand,
+  MarkReadCommand,
+  refusalOf,
+  SendMessageCommand,
+} from '@chat/commands';
 import type { Logger } from '@chat/observability';
 import {
+  CLIENT_FRAME_TYPES,
   clientFrame,
   CLOSE_CODES,
   errorFrame,
+  isRefusalCode,
+  namedRuleCode,
   PROTOCOL_VERSION,
   refuse,
   type ChangeFrame,
@@ -17,7 +27,6 @@ import {
   type ServerFrame,
 } from '@chat/protocol';
 import { ViewError, type ChatQueries, type LiveChange } from '@chat/views';
-import { KeyedSerialQueue } from '../limits/keyed-serial-queue';
 import { WindowCounter } from '../limits/window-counter';
 import { refusalOfBudget, type RateRefusal } from '../limits/budgets';
 import type { Transport } from '../transport/transport';
@@ -25,11 +34,8 @@ import type { Transport } from '../transport/transport';
 /** What a session needs from its gateway. */
 export interface SessionDeps {
   queries: ChatQueries;
-  /** The command API's own command handling, run in this process for the socket's user. */
-  commands: Pick<
-    CommandHandling,
-    'spend' | 'admitted' | 'send' | 'delivered' | 'read' | 'mediaUrl'
-  >;
+  /** The command API's own command bus, run in this process for the socket's user. */
+  commands: Pick<CommandBus, 'execute'>;
   logger: Logger;
   /** Tells the members who may see this user that they are typing (throttled per user). */
   relayTyping(conversationId: string, userId: string, connectionId: string): Promise<void>;
@@ -95,10 +101,6 @@ export class Session {
   private queued = 0;
   private readonly badFrames = new WindowCounter(BAD_FRAME_LIMIT, ABUSE_WINDOW_MS);
   private readonly refusedFrames = new WindowCounter(REFUSED_FRAME_LIMIT, ABUSE_WINDOW_MS);
-  /** Sends to one conversation are handled one after the other, in the order they came. */
-  private readonly sends = new KeyedSerialQueue();
-  /** The budget of each send, spent at once, taken in the order the sends came. */
-  private spentInOrder: Promise<unknown> = Promise.resolve();
   private readonly presenceShown = new Map<string, string>();
 
   constructor(
@@ -152,8 +154,12 @@ export class Session {
     const requestId =
       typeof (json as { id?: unknown })?.id === 'string' ? (json as { id: string }).id : undefined;
     const type = (json as { type?: unknown })?.type;
-    const known = clientFrame.options.some((o) => o.shape.type.value === type);
-    if (known) {
+    // A rule across a command's fields refuses it as the command would be refused.
+    const named = namedRuleCode(parsed.error.issues);
+    if (isRefusalCode(named)) {
+      const message = parsed.error.issues.find((i) => i.code === 'custom')?.message ?? named;
+      this.send(errorFrame(refuse(named, message), requestId));
+    } else if (typeof type === 'string' && CLIENT_FRAME_TYPES.has(type)) {
       const issues = parsed.error.issues
         .slice(0, 10)
         .map((i) => `${i.path.slice(0, 8).join('.') || 'frame'}: ${i.message}`);
@@ -250,39 +256,32 @@ export class Session {
         return;
       }
       case 'send': {
-        const { conversationId, clientMessageId, body, replyTo, ciphertext, media, mediaId } =
+        // Sends of one sender to one conversation keep their order in the command pipeline.
+        const { conversationId, clientMessageId, kind, body, replyTo, ciphertext, media, mediaId } =
           frame;
-        const command = { clientMessageId, body, replyTo, ciphertext, media, mediaId };
-        // As over HTTP: the user's budget first (a refused send takes no place), then a place
-        // among the unanswered sends (the user's share of them), then this conversation's
-        // queue. Budgets are asked for at once but answered in arrival order, so the queue
-        // is entered in the order the sends came.
-        const asked = commands.spend(me);
-        // Awaited below, in turn; until then a refusal must not count as unhandled.
-        asked.catch(() => undefined);
-        const spent = this.spentInOrder.then(() => asked);
-        this.spentInOrder = spent.catch(() => undefined);
-        await spent;
-        const sent = await commands.admitted(me, () =>
-          this.sends.run(conversationId, () =>
-            commands.send(this.principal, conversationId, command),
-          ),
+        const message = { clientMessageId, kind, body, replyTo, ciphertext, media, mediaId };
+        const sent = await commands.execute(
+          new SendMessageCommand(this.principal, conversationId, message),
         );
         return this.reply(frame.id, sent.accepted);
       }
-      case 'ack':
+      case 'ack': {
+        const { conversationId, upToSeq } = frame;
+        const deviceId = this.principal.deviceId ?? null;
         return this.reply(
           frame.id,
-          await commands.delivered(this.principal, frame.conversationId, {
-            upToSeq: frame.upToSeq,
-            ...(this.principal.deviceId ? { deviceId: this.principal.deviceId } : {}),
-          }),
+          await commands.execute(
+            new AcknowledgeDeliveredCommand(this.principal, { conversationId, upToSeq, deviceId }),
+          ),
         );
-      case 'read':
+      }
+      case 'read': {
+        const { conversationId, upToSeq } = frame;
         return this.reply(
           frame.id,
-          await commands.read(this.principal, frame.conversationId, { upToSeq: frame.upToSeq }),
+          await commands.execute(new MarkReadCommand(this.principal, { conversationId, upToSeq })),
         );
+      }
       case 'typing':
         return this.deps.relayTyping(frame.conversationId, me, this.connectionId);
       case 'presence.subscribe': {
@@ -294,7 +293,9 @@ export class Session {
       case 'media.url':
         return this.reply(
           frame.id,
-          await commands.mediaUrl(this.principal, frame.conversationId, frame.messageId),
+          await commands.execute(
+            new IssueMediaDownloadUrlCommand(this.principal, frame.conversationId, frame.messageId),
+          ),
         );
       case 'presence.unsubscribe':
         this.deps.unwatchPresence(this, frame.userIds);

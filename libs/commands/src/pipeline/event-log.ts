@@ -1,0 +1,58 @@
+import type { Kafka } from 'kafkajs';
+import type { Config } from '@chat/config';
+import type { ChatEvent, EventAppender, LogAdmin } from '@chat/events';
+import { createLogAdmin, EventError } from '@chat/events';
+
+/** The command API's handle on Kafka: append with a deadline, and the admin for freshness. */
+export interface EventLog {
+  /** Resolves once Kafka acknowledged every event; rejects with a retriable EventError. */
+  append(events: ChatEvent[]): Promise<void>;
+  /** Connected on first use. */
+  admin(): Promise<LogAdmin>;
+  close(): Promise<void>;
+}
+
+export function createEventLog(
+  appender: EventAppender,
+  connectAdmin: () => Promise<LogAdmin>,
+  timeoutMs: number,
+): EventLog {
+  let admin: Promise<LogAdmin> | undefined;
+  return {
+    admin() {
+      admin ??= connectAdmin().catch((error: unknown) => {
+        admin = undefined;
+        throw error;
+      });
+      return admin;
+    },
+
+    async close() {
+      await appender.disconnect().catch(() => undefined);
+      const connected = await admin?.catch(() => undefined);
+      await connected?.disconnect().catch(() => undefined);
+    },
+
+    append(events) {
+      // Past the deadline the caller hears 503. The append may still land later: a retry of a
+      // send is idempotent, and other commands are judged again by the projections.
+      let timer: NodeJS.Timeout | undefined;
+      const deadline = new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () =>
+            reject(new EventError('log-unavailable', `no acknowledgement within ${timeoutMs} ms`)),
+          timeoutMs,
+        );
+      });
+      return Promise.race([appender.append(events), deadline]).finally(() => clearTimeout(timer));
+    },
+  };
+}
+
+/**
+ * The log commands append to on a process's own producer: the batching appender (acks=all,
+ * idempotent) under the configured append deadline, and the log admin for the stale-view
+ * catch-up, connected on first use.
+ */
+export const commandEventLog = (config: Config, kafka: Kafka, appender: EventAppender) =>
+  createEventLog(appender, () => createLogAdmin(kafka), config.appendTimeoutMs);
