@@ -13,13 +13,7 @@ import {
 } from '@chat/domain';
 import { TOPICS, type ChatEvent, type ConversationEvent } from '@chat/events';
 import { batchWhileBusy } from '@chat/storage';
-import {
-  InboxStore,
-  INBOX_READER_SCHEMA,
-  PROJECTIONS,
-  waitForProjection,
-  type DecisionQuery,
-} from '@chat/views';
+import { activeInboxStore, PROJECTIONS, waitForProjection, type DecisionQuery } from '@chat/views';
 import type { EventLog } from './event-log';
 import { problem } from './problem';
 
@@ -56,8 +50,10 @@ export class CommandPipeline {
     private readonly log: EventLog,
     private readonly limits: Config['limits'],
   ) {
-    const views = new InboxStore(pool, INBOX_READER_SCHEMA);
-    this.readDecisionState = batchWhileBusy((queries) => views.decisionStates(queries));
+    const views = activeInboxStore(pool);
+    this.readDecisionState = batchWhileBusy(async (queries) =>
+      (await views.get()).decisionStates(queries),
+    );
   }
 
   async run(actor: Principal, command: ConversationCommand): Promise<ConversationEvent[]> {

@@ -76,30 +76,3 @@ export async function withVersionLock<T>(
     client.release();
   }
 }
-
-/**
- * The version lifecycle of a Postgres projection whose version is one schema of tables and
- * whose readers only need the registry row: create and register a version, point readers at
- * one, and on first start make version 1 and point readers at it.
- */
-export function postgresVersions(projection: ProjectionName, ddlOf: (version: number) => string[]) {
-  const ensureVersion = (pool: Pool, version: number): Promise<void> =>
-    withVersionLock(pool, async (client) => {
-      for (const statement of ddlOf(version)) await client.query(statement);
-      await registerVersion(client, projection, version);
-    });
-  const activate = (pool: Pool, version: number): Promise<void> =>
-    withVersionLock(pool, (client) => setReaderVersion(client, projection, version));
-  /** First start: version 1 exists and readers use it. Later starts change nothing. */
-  const ensureReadable = async (pool: Pool): Promise<number> => {
-    const current = await readerVersion(pool, projection);
-    if (current !== undefined) {
-      await ensureVersion(pool, current);
-      return current;
-    }
-    await ensureVersion(pool, 1);
-    await activate(pool, 1);
-    return 1;
-  };
-  return { ensureVersion, activate, ensureReadable };
-}
