@@ -8,7 +8,7 @@ import { viewVersions } from './versions/view-versions';
  * before any projector has started, and a view they query must then answer empty, not fail.
  */
 export async function ensureViewsReadable(
-  stores: Required<Omit<ViewStores, 'redis'>> & ViewStores,
+  stores: ViewStores & Required<Pick<ViewStores, 'cassandra' | 'keyspace'>>,
 ): Promise<Record<ProjectionName, number>> {
   const versions = {} as Record<ProjectionName, number>;
   // One after another: each takes the version lock, so at once they would only queue there.
