@@ -3,7 +3,7 @@ import { ReaderVersions } from './reader-versions';
 
 /** A registry whose readers row says `active` (undefined: no row yet), counting the asks. */
 function registry(active: Partial<Record<string, number>>) {
-  const query = jest.fn(async (_sql: string, [projection]: string[]) => ({
+  const query = jest.fn(async (_sql: string, [projection]: [string]) => ({
     rows: active[projection] === undefined ? [] : [{ version: active[projection] }],
   }));
   return { db: { query } as never, query, active };
