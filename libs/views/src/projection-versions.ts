@@ -25,12 +25,25 @@ export async function registerVersion(
     'SELECT dropped_at FROM projection_versions WHERE projection = $1 AND version = $2',
     [projection, version],
   );
-  if (rows[0]?.dropped_at) {
-    throw new Error(
-      `${projection} version ${version} was dropped; version numbers are never reused`,
-    );
-  }
+  if (rows[0]?.dropped_at) throw droppedError(projection, version);
 }
+
+/** Whether a version was dropped (its number is never used again). */
+export async function isDropped(
+  db: Queryable,
+  projection: ProjectionName,
+  version: number,
+): Promise<boolean> {
+  const { rows } = await db.query(
+    `SELECT 1 FROM projection_versions
+     WHERE projection = $1 AND version = $2 AND dropped_at IS NOT NULL`,
+    [projection, version],
+  );
+  return rows.length > 0;
+}
+
+export const droppedError = (projection: ProjectionName, version: number) =>
+  new Error(`${projection} version ${version} was dropped; version numbers are never reused`);
 
 /** Points readers at a version. Call inside the transaction that repoints anything else. */
 export async function setReaderVersion(

@@ -1,4 +1,5 @@
 import { versionKey, type ProjectionName } from '../projection-names';
+import { withVersionLock } from '../projection-versions';
 import type { VersionStorage } from './version-storage';
 
 /**
@@ -11,11 +12,13 @@ export function postgresSchemaStorage(
   ddlOf: (schema: string) => string[],
 ): VersionStorage {
   return {
-    async create(_stores, version, transaction) {
-      for (const statement of ddlOf(versionKey(projection, version))) {
-        await transaction.query(statement);
-      }
-    },
+    // Under the version lock: two processes creating one schema at once collide in the catalog.
+    create: ({ pool }, version) =>
+      withVersionLock(pool, async (transaction) => {
+        for (const statement of ddlOf(versionKey(projection, version))) {
+          await transaction.query(statement);
+        }
+      }),
     async remove({ pool }, version) {
       const key = versionKey(projection, version);
       await pool.query(`DROP SCHEMA IF EXISTS ${key} CASCADE`);

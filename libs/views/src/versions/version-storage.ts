@@ -1,6 +1,6 @@
 import type { Client } from 'cassandra-driver';
 import type { Redis } from 'ioredis';
-import type { Pool, PoolClient } from 'pg';
+import type { Pool } from 'pg';
 
 /**
  * The stores views live in. The registry of versions is always in Postgres; Cassandra is
@@ -21,10 +21,10 @@ export interface ViewStores {
 export interface VersionStorage {
   /**
    * Makes the version's tables or keys, idempotently (columns added since reach older
-   * versions). `transaction` holds the version lock and registers the version: Postgres DDL
-   * runs in it, so a version is registered exactly when its tables exist.
+   * versions), before the version is registered: projectors start a registered version, so
+   * its tables must be there by then.
    */
-  create(stores: ViewStores, version: number, transaction: PoolClient): Promise<void>;
+  create(stores: ViewStores, version: number): Promise<void>;
   /** Removes the version's tables or keys and its positions. */
   remove(stores: ViewStores, version: number): Promise<void>;
 }

@@ -1,6 +1,8 @@
 import { forgetParked } from '../parked-conversations';
 import { versionKey, type ProjectionName } from '../projection-names';
 import {
+  droppedError,
+  isDropped,
   readerVersion,
   registerVersion,
   setReaderVersion,
@@ -44,12 +46,16 @@ export function viewVersions(projection: ProjectionName, stores: ViewStores): Vi
   const storage = VERSION_STORAGE[projection];
   const versions: ViewVersions = {
     projection,
-    create: (version) =>
-      withVersionLock(pool, async (transaction) => {
-        // First: a dropped number is refused before anything is made under it.
-        await registerVersion(transaction, projection, version);
-        await storage.create(stores, version, transaction);
-      }),
+    async create(version) {
+      // A dropped number is refused before anything is made under it (and again, under the
+      // lock, when registering). The tables are made outside the lock, which every process's
+      // version changes wait on: Cassandra's DDL takes seconds.
+      if (await isDropped(pool, projection, version)) throw droppedError(projection, version);
+      await storage.create(stores, version);
+      await withVersionLock(pool, (transaction) =>
+        registerVersion(transaction, projection, version),
+      );
+    },
     activate: (version) =>
       withVersionLock(pool, (transaction) => setReaderVersion(transaction, projection, version)),
     async drop(version) {
