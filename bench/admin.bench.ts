@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '@chat/config';
 import { TOPICS } from '@chat/events';
-import { dropProjectionVersion, type ProjectionName } from '@chat/views';
+import { type ProjectionName, viewVersions } from '@chat/views';
 import { rebuildProjection } from '../tools/admin/rebuild';
 import { replay, replaySinks } from '../tools/admin/replay';
 import { connectStores, PROJECTION_NAMES } from '../tools/admin/view-stores';
@@ -40,7 +40,7 @@ async function main() {
         `rebuild ${projection}: ${events} events in ${round(result.seconds)} s = ` +
           `${round(result.eventsPerSecond, 0)} events/s; ${result.differences.length} conversations differ`,
       );
-      await dropProjectionVersion(stores, projection, result.version);
+      await viewVersions(projection, stores).drop(result.version);
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -4,7 +4,7 @@ import { loadConfig, type Config } from '@chat/config';
 import { createKafka, createLogAdmin, TOPICS } from '@chat/events';
 import { createLogger } from '@chat/observability';
 import { createCassandraClient, createPgPool } from '@chat/storage';
-import { lagOf, positionsOf, PROJECTIONS, readerVersion } from '@chat/views';
+import { activeInboxStore, lagOf, positionsOf, PROJECTIONS, readerVersion } from '@chat/views';
 import type { Pool } from 'pg';
 import { buildApps, startAppProcess } from './lib/app-process';
 import { openLoop } from './lib/open-loop';
@@ -47,11 +47,9 @@ async function main() {
     );
     // Sends are decided on the membership view: wait until it shows every group.
     for (;;) {
-      const { rows } = await pool.query<{ n: string }>(
-        'SELECT count(*) AS n FROM inbox.conversations WHERE conversation_id = ANY($1)',
-        [clients.map((c) => c.conversationId)],
-      );
-      if (Number(rows[0]!.n) === senders) break;
+      const inbox = await activeInboxStore(pool).get();
+      const known = await inbox.conversations(clients.map((c) => c.conversationId));
+      if (known.length === senders) break;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
 

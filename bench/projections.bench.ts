@@ -11,13 +11,7 @@ import {
 import { newEnvelope } from '@chat/domain';
 import { createLogger } from '@chat/observability';
 import { createCassandraClient, createPgPool, createRedis } from '@chat/storage';
-import {
-  dropProjectionVersion,
-  lagOf,
-  PresenceStore,
-  presenceKeysOf,
-  PROJECTIONS,
-} from '@chat/views';
+import { lagOf, presenceKeysOf, PresenceStore, PROJECTIONS, viewVersions } from '@chat/views';
 import { startProjections } from '../apps/projectors/src/start-projections';
 import { scriptedWorkload } from '../test/harness/scripted-workload';
 import { dropVersions, freshVersions, lagsOf, VIEWS } from '../test/harness/view-versions';
@@ -182,7 +176,7 @@ async function presenceCatchUp(
   const pool = createPgPool(config, { max: 1 });
   const cassandra = createCassandraClient(config);
   const keyspace = config.cassandra.keyspace;
-  await dropProjectionVersion({ pool, cassandra, keyspace, redis }, PROJECTIONS.presence, version);
+  await viewVersions(PROJECTIONS.presence, { pool, cassandra, keyspace, redis }).drop(version);
   await Promise.all([pool.end(), cassandra.shutdown()]);
   redis.disconnect();
 }

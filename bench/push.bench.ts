@@ -3,7 +3,7 @@ import { loadConfigWith } from '@chat/config';
 import { waitFor } from '@chat/events/testing';
 import { createLogger } from '@chat/observability';
 import { createPgPool } from '@chat/storage';
-import { dropProjectionVersion, PROJECTIONS, pushSchemaOf } from '@chat/views';
+import { PROJECTIONS, pushSchemaOf, viewVersions } from '@chat/views';
 import { startProjections } from '../apps/projectors/src/start-projections';
 import { startCommandApi } from '../test/harness/command-api';
 import { startPushService, type TestSubscription } from '../test/harness/push-service';
@@ -118,11 +118,11 @@ async function main() {
     );
   } finally {
     await projections.stop();
-    await dropProjectionVersion(
-      { pool, cassandra: undefined as never, keyspace: '' },
-      PROJECTIONS.push,
-      version,
-    );
+    await viewVersions(PROJECTIONS.push, {
+      pool,
+      cassandra: undefined as never,
+      keyspace: '',
+    }).drop(version);
     await Promise.all([api.close(), push.close(), pool.end()]);
   }
 }

@@ -1,6 +1,13 @@
 import { loadConfig } from '@chat/config';
 import { createPgPool } from '@chat/storage';
-import { ensureSearchVersion, SEARCH_CONFIG, SearchQueries, searchSchemaOf } from '@chat/views';
+import {
+  PROJECTIONS,
+  SEARCH_CONFIG,
+  SearchQueries,
+  SearchStore,
+  searchSchemaOf,
+  viewVersions,
+} from '@chat/views';
 import { INDEXED_CHARACTERS } from '../apps/projectors/src/search/search-writer';
 
 /**
@@ -22,7 +29,7 @@ async function main() {
   const schema = searchSchemaOf(version);
   const conversations = Math.max(1, Math.floor(messages / 100));
   try {
-    await ensureSearchVersion(pool, version);
+    await viewVersions(PROJECTIONS.search, { pool }).create(version);
     const started = Date.now();
     await pool.query(`DROP INDEX ${schema}.messages_document`);
     await pool.query(
@@ -53,7 +60,7 @@ async function main() {
       `filled ${messages} messages in ${filled.toFixed(1)} s, indexed in ${indexed.toFixed(1)} s`,
     );
 
-    const queries = new SearchQueries(pool, () => Promise.resolve(version));
+    const queries = new SearchQueries(async () => new SearchStore(pool, searchSchemaOf(version)));
     const shapes: Array<[string, () => Promise<unknown>]> = [
       ['common word, all conversations', () => queries.search('bench-user', 'w1')],
       ['rare word, all conversations', () => queries.search('bench-user', `w${4000 + rnd(999)}`)],

@@ -2,7 +2,7 @@ import type { Config } from '@chat/config';
 import { createDeadLetterPublisher, createEventCodec, type LogClient } from '@chat/events';
 import type { Logger } from '@chat/observability';
 import { createPgPool } from '@chat/storage';
-import { ensureInboxReadable } from '@chat/views';
+import { inboxSchemaOf, PROJECTIONS, viewVersions } from '@chat/views';
 import { inboxProjection } from '../../apps/projectors/src/inbox/inbox-projection';
 import { createPostgresProjectionRunner } from '../../apps/projectors/src/runtime/postgres-projection-runner';
 
@@ -12,7 +12,7 @@ import { createPostgresProjectionRunner } from '../../apps/projectors/src/runtim
  */
 export async function startInboxProjector(config: Config, kafka: LogClient, logger: Logger) {
   const pool = createPgPool(config, { max: 4 });
-  const version = await ensureInboxReadable(pool);
+  const version = await viewVersions(PROJECTIONS.inbox, { pool }).ensureReadable();
   const runner = createPostgresProjectionRunner({
     kafka,
     codec: createEventCodec({ registryUrl: config.registry.value }),
@@ -24,6 +24,8 @@ export async function startInboxProjector(config: Config, kafka: LogClient, logg
   await runner.start();
   return {
     pool,
+    /** The schema of the version it runs, the readers' version: what tests wait to see. */
+    schema: inboxSchemaOf(version),
     async stop() {
       await runner.stop();
       await pool.end();

@@ -1,7 +1,7 @@
 import type { Client } from 'cassandra-driver';
 import type { Pool } from 'pg';
 import { TOPICS } from '@chat/events';
-import { dropProjectionVersion, lagOf, positionsOf, PROJECTIONS } from '@chat/views';
+import { lagOf, positionsOf, PROJECTIONS, viewVersions } from '@chat/views';
 
 /** Views whose versions tests build side by side and compare. */
 export const VIEWS = [PROJECTIONS.inbox, PROJECTIONS.timeline] as const;
@@ -32,5 +32,5 @@ export async function lagsOf(
 }
 
 export async function dropVersions(stores: Stores, versions: ViewVersions): Promise<void> {
-  for (const view of VIEWS) await dropProjectionVersion(stores, view, versions[view]);
+  for (const view of VIEWS) await viewVersions(view, stores).drop(versions[view]);
 }

@@ -1,6 +1,6 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { loadConfig } from '@chat/config';
-import { dropProjectionVersion, PROJECTIONS, type ProjectionName } from '@chat/views';
+import { type ProjectionName, PROJECTIONS, viewVersions } from '@chat/views';
 import { EVENT_TYPES, TOPICS, type EventType } from '@chat/events';
 import { etaOf, progressLine } from './progress';
 import { rebuildProjection } from './rebuild';
@@ -265,7 +265,7 @@ program
   .argument('<version>', 'the version number', positiveInteger)
   .action((projection: ProjectionName, version: number) =>
     withStores(async (stores) => {
-      await dropProjectionVersion(stores, projection, version);
+      await viewVersions(projection, stores).drop(version);
       console.log(`dropped ${projection}_v${version}`);
     }),
   );

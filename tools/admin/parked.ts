@@ -1,8 +1,8 @@
 import {
   listParked,
-  readerVersion,
   requestResume,
   versionKey,
+  viewVersions,
   type ParkedConversation,
   type ProjectionName,
 } from '@chat/views';
@@ -29,7 +29,7 @@ export async function unparkConversations(
   projection: ProjectionName,
   options: { version?: number; conversationIds?: string[]; waitMs?: number } = {},
 ): Promise<UnparkResult> {
-  const version = options.version ?? (await readerVersion(stores.pool, projection));
+  const version = options.version ?? (await viewVersions(projection, stores).active());
   if (version === undefined) throw new Error(`${projection} has no version readers use`);
   const key = versionKey(projection, version);
   const ids = options.conversationIds?.length ? options.conversationIds : undefined;

@@ -1,12 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createEventAppender, createEventCodec } from '@chat/events';
 import { eventLogFixture } from '@chat/events/testing';
-import {
-  activateSearchVersion,
-  dropProjectionVersion,
-  PROJECTIONS,
-  readerVersion,
-} from '@chat/views';
+import { PROJECTIONS, readerVersion, viewVersions } from '@chat/views';
 import {
   startProjections,
   type RunningProjections,
@@ -51,7 +46,7 @@ it('builds, verifies by digest and switches the search index', async () => {
     });
     expect(await readerVersion(stores.pool, PROJECTIONS.search)).toBe(result.version);
   } finally {
-    await activateSearchVersion(stores.pool, previous);
-    await dropProjectionVersion(stores, PROJECTIONS.search, result.version);
+    await viewVersions(PROJECTIONS.search, { pool: stores.pool }).activate(previous);
+    await viewVersions(PROJECTIONS.search, stores).drop(result.version);
   }
 }, 240000);

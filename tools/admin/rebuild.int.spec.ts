@@ -1,14 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createEventAppender, createEventCodec } from '@chat/events';
 import { eventLogFixture } from '@chat/events/testing';
-import {
-  activateInboxVersion,
-  activateTimelineVersion,
-  ChatQueries,
-  dropProjectionVersion,
-  PROJECTIONS,
-  readerVersion,
-} from '@chat/views';
+import { ChatQueries, PROJECTIONS, readerVersion, viewVersions } from '@chat/views';
 import {
   startProjections,
   type RunningProjections,
@@ -41,9 +34,10 @@ afterAll(async () => {
 
 /** Puts readers back on the version they used and drops the one a test built. */
 async function restore(projection: 'inbox' | 'timeline', previous: number, built: number) {
-  if (projection === PROJECTIONS.inbox) await activateInboxVersion(stores.pool, previous);
-  else await activateTimelineVersion(stores.pool, previous);
-  await dropProjectionVersion(stores, projection, built);
+  if (projection === PROJECTIONS.inbox)
+    await viewVersions(PROJECTIONS.inbox, { pool: stores.pool }).activate(previous);
+  else await viewVersions(PROJECTIONS.timeline, { pool: stores.pool }).activate(previous);
+  await viewVersions(projection, stores).drop(built);
 }
 
 it('builds, verifies and switches the timeline under live traffic, with no reader error', async () => {

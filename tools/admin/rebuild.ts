@@ -1,22 +1,12 @@
 import {
-  activateInboxVersion,
-  activateSearchVersion,
-  activatePushVersion,
-  activatePresenceVersion,
-  activateTimelineVersion,
   digestInbox,
   digestSearch,
   digestTimeline,
-  ensureInboxVersion,
-  ensureSearchVersion,
-  ensurePushVersion,
-  ensurePresenceVersion,
-  ensureTimelineVersion,
-  PROJECTIONS,
-  readerVersion,
-  versionKey,
   type ProjectionName,
+  PROJECTIONS,
+  versionKey,
   type ViewDigest,
+  viewVersions,
 } from '@chat/views';
 import { startProjections } from '../../apps/projectors/src/start-projections';
 import type { Stores } from './view-stores';
@@ -62,7 +52,7 @@ export interface RebuildResult {
 /** Which version to build: the one asked for, an unfinished one, or the next number. */
 async function chooseVersion(stores: Stores, projection: ProjectionName, requested?: number) {
   if (requested !== undefined) return requested;
-  const current = await readerVersion(stores.pool, projection);
+  const current = await viewVersions(projection, stores).active();
   const { rows } = await stores.pool.query<{ live: number | null; ever: number | null }>(
     `SELECT max(version) FILTER (WHERE dropped_at IS NULL) AS live, max(version) AS ever
      FROM projection_versions WHERE projection = $1`,
@@ -72,23 +62,6 @@ async function chooseVersion(stores: Stores, projection: ProjectionName, request
   // A version newer than the readers' is a rebuild that was interrupted: resume it. Otherwise
   // a number never used before, dropped ones included.
   return live > (current ?? 0) ? live : (rows[0]?.ever ?? 0) + 1;
-}
-
-async function ensureVersion(stores: Stores, projection: ProjectionName, version: number) {
-  if (projection === PROJECTIONS.inbox) await ensureInboxVersion(stores.pool, version);
-  else if (projection === PROJECTIONS.search) await ensureSearchVersion(stores.pool, version);
-  else if (projection === PROJECTIONS.push) await ensurePushVersion(stores.pool, version);
-  else if (projection === PROJECTIONS.timeline) {
-    await ensureTimelineVersion(stores.cassandra, stores.pool, stores.keyspace, version);
-  } else await ensurePresenceVersion(stores.pool, version);
-}
-
-async function activate(stores: Stores, projection: ProjectionName, version: number) {
-  if (projection === PROJECTIONS.inbox) await activateInboxVersion(stores.pool, version);
-  else if (projection === PROJECTIONS.search) await activateSearchVersion(stores.pool, version);
-  else if (projection === PROJECTIONS.push) await activatePushVersion(stores.pool, version);
-  else if (projection === PROJECTIONS.timeline) await activateTimelineVersion(stores.pool, version);
-  else await activatePresenceVersion(stores.pool, version);
 }
 
 async function digestOf(
@@ -125,11 +98,12 @@ export async function rebuildProjection(
   options: RebuildOptions = {},
 ): Promise<RebuildResult> {
   const pollMs = options.pollMs ?? 500;
-  const previous = await readerVersion(stores.pool, projection);
+  const versions = viewVersions(projection, stores);
+  const previous = await versions.active();
   const version = await chooseVersion(stores, projection, options.version);
   if (version === previous)
     throw new Error(`${versionKey(projection, version)} is what readers already use`);
-  await ensureVersion(stores, projection, version);
+  await versions.create(version);
   const running = await startProjections(stores.config, {
     only: [projection],
     versions: { [projection]: version },
@@ -190,9 +164,9 @@ export async function rebuildProjection(
       }
     }
     const canSwitch = differences.length === 0 || options.acceptDifferences === true;
-    // 3. Switch readers, in one transaction.
+    // 3. Switch readers: the registry's readers row, which every reader looks up.
     const switched = (options.switchReaders ?? true) && canSwitch;
-    if (switched) await activate(stores, projection, version);
+    if (switched) await versions.activate(version);
     result = { projection, version, previous, switched, differences, eventsPerSecond, seconds };
   } finally {
     await running.stop();

@@ -1,4 +1,4 @@
-import { listParked, readerVersion, versionKey } from '@chat/views';
+import { listParked, versionKey, viewVersions } from '@chat/views';
 import { PROJECTION_NAMES, type Stores } from './view-stores';
 
 export interface VersionStatus {
@@ -30,7 +30,7 @@ export async function projectionStatus(stores: Stores): Promise<VersionStatus[]>
   const statuses: VersionStatus[] = [];
   for (const projection of PROJECTION_NAMES) {
     const ends = await stores.ends(projection);
-    const active = await readerVersion(stores.pool, projection);
+    const active = await viewVersions(projection, stores).active();
     for (const row of rows.filter((r) => r.projection === projection)) {
       statuses.push({
         projection,

@@ -1,4 +1,3 @@
-import type { Pool } from 'pg';
 import type { Config } from '@chat/config';
 import {
   createDeadLetterPublisher,
@@ -8,20 +7,7 @@ import {
 } from '@chat/events';
 import { createLogger, type Logger } from '@chat/observability';
 import { createCassandraClient, createPgPool, createRedis } from '@chat/storage';
-import {
-  PROJECTIONS,
-  ensureInboxReadable,
-  ensureInboxVersion,
-  ensurePresenceReadable,
-  ensurePresenceVersion,
-  ensurePushReadable,
-  ensurePushVersion,
-  ensureSearchReadable,
-  ensureSearchVersion,
-  ensureTimelineReadable,
-  ensureTimelineVersion,
-  type ProjectionName,
-} from '@chat/views';
+import { type ProjectionName, PROJECTIONS, timelineTablesOf, viewVersions } from '@chat/views';
 import { inboxProjection } from './inbox/inbox-projection';
 import { createLivePublisher } from './live/live-publisher';
 import { presenceProjection } from './presence/presence-projection';
@@ -89,19 +75,21 @@ export async function startProjections(
   const dispatchers: PushDispatcher[] = [];
   const appender = createEventAppender({ kafka, codec, logger });
 
-  /** A Postgres projection at the version asked for, or the readers' (made on first start). */
+  /** The version asked for, or the readers' (made on first start), with its tables made. */
+  async function versionToRun(name: ProjectionName): Promise<number> {
+    const requested = options.versions?.[name];
+    const lifecycle = viewVersions(name, { pool, cassandra, keyspace });
+    if (requested === undefined) return (versions[name] = await lifecycle.ensureReadable());
+    await lifecycle.create(requested);
+    return (versions[name] = requested);
+  }
+
+  /** A Postgres projection at the version to run. */
   async function startPostgres(
     name: typeof PROJECTIONS.inbox | typeof PROJECTIONS.search | typeof PROJECTIONS.push,
-    ensure: {
-      readable(pool: Pool): Promise<number>;
-      version(pool: Pool, v: number): Promise<void>;
-    },
     projectionOf: (version: number) => PostgresProjection,
   ): Promise<number> {
-    const requested = options.versions?.[name];
-    const version = requested ?? (await ensure.readable(pool));
-    if (requested !== undefined) await ensure.version(pool, requested);
-    versions[name] = version;
+    const version = await versionToRun(name);
     lanes.push(
       postgresProjectionLane({
         kafka,
@@ -124,16 +112,13 @@ export async function startProjections(
   let runner: Awaited<ReturnType<typeof runLanesByStoreAndLag>>;
   try {
     if (wanted(PROJECTIONS.inbox)) {
-      const inbox = { readable: ensureInboxReadable, version: ensureInboxVersion };
-      await startPostgres(PROJECTIONS.inbox, inbox, inboxProjection);
+      await startPostgres(PROJECTIONS.inbox, inboxProjection);
     }
     if (wanted(PROJECTIONS.search)) {
-      const search = { readable: ensureSearchReadable, version: ensureSearchVersion };
-      await startPostgres(PROJECTIONS.search, search, (version) => searchProjection(version));
+      await startPostgres(PROJECTIONS.search, (version) => searchProjection(version));
     }
     if (wanted(PROJECTIONS.push)) {
-      const push = { readable: ensurePushReadable, version: ensurePushVersion };
-      const version = await startPostgres(PROJECTIONS.push, push, pushProjection);
+      const version = await startPostgres(PROJECTIONS.push, pushProjection);
       // Every running version dispatches: the shared ledger lets each push out only once.
       dispatchers.push(
         createPushDispatcher({
@@ -148,10 +133,8 @@ export async function startProjections(
       );
     }
     if (wanted(PROJECTIONS.timeline)) {
-      const requested = options.versions?.timeline;
-      const version = requested ?? (await ensureTimelineReadable(cassandra, pool, keyspace));
-      const tables = await ensureTimelineVersion(cassandra, pool, keyspace, version);
-      versions.timeline = version;
+      const version = await versionToRun(PROJECTIONS.timeline);
+      const tables = timelineTablesOf(keyspace, version);
       lanes.push(
         cassandraProjectionLane({
           kafka,
@@ -167,10 +150,7 @@ export async function startProjections(
     }
 
     if (wanted(PROJECTIONS.presence)) {
-      const requested = options.versions?.presence;
-      const version = requested ?? (await ensurePresenceReadable(pool));
-      if (requested !== undefined) await ensurePresenceVersion(pool, requested);
-      versions.presence = version;
+      const version = await versionToRun(PROJECTIONS.presence);
       lanes.push(
         redisProjectionLane({
           kafka,

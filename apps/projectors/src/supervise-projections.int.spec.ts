@@ -1,6 +1,6 @@
 import { eventLogFixture, waitFor } from '@chat/events/testing';
 import { createCassandraClient, createPgPool } from '@chat/storage';
-import { dropProjectionVersion, ensureInboxVersion, versionKey } from '@chat/views';
+import { PROJECTIONS, versionKey, viewVersions } from '@chat/views';
 import { startProjections } from './start-projections';
 import { superviseProjections, type SupervisedProjections } from './supervise-projections';
 
@@ -23,7 +23,7 @@ it('starts a version when it is registered and stops it when it is dropped', asy
   const key = versionKey('inbox', version);
   expect(supervised.running()).not.toContain(key);
 
-  await ensureInboxVersion(pool, version);
+  await viewVersions(PROJECTIONS.inbox, { pool }).create(version);
   await waitFor(
     'the new version running',
     () => (supervised.running().includes(key) ? true : undefined),
@@ -32,9 +32,7 @@ it('starts a version when it is registered and stops it when it is dropped', asy
     },
   );
 
-  await dropProjectionVersion(
-    { pool, cassandra, keyspace: config.cassandra.keyspace },
-    'inbox',
+  await viewVersions('inbox', { pool, cassandra, keyspace: config.cassandra.keyspace }).drop(
     version,
   );
   await waitFor(
@@ -52,7 +50,7 @@ it('keeps running and following the registry when a registered version fails to 
   const flaky = version + 1;
   const key = versionKey('inbox', flaky);
   let failures = 0;
-  await ensureInboxVersion(pool, flaky);
+  await viewVersions(PROJECTIONS.inbox, { pool }).create(flaky);
   another = await superviseProjections(config, {
     logger,
     intervalMs: 100,
@@ -69,9 +67,5 @@ it('keeps running and following the registry when a registered version fails to 
   await waitFor('the version running on a later round', () =>
     another.running().includes(key) ? true : undefined,
   );
-  await dropProjectionVersion(
-    { pool, cassandra, keyspace: config.cassandra.keyspace },
-    'inbox',
-    flaky,
-  );
+  await viewVersions('inbox', { pool, cassandra, keyspace: config.cassandra.keyspace }).drop(flaky);
 }, 60000);

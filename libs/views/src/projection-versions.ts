@@ -25,12 +25,25 @@ export async function registerVersion(
     'SELECT dropped_at FROM projection_versions WHERE projection = $1 AND version = $2',
     [projection, version],
   );
-  if (rows[0]?.dropped_at) {
-    throw new Error(
-      `${projection} version ${version} was dropped; version numbers are never reused`,
-    );
-  }
+  if (rows[0]?.dropped_at) throw droppedError(projection, version);
 }
+
+/** Whether a version was dropped (its number is never used again). */
+export async function isDropped(
+  db: Queryable,
+  projection: ProjectionName,
+  version: number,
+): Promise<boolean> {
+  const { rows } = await db.query(
+    `SELECT 1 FROM projection_versions
+     WHERE projection = $1 AND version = $2 AND dropped_at IS NOT NULL`,
+    [projection, version],
+  );
+  return rows.length > 0;
+}
+
+export const droppedError = (projection: ProjectionName, version: number) =>
+  new Error(`${projection} version ${version} was dropped; version numbers are never reused`);
 
 /** Points readers at a version. Call inside the transaction that repoints anything else. */
 export async function setReaderVersion(
@@ -75,31 +88,4 @@ export async function withVersionLock<T>(
   } finally {
     client.release();
   }
-}
-
-/**
- * The version lifecycle of a Postgres projection whose version is one schema of tables and
- * whose readers only need the registry row: create and register a version, point readers at
- * one, and on first start make version 1 and point readers at it.
- */
-export function postgresVersions(projection: ProjectionName, ddlOf: (version: number) => string[]) {
-  const ensureVersion = (pool: Pool, version: number): Promise<void> =>
-    withVersionLock(pool, async (client) => {
-      for (const statement of ddlOf(version)) await client.query(statement);
-      await registerVersion(client, projection, version);
-    });
-  const activate = (pool: Pool, version: number): Promise<void> =>
-    withVersionLock(pool, (client) => setReaderVersion(client, projection, version));
-  /** First start: version 1 exists and readers use it. Later starts change nothing. */
-  const ensureReadable = async (pool: Pool): Promise<number> => {
-    const current = await readerVersion(pool, projection);
-    if (current !== undefined) {
-      await ensureVersion(pool, current);
-      return current;
-    }
-    await ensureVersion(pool, 1);
-    await activate(pool, 1);
-    return 1;
-  };
-  return { ensureVersion, activate, ensureReadable };
 }

@@ -33,7 +33,7 @@ const typesOf = (events: ChatEvent[]) => events.map((e) => e.type);
 const memberVisible = (conversationId: string, userId: string) =>
   waitFor(`${userId} in ${conversationId}`, async () => {
     const { rows } = await projector.pool.query(
-      'SELECT 1 FROM inbox.memberships WHERE conversation_id = $1 AND user_id = $2',
+      `SELECT 1 FROM ${projector.schema}.memberships WHERE conversation_id = $1 AND user_id = $2`,
       [conversationId, userId],
     );
     return rows.length > 0 ? true : undefined;
@@ -435,9 +435,10 @@ describe('messages', () => {
     const path = `/v1/conversations/${conversationId}/messages/${messageId}`;
     await waitFor('the message in the view', async () =>
       (
-        await projector.pool.query('SELECT 1 FROM inbox.messages WHERE message_id = $1', [
-          messageId,
-        ])
+        await projector.pool.query(
+          `SELECT 1 FROM ${projector.schema}.messages WHERE message_id = $1`,
+          [messageId],
+        )
       ).rows.length
         ? true
         : undefined,

@@ -41,7 +41,7 @@ beforeAll(async () => {
     .body.conversationId;
   await waitFor('the group in the view', async () => {
     const { rows } = await projector.pool.query(
-      'SELECT 1 FROM inbox.conversations WHERE conversation_id = $1',
+      `SELECT 1 FROM ${projector.schema}.conversations WHERE conversation_id = $1`,
       [existingGroup],
     );
     return rows.length ? true : undefined;

@@ -74,7 +74,7 @@ async function realTargets(token: string): Promise<string> {
     const conversationId: string = group.body.conversationId;
     await waitFor('the group in the inbox view', async () => {
       const { rows } = await projector.pool.query(
-        'SELECT 1 FROM inbox.conversations WHERE conversation_id = $1',
+        `SELECT 1 FROM ${projector.schema}.conversations WHERE conversation_id = $1`,
         [conversationId],
       );
       return rows.length > 0 || undefined;

@@ -44,7 +44,7 @@ type Client = Awaited<ReturnType<CommandApi['as']>>;
 const memberVisible = (conversationId: string, userId: string) =>
   waitFor(`${userId} in ${conversationId}`, async () => {
     const { rows } = await projector.pool.query(
-      'SELECT 1 FROM inbox.memberships WHERE conversation_id = $1 AND user_id = $2',
+      `SELECT 1 FROM ${projector.schema}.memberships WHERE conversation_id = $1 AND user_id = $2`,
       [conversationId, userId],
     );
     return rows.length > 0 ? true : undefined;

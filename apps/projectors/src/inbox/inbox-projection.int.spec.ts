@@ -10,7 +10,7 @@ import {
   messagesRead,
 } from '@chat/domain/testing';
 import { createPgPool } from '@chat/storage';
-import { ensureInboxVersion, inboxSchemaOf, InboxStore, versionKey } from '@chat/views';
+import { inboxSchemaOf, InboxStore, PROJECTIONS, versionKey, viewVersions } from '@chat/views';
 import { randomUUID } from 'node:crypto';
 import { createPostgresProjectionRunner } from '../runtime/postgres-projection-runner';
 import { inboxProjection } from './inbox-projection';
@@ -36,7 +36,7 @@ const runner = () =>
   });
 
 beforeAll(async () => {
-  await ensureInboxVersion(pool, version);
+  await viewVersions(PROJECTIONS.inbox, { pool }).create(version);
   await appender.connect();
 });
 

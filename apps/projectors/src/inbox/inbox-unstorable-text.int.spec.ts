@@ -8,7 +8,14 @@ import {
 import { eventLogFixture, waitFor } from '@chat/events/testing';
 import { groupCreated, messageSent } from '@chat/domain/testing';
 import { createPgPool } from '@chat/storage';
-import { ensureInboxVersion, inboxSchemaOf, InboxStore, listParked, versionKey } from '@chat/views';
+import {
+  inboxSchemaOf,
+  InboxStore,
+  listParked,
+  PROJECTIONS,
+  versionKey,
+  viewVersions,
+} from '@chat/views';
 import { createPostgresProjectionRunner } from '../runtime/postgres-projection-runner';
 import { inboxProjection } from './inbox-projection';
 
@@ -36,7 +43,7 @@ const runner = createPostgresProjectionRunner({
 });
 
 beforeAll(async () => {
-  await ensureInboxVersion(pool, version);
+  await viewVersions(PROJECTIONS.inbox, { pool }).create(version);
   await appender.connect();
 });
 

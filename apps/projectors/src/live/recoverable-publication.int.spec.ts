@@ -10,10 +10,12 @@ import {
 } from '@chat/domain/testing';
 import { createCassandraClient, createPgPool } from '@chat/storage';
 import {
-  ensureTimelineVersion,
-  TimelineStore,
   type ProjectedBatch,
+  PROJECTIONS,
+  TimelineStore,
   type TimelineTables,
+  timelineTablesOf,
+  viewVersions,
 } from '@chat/views';
 import { createCassandraProjectionRunner } from '../runtime/cassandra-projection-runner';
 import { timelineProjection } from '../timeline/timeline-projection';
@@ -108,7 +110,8 @@ const lastCsOf = async (conversationId: string) =>
   (await store.conversations([conversationId])).get(conversationId)?.state.lastCs ?? 0;
 
 beforeAll(async () => {
-  tables = await ensureTimelineVersion(cassandra, pool, keyspace, version);
+  await viewVersions(PROJECTIONS.timeline, { pool, cassandra, keyspace }).create(version);
+  tables = timelineTablesOf(keyspace, version);
   store = new TimelineStore(cassandra, tables);
   await appender.connect();
 }, 60000);

@@ -4,11 +4,11 @@ import { TOPICS } from '@chat/events';
 import { eventLogFixture, waitFor } from '@chat/events/testing';
 import { createPgPool } from '@chat/storage';
 import {
-  dropProjectionVersion,
   positionsOf,
   PROJECTIONS,
   PUSH_LEDGER_TABLE,
   pushSchemaOf,
+  viewVersions,
 } from '@chat/views';
 import { startCommandApi, type CommandApi } from '../../../../test/harness/command-api';
 import { startInboxProjector } from '../../../../test/harness/inbox-projector';
@@ -71,7 +71,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await killEveryProjectorProcess();
-  for (const v of [version, rebuilt]) await dropProjectionVersion(stores, PROJECTIONS.push, v);
+  for (const v of [version, rebuilt]) await viewVersions(PROJECTIONS.push, stores).drop(v);
   await Promise.all([api?.close(), push?.close(), inbox?.stop(), pool.end()]);
 });
 

@@ -14,7 +14,6 @@ import { TOPICS, type ChatEvent } from '@chat/events';
 import type { Logger } from '@chat/observability';
 import {
   deviceOfMember,
-  INBOX_READER_SCHEMA,
   inboxSchemaOf,
   PROJECTIONS,
   PUSH_LEDGER_TABLE,
@@ -283,7 +282,8 @@ export function createPushDispatcher(options: PushDispatcherOptions) {
    */
   async function recipientDevices(db: PoolClient, messages: Due[]): Promise<RecipientDevice[]> {
     if (messages.length === 0) return [];
-    const inbox = INBOX_READER_SCHEMA;
+    // The version readers use, read in this transaction like judgedByInbox's.
+    const inbox = inboxSchemaOf((await readerVersion(db, PROJECTIONS.inbox)) ?? 1);
     const { rows } = await db.query<RecipientDevice>(
       `WITH wanted AS (
          SELECT * FROM unnest($1::text[], $2::text[]) AS w(conversation_id, message_id)

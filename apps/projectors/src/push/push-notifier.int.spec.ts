@@ -4,7 +4,13 @@ import { collapseTopicOf } from '@chat/domain';
 import { createEventAppender, createEventCodec, TOPICS, type ChatEvent } from '@chat/events';
 import { envelopeFor, eventLogFixture, waitFor } from '@chat/events/testing';
 import { createPgPool } from '@chat/storage';
-import { dropProjectionVersion, PUSH_LEDGER_TABLE, pushSchemaOf, PROJECTIONS } from '@chat/views';
+import {
+  inboxSchemaOf,
+  PROJECTIONS,
+  PUSH_LEDGER_TABLE,
+  pushSchemaOf,
+  viewVersions,
+} from '@chat/views';
 import { startCommandApi, type CommandApi } from '../../../../test/harness/command-api';
 import { startEventRecorder, type EventRecorder } from '../../../../test/harness/event-recorder';
 import {
@@ -55,9 +61,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await projections?.stop();
-  await dropProjectionVersion(
-    { pool, cassandra: undefined as never, keyspace: '' },
-    PROJECTIONS.push,
+  await viewVersions(PROJECTIONS.push, { pool, cassandra: undefined as never, keyspace: '' }).drop(
     version,
   );
   await Promise.all([api?.close(), push?.close(), log?.stop(), appender.disconnect(), pool.end()]);
@@ -220,7 +224,8 @@ describe('push notifications', () => {
     // The phone acks delivery before the window is over.
     const seq = await waitFor('the message in the inbox', async () => {
       const { rows } = await pool.query<{ seq: number }>(
-        'SELECT seq FROM inbox.messages WHERE conversation_id = $1 AND message_id = $2',
+        `SELECT seq FROM ${inboxSchemaOf(projections.versions.inbox!)}.messages
+          WHERE conversation_id = $1 AND message_id = $2`,
         [conversationId, messageId],
       );
       return rows[0]?.seq;

@@ -1,7 +1,7 @@
 import type { ChatEvent, ConsumedEvent } from '@chat/events';
 import { envelopeFor, eventLogFixture, sampleEvents } from '@chat/events/testing';
 import { createPgPool } from '@chat/storage';
-import { dropProjectionVersion, ensurePushVersion, PROJECTIONS, pushSchemaOf } from '@chat/views';
+import { PROJECTIONS, pushSchemaOf, viewVersions } from '@chat/views';
 import { pushProjection } from './push-projection';
 
 /** The push projection's writes: idempotent, in log order, and what each event means. */
@@ -11,11 +11,9 @@ const version = 500000 + Math.floor(Math.random() * 1000000);
 const schema = pushSchemaOf(version);
 const projection = pushProjection(version);
 
-beforeAll(() => ensurePushVersion(pool, version));
+beforeAll(() => viewVersions(PROJECTIONS.push, { pool }).create(version));
 afterAll(async () => {
-  await dropProjectionVersion(
-    { pool, cassandra: undefined as never, keyspace: '' },
-    PROJECTIONS.push,
+  await viewVersions(PROJECTIONS.push, { pool, cassandra: undefined as never, keyspace: '' }).drop(
     version,
   );
   await pool.end();

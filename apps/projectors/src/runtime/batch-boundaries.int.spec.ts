@@ -7,13 +7,10 @@ import {
   digestInbox,
   digestSearch,
   digestTimeline,
-  dropProjectionVersion,
-  ensureInboxVersion,
-  ensureSearchVersion,
-  ensureTimelineVersion,
   PROJECTIONS,
   timelineTablesOf,
   type ViewDigest,
+  viewVersions,
 } from '@chat/views';
 import { inboxProjection } from '../inbox/inbox-projection';
 import { searchProjection } from '../search/search-projection';
@@ -39,16 +36,16 @@ let nextOffset = 0;
 
 beforeAll(async () => {
   for (const version of [whole, split]) {
-    await ensureInboxVersion(pool, version);
-    await ensureSearchVersion(pool, version);
-    await ensureTimelineVersion(cassandra, pool, keyspace, version);
+    await viewVersions(PROJECTIONS.inbox, { pool }).create(version);
+    await viewVersions(PROJECTIONS.search, { pool }).create(version);
+    await viewVersions(PROJECTIONS.timeline, { pool, cassandra, keyspace }).create(version);
   }
 }, 180000);
 
 afterAll(async () => {
   for (const projection of [PROJECTIONS.inbox, PROJECTIONS.search, PROJECTIONS.timeline]) {
     for (const version of [whole, split]) {
-      await dropProjectionVersion(stores, projection, version);
+      await viewVersions(projection, stores).drop(version);
     }
   }
   await Promise.all([pool.end(), cassandra.shutdown()]);

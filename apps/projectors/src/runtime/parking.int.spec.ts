@@ -12,13 +12,14 @@ import { directCreated, groupCreated, messageSent } from '@chat/domain/testing';
 import { createCassandraClient, createPgPool } from '@chat/storage';
 import {
   digestInbox,
-  ensureInboxVersion,
   inboxSchemaOf,
   InboxStore,
   listParked,
   positionsOf,
+  PROJECTIONS,
   requestResume,
   versionKey,
+  viewVersions,
 } from '@chat/views';
 import { inboxProjection } from '../inbox/inbox-projection';
 import { createPostgresProjectionRunner } from './postgres-projection-runner';
@@ -68,8 +69,8 @@ const parkedGauge = async () =>
   (await projectionMetrics.parked.get()).values.find((v) => v.labels.projection === key)?.value;
 
 beforeAll(async () => {
-  await ensureInboxVersion(pool, version);
-  await ensureInboxVersion(pool, clean);
+  await viewVersions(PROJECTIONS.inbox, { pool }).create(version);
+  await viewVersions(PROJECTIONS.inbox, { pool }).create(clean);
   await appender.connect();
 });
 

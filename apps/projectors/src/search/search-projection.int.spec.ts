@@ -10,7 +10,7 @@ import {
   messageSent,
 } from '@chat/domain/testing';
 import { createPgPool } from '@chat/storage';
-import { digestSearch, ensureSearchVersion, searchSchemaOf, versionKey } from '@chat/views';
+import { digestSearch, PROJECTIONS, searchSchemaOf, versionKey, viewVersions } from '@chat/views';
 import { randomUUID } from 'node:crypto';
 import { createPostgresProjectionRunner } from '../runtime/postgres-projection-runner';
 import { searchProjection } from './search-projection';
@@ -60,7 +60,7 @@ describe('the search projection', () => {
   const projector = runner();
 
   beforeAll(async () => {
-    await ensureSearchVersion(pool, version);
+    await viewVersions(PROJECTIONS.search, { pool }).create(version);
     await appender.connect();
     await appender.append([
       groupCreated('alice', ['bob'], group), // seq 1

@@ -14,12 +14,14 @@ import { eventLogFixture } from '@chat/events/testing';
 import { createCassandraClient, createPgPool } from '@chat/storage';
 import {
   ChangeLog,
-  ensureSearchVersion,
-  ensureTimelineVersion,
-  searchSchemaOf,
+  PROJECTIONS,
   SearchQueries,
-  ViewError,
+  SearchStore,
+  searchSchemaOf,
   type TimelineTables,
+  timelineTablesOf,
+  ViewError,
+  viewVersions,
 } from '@chat/views';
 import { searchProjection } from '../search/search-projection';
 import { foldHistory } from '../testing/fold-history';
@@ -48,7 +50,7 @@ const version = 100000 + Math.floor(Math.random() * 1000000);
 let tables: TimelineTables;
 let log: ChangeLog;
 const searchVersion = version;
-const search = new SearchQueries(pool, () => Promise.resolve(searchVersion));
+const search = new SearchQueries(async () => new SearchStore(pool, searchSchemaOf(searchVersion)));
 /** Offsets of the histories projected into search: distinct across histories. */
 let nextOffset = 0;
 
@@ -83,8 +85,9 @@ const inConversation = (conversationId: string, events: ConversationEvent[]) =>
   events.map((event) => ({ ...event, conversationId }));
 
 beforeAll(async () => {
-  tables = await ensureTimelineVersion(cassandra, pool, keyspace, version);
-  await ensureSearchVersion(pool, searchVersion);
+  await viewVersions(PROJECTIONS.timeline, { pool, cassandra, keyspace }).create(version);
+  tables = timelineTablesOf(keyspace, version);
+  await viewVersions(PROJECTIONS.search, { pool }).create(searchVersion);
   log = new ChangeLog(cassandra, tables);
 }, 60000);
 

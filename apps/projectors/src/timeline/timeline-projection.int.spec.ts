@@ -12,10 +12,12 @@ import {
 } from '@chat/domain/testing';
 import { createCassandraClient, createPgPool } from '@chat/storage';
 import {
-  ensureTimelineVersion,
+  PROJECTIONS,
   TIMELINE_BUCKET_SIZE,
   TimelineStore,
   type TimelineTables,
+  timelineTablesOf,
+  viewVersions,
 } from '@chat/views';
 import { createCassandraProjectionRunner } from '../runtime/cassandra-projection-runner';
 import { foldHistory } from '../testing/fold-history';
@@ -48,7 +50,8 @@ const runner = () =>
   });
 
 beforeAll(async () => {
-  tables = await ensureTimelineVersion(cassandra, pool, keyspace, version);
+  await viewVersions(PROJECTIONS.timeline, { pool, cassandra, keyspace }).create(version);
+  tables = timelineTablesOf(keyspace, version);
   store = new TimelineStore(cassandra, tables);
   await appender.connect();
 }, 60000);

@@ -3,7 +3,7 @@ import type { Principal } from '@chat/auth';
 import type { Config } from '@chat/config';
 import type { MediaReference } from '@chat/events';
 import type { ObjectStore } from '@chat/storage';
-import { InboxStore, INBOX_READER_SCHEMA } from '@chat/views';
+import { activeInboxStore, type ActiveStore, type InboxStore } from '@chat/views';
 import type { Logger } from '@chat/observability';
 import { messageMediaKey, thumbnailKey, uploadKey } from './media-keys';
 import { refuse, Refusal } from '../problem';
@@ -34,7 +34,7 @@ export interface DownloadUrl {
  * move under the message, and the signed download URL for a member who may see the message.
  */
 export class MediaAttachments {
-  private readonly views: InboxStore;
+  private readonly views: ActiveStore<InboxStore>;
 
   constructor(
     /** Without one, a send that carries media and a download URL are refused (503). */
@@ -43,7 +43,7 @@ export class MediaAttachments {
     private readonly media: Pick<Config['media'], 'downloadUrlTtlS'>,
     private readonly logger?: Pick<Logger, 'warn'>,
   ) {
-    this.views = new InboxStore(pool, INBOX_READER_SCHEMA);
+    this.views = activeInboxStore(pool);
   }
 
   private get store(): ObjectStore {
@@ -174,7 +174,9 @@ export class MediaAttachments {
     conversationId: string,
     messageId: string,
   ): Promise<'visible' | 'forbidden' | 'unknown'> {
-    const state = await this.views.decisionState({
+    const state = await (
+      await this.views.get()
+    ).decisionState({
       conversationId,
       memberIds: [actor.userId],
       messageId,

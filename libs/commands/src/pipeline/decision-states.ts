@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { DecisionQuery, DecisionState } from '@chat/domain';
 import { batchWhileBusy } from '@chat/storage';
-import { InboxStore, INBOX_READER_SCHEMA } from '@chat/views';
+import { activeInboxStore } from '@chat/views';
 import { refuse } from '../problem';
 import { CommandConnections } from './command-connections';
 
@@ -15,8 +15,8 @@ export class DecisionStates {
   private readonly read: (query: DecisionQuery) => Promise<DecisionState>;
 
   constructor(@Inject(CommandConnections) { pool }: CommandConnections) {
-    const views = new InboxStore(pool, INBOX_READER_SCHEMA);
-    this.read = batchWhileBusy((queries) => views.decisionStates(queries));
+    const views = activeInboxStore(pool);
+    this.read = batchWhileBusy(async (queries) => (await views.get()).decisionStates(queries));
   }
 
   async of(query: DecisionQuery): Promise<DecisionState> {

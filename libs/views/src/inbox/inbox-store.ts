@@ -9,6 +9,9 @@ import type {
   MessageFacts,
   References,
 } from '@chat/domain';
+import { PROJECTIONS, versionKey } from '../projection-names';
+import { ActiveStore } from '../versions/active-store';
+import { ReaderVersions } from '../versions/reader-versions';
 
 export type Queryable = Pick<Pool | PoolClient, 'query'>;
 
@@ -270,3 +273,11 @@ export class InboxStore {
     }));
   }
 }
+
+/** The InboxStore of the version readers use: what commands are decided on. */
+export const activeInboxStore = (pool: Pool): ActiveStore<InboxStore> =>
+  new ActiveStore(
+    new ReaderVersions(pool),
+    PROJECTIONS.inbox,
+    (version) => new InboxStore(pool, versionKey(PROJECTIONS.inbox, version)),
+  );

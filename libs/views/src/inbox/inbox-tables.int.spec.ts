@@ -1,8 +1,9 @@
 import { loadConfig } from '@chat/config';
 import { createPgPool } from '@chat/storage';
-import { versionKey } from '../projection-names';
+import { PROJECTIONS, versionKey } from '../projection-names';
+import { viewVersions } from '../versions/view-versions';
 import { InboxStore, type DecisionQuery } from './inbox-store';
-import { ensureInboxVersion, inboxSchemaOf } from './inbox-tables';
+import { inboxSchemaOf } from './inbox-tables';
 
 const pool = createPgPool(loadConfig(), { max: 2 });
 const fresh = () => 300000 + Math.floor(Math.random() * 1000000);
@@ -30,8 +31,8 @@ it('gives a version made before the membership facts their columns, keeping its 
       joined_seq bigint NOT NULL, read_seq bigint NOT NULL, delivered_seq bigint NOT NULL,
       PRIMARY KEY (conversation_id, user_id))`);
   await pool.query(`INSERT INTO ${schema}.memberships VALUES ('g-1', 'alice', 'ADMIN', 1, 1, 1)`);
-  await ensureInboxVersion(pool, version);
-  await ensureInboxVersion(pool, version); // and again: nothing changes
+  await viewVersions(PROJECTIONS.inbox, { pool }).create(version);
+  await viewVersions(PROJECTIONS.inbox, { pool }).create(version); // and again: nothing changes
   const { rows } = await pool.query(`SELECT * FROM ${schema}.memberships`);
   expect(rows).toEqual([
     {
@@ -55,7 +56,7 @@ describe('decision states', () => {
   const store = new InboxStore(pool, storeSchema);
 
   beforeAll(async () => {
-    await ensureInboxVersion(pool, storeVersion);
+    await viewVersions(PROJECTIONS.inbox, { pool }).create(storeVersion);
     await pool.query(
       `INSERT INTO ${storeSchema}.conversations
          (conversation_id, kind, title, creator_id, created_at, last_seq, last_cs, last_activity_at)

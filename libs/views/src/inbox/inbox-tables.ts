@@ -1,20 +1,9 @@
-import type { Pool } from 'pg';
-import type { Queryable } from './inbox-store';
 import { ignoredEventsTable } from '../ignored-events-table';
 import { PROJECTIONS, versionKey } from '../projection-names';
-import {
-  readerVersion,
-  registerVersion,
-  setReaderVersion,
-  withVersionLock,
-} from '../projection-versions';
-
-/** Readers query this schema; its views point at the tables of the active version. */
-export const INBOX_READER_SCHEMA = 'inbox';
+import { postgresSchemaStorage } from '../versions/postgres-schema-storage';
+import type { VersionStorage } from '../versions/version-storage';
 
 export const inboxSchemaOf = (version: number) => versionKey(PROJECTIONS.inbox, version);
-
-const TABLES = ['conversations', 'memberships', 'device_deliveries', 'messages'] as const;
 
 /** The tables of one inbox version, all in schema `inbox_v<N>`. */
 function ddl(schema: string): string[] {
@@ -88,52 +77,5 @@ function ddl(schema: string): string[] {
   ];
 }
 
-/** Creates the tables of an inbox version (idempotent) and registers the version. */
-export async function ensureInboxVersion(pool: Pool, version: number): Promise<void> {
-  await withVersionLock(pool, async (client) => {
-    for (const statement of ddl(inboxSchemaOf(version))) await client.query(statement);
-    await registerVersion(client, PROJECTIONS.inbox, version);
-  });
-}
-
-/**
- * Points readers at a version: the reader views and the readers row change in one
- * transaction, so every query sees either the old version or the new one, never a mix.
- */
-export async function activateInboxVersion(pool: Pool, version: number): Promise<void> {
-  await withVersionLock(pool, async (client) => {
-    await pointReaderViews(client, version);
-    await setReaderVersion(client, PROJECTIONS.inbox, version);
-  });
-}
-
-/** (Re)creates the reader views over a version's tables, taking in columns added since. */
-async function pointReaderViews(client: Queryable, version: number): Promise<void> {
-  const schema = inboxSchemaOf(version);
-  await client.query(`CREATE SCHEMA IF NOT EXISTS ${INBOX_READER_SCHEMA}`);
-  for (const table of TABLES) {
-    await client.query(
-      `CREATE OR REPLACE VIEW ${INBOX_READER_SCHEMA}.${table} AS SELECT * FROM ${schema}.${table}`,
-    );
-  }
-}
-
-/** First start: version 1 exists and readers use it. Later starts change nothing. */
-export async function ensureInboxReadable(pool: Pool): Promise<number> {
-  const current = await readerVersion(pool, PROJECTIONS.inbox);
-  if (current !== undefined) {
-    await ensureInboxVersion(pool, current);
-    // Views made before columns were added do not show them: point them again, once.
-    const { rows } = await pool.query(
-      `SELECT 1 FROM information_schema.columns
-        WHERE table_schema = $1 AND table_name = 'memberships' AND column_name = 'engaged'`,
-      [INBOX_READER_SCHEMA],
-    );
-    if (rows.length === 0)
-      await withVersionLock(pool, (client) => pointReaderViews(client, current));
-    return current;
-  }
-  await ensureInboxVersion(pool, 1);
-  await activateInboxVersion(pool, 1);
-  return 1;
-}
+/** Where an inbox version lives: schema `inbox_v<N>`. */
+export const inboxStorage: VersionStorage = postgresSchemaStorage(PROJECTIONS.inbox, ddl);

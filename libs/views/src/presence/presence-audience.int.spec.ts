@@ -16,8 +16,9 @@ import { eventLogFixture, waitFor } from '@chat/events/testing';
 import { createPgPool } from '@chat/storage';
 import { inboxProjection } from '../../../../apps/projectors/src/inbox/inbox-projection';
 import { createPostgresProjectionRunner } from '../../../../apps/projectors/src/runtime/postgres-projection-runner';
-import { ensureInboxVersion, inboxSchemaOf } from '../inbox/inbox-tables';
-import { versionKey } from '../projection-names';
+import { inboxSchemaOf } from '../inbox/inbox-tables';
+import { PROJECTIONS, versionKey } from '../projection-names';
+import { viewVersions } from '../versions/view-versions';
 import { PresenceAudience } from './presence-audience';
 
 /**
@@ -71,7 +72,7 @@ const sees = async (viewer: string, target: string) =>
   (await audience.visible([[viewer, target]])).has(viewer, target);
 
 beforeAll(async () => {
-  for (const version of versions) await ensureInboxVersion(pool, version);
+  for (const version of versions) await viewVersions(PROJECTIONS.inbox, { pool }).create(version);
   await appender.connect();
   await runners[0]!.start();
 }, 60000);

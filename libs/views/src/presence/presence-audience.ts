@@ -1,5 +1,7 @@
-import { INBOX_READER_SCHEMA } from '../inbox/inbox-tables';
 import type { Queryable } from '../inbox/inbox-store';
+import { inboxSchemaOf } from '../inbox/inbox-tables';
+import { PROJECTIONS } from '../projection-names';
+import { ReaderVersions } from '../versions/reader-versions';
 
 /**
  * Who may see whose presence (online, last seen) and typing, read from the inbox at the moment
@@ -10,20 +12,31 @@ import type { Queryable } from '../inbox/inbox-store';
  * who shares a conversation the target took part in. Opening a direct conversation with
  * someone, or adding them to a group, shows nothing of them until they answer. Everyone sees
  * themselves.
+ *
+ * Reads one inbox version's schema when given one, else the version readers use.
  */
 export class PresenceAudience {
+  private readonly schemaNow: () => Promise<string>;
+
   constructor(
     private readonly db: Queryable,
-    private readonly schema: string = INBOX_READER_SCHEMA,
-  ) {}
+    schema?: string,
+  ) {
+    if (schema !== undefined) this.schemaNow = () => Promise.resolve(schema);
+    else {
+      const versions = new ReaderVersions(db);
+      this.schemaNow = async () => inboxSchemaOf(await versions.of(PROJECTIONS.inbox));
+    }
+  }
 
   /** Of the [viewer, target] pairs, those where the viewer may see the target now. */
   async visible(pairs: ReadonlyArray<readonly [string, string]>): Promise<VisiblePairs> {
     if (pairs.length === 0) return new VisiblePairs([]);
+    const schema = await this.schemaNow();
     const { rows } = await this.db.query<{ viewer_id: string; target_id: string }>(
       `SELECT DISTINCT p.viewer_id, p.target_id
          FROM unnest($1::text[], $2::text[]) AS p(viewer_id, target_id)
-        WHERE ${this.sees('p.viewer_id', 'p.target_id')}`,
+        WHERE ${sees(schema, 'p.viewer_id', 'p.target_id')}`,
       [pairs.map(([viewer]) => viewer), pairs.map(([, target]) => target)],
     );
     return new VisiblePairs(rows.map((row) => [row.viewer_id, row.target_id] as const));
@@ -34,28 +47,16 @@ export class PresenceAudience {
    * the typist is not a member.
    */
   async typingAudience(typistId: string, conversationId: string): Promise<string[] | null> {
+    const schema = await this.schemaNow();
     const { rows } = await this.db.query<{ user_id: string; visible: boolean }>(
-      `SELECT v.user_id, ${this.sees('v.user_id', '$2')} AS visible
-         FROM ${this.schema}.memberships me
-         JOIN ${this.schema}.memberships v USING (conversation_id)
+      `SELECT v.user_id, ${sees(schema, 'v.user_id', '$2')} AS visible
+         FROM ${schema}.memberships me
+         JOIN ${schema}.memberships v USING (conversation_id)
         WHERE me.conversation_id = $1 AND me.user_id = $2`,
       [conversationId, typistId],
     );
     if (rows.length === 0) return null;
     return rows.filter((row) => row.visible && row.user_id !== typistId).map((row) => row.user_id);
-  }
-
-  /** The rule as a SQL condition on two user id expressions. */
-  private sees(viewer: string, target: string): string {
-    const m = `${this.schema}.memberships`;
-    return `(${viewer} = ${target} OR EXISTS (
-      SELECT 1 FROM ${m} t JOIN ${m} v
-          ON v.conversation_id = t.conversation_id AND v.user_id = ${viewer}
-       WHERE t.user_id = ${target}
-         AND (t.engaged OR (t.added_by IS NOT NULL AND EXISTS (
-               SELECT 1 FROM ${m} t2 JOIN ${m} a
-                   ON a.conversation_id = t2.conversation_id AND a.user_id = t.added_by
-                WHERE t2.user_id = ${target} AND t2.engaged)))))`;
   }
 }
 
@@ -70,4 +71,17 @@ export class VisiblePairs {
   has(viewer: string, target: string): boolean {
     return this.keys.has(`${viewer}\u0000${target}`);
   }
+}
+
+/** The rule as a SQL condition on two user id expressions, over one inbox schema. */
+function sees(schema: string, viewer: string, target: string): string {
+  const m = `${schema}.memberships`;
+  return `(${viewer} = ${target} OR EXISTS (
+    SELECT 1 FROM ${m} t JOIN ${m} v
+        ON v.conversation_id = t.conversation_id AND v.user_id = ${viewer}
+     WHERE t.user_id = ${target}
+       AND (t.engaged OR (t.added_by IS NOT NULL AND EXISTS (
+             SELECT 1 FROM ${m} t2 JOIN ${m} a
+                 ON a.conversation_id = t2.conversation_id AND a.user_id = t.added_by
+              WHERE t2.user_id = ${target} AND t2.engaged)))))`;
 }

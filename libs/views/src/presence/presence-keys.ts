@@ -1,11 +1,5 @@
-import type { Pool } from 'pg';
 import { PROJECTIONS, versionKey } from '../projection-names';
-import {
-  readerVersion,
-  registerVersion,
-  setReaderVersion,
-  withVersionLock,
-} from '../projection-versions';
+import type { VersionStorage } from '../versions/version-storage';
 
 /**
  * The presence view's Redis keys. Every key of a version starts with its version key, so a
@@ -52,19 +46,20 @@ export function deviceOfMember(member: string): string {
 
 export const positionField = (topic: string, partition: number) => `${topic}:${partition}`;
 
-/** Presence needs no tables: a version exists once registered. */
-export async function ensurePresenceVersion(pool: Pool, version: number): Promise<void> {
-  await withVersionLock(pool, (client) => registerVersion(client, PROJECTIONS.presence, version));
-}
-
-export async function activatePresenceVersion(pool: Pool, version: number): Promise<void> {
-  await withVersionLock(pool, (client) => setReaderVersion(client, PROJECTIONS.presence, version));
-}
-
-/** First start: version 1 exists and readers use it. Later starts change nothing. */
-export async function ensurePresenceReadable(pool: Pool): Promise<number> {
-  const current = await readerVersion(pool, PROJECTIONS.presence);
-  await ensurePresenceVersion(pool, current ?? 1);
-  if (current === undefined) await activatePresenceVersion(pool, 1);
-  return current ?? 1;
-}
+/**
+ * Where a presence version lives: keys under its prefix, which need no creating; its positions
+ * are among them. Removed only given Redis (a drop without it leaves the keys).
+ */
+export const presenceStorage: VersionStorage = {
+  create: async () => {},
+  async remove({ redis }, version) {
+    if (!redis) return;
+    const { prefix } = presenceKeysOf(version);
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+      if (keys.length > 0) await redis.del(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+  },
+};

@@ -1,5 +1,6 @@
 import { PROJECTIONS, versionKey } from '../projection-names';
-import { postgresVersions } from '../projection-versions';
+import { postgresSchemaStorage } from '../versions/postgres-schema-storage';
+import type { VersionStorage } from '../versions/version-storage';
 
 export const pushSchemaOf = (version: number) => versionKey(PROJECTIONS.push, version);
 
@@ -67,10 +68,5 @@ function ddl(schema: string): string[] {
   ];
 }
 
-const versions = postgresVersions(PROJECTIONS.push, (version) => ddl(pushSchemaOf(version)));
-
-/** Creates the tables of a push version and the shared ledger (idempotent), and registers it. */
-export const ensurePushVersion = versions.ensureVersion;
-export const activatePushVersion = versions.activate;
-/** First start: version 1 exists and is the one named active. Later starts change nothing. */
-export const ensurePushReadable = versions.ensureReadable;
+/** Where a push version lives: schema `push_v<N>`. */
+export const pushStorage: VersionStorage = postgresSchemaStorage(PROJECTIONS.push, ddl);

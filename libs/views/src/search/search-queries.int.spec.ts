@@ -18,10 +18,12 @@ import { eventLogFixture, waitFor } from '@chat/events/testing';
 import { createPgPool } from '@chat/storage';
 import { createPostgresProjectionRunner } from '../../../../apps/projectors/src/runtime/postgres-projection-runner';
 import { searchProjection } from '../../../../apps/projectors/src/search/search-projection';
-import { versionKey } from '../projection-names';
+import { PROJECTIONS, versionKey } from '../projection-names';
 import { ViewError } from '../queries/view-error';
 import { SearchQueries } from './search-queries';
-import { ensureSearchVersion, searchSchemaOf } from './search-tables';
+import { SearchStore } from './search-store';
+import { searchSchemaOf } from './search-tables';
+import { viewVersions } from '../versions/view-versions';
 
 /**
  * Search over a search version the projector built from a scripted log: only conversations
@@ -34,7 +36,7 @@ const codec = createEventCodec({ registryUrl });
 const pool = createPgPool(config);
 const appender = createEventAppender({ kafka, codec, logger });
 const version = 100000 + Math.floor(Math.random() * 1000000);
-const queries = new SearchQueries(pool, () => Promise.resolve(version));
+const queries = new SearchQueries(async () => new SearchStore(pool, searchSchemaOf(version)));
 const run = randomUUID().slice(0, 8);
 const [alice, bob, carol, dave, erin, frank] = [
   'alice',
@@ -71,7 +73,7 @@ const projector = createPostgresProjectionRunner({
 });
 
 beforeAll(async () => {
-  await ensureSearchVersion(pool, version);
+  await viewVersions(PROJECTIONS.search, { pool }).create(version);
   await appender.connect();
   const encrypted = {
     ...messageSent(bob, id('cipher'), group),

@@ -1,6 +1,7 @@
 import { ignoredEventsTable } from '../ignored-events-table';
 import { PROJECTIONS, versionKey } from '../projection-names';
-import { postgresVersions } from '../projection-versions';
+import { postgresSchemaStorage } from '../versions/postgres-schema-storage';
+import type { VersionStorage } from '../versions/version-storage';
 
 export const searchSchemaOf = (version: number) => versionKey(PROJECTIONS.search, version);
 
@@ -55,11 +56,5 @@ function ddl(schema: string): string[] {
   ];
 }
 
-const versions = postgresVersions(PROJECTIONS.search, (version) => ddl(searchSchemaOf(version)));
-
-/** Creates the tables of a search version (idempotent) and registers the version. */
-export const ensureSearchVersion = versions.ensureVersion;
-/** Points readers at a version (they look it up through ReaderVersions). */
-export const activateSearchVersion = versions.activate;
-/** First start: version 1 exists and readers use it. Later starts change nothing. */
-export const ensureSearchReadable = versions.ensureReadable;
+/** Where a search version lives: schema `search_v<N>`. */
+export const searchStorage: VersionStorage = postgresSchemaStorage(PROJECTIONS.search, ddl);

@@ -1,12 +1,5 @@
-import type { Client } from 'cassandra-driver';
-import type { Pool } from 'pg';
 import { PROJECTIONS, versionKey } from '../projection-names';
-import {
-  readerVersion,
-  registerVersion,
-  setReaderVersion,
-  withVersionLock,
-} from '../projection-versions';
+import { cassandraOf, type VersionStorage } from '../versions/version-storage';
 
 /** Items per Cassandra partition of a timeline: a conversation's partitions stay bounded. */
 export const TIMELINE_BUCKET_SIZE = 1000;
@@ -194,33 +187,28 @@ function ddl(t: TimelineTables): string[] {
   ];
 }
 
-/** Creates a timeline version's tables (idempotent) and registers the version. */
-export async function ensureTimelineVersion(
-  cassandra: Client,
-  pool: Pool,
-  keyspace: string,
-  version: number,
-): Promise<TimelineTables> {
-  const tables = timelineTablesOf(keyspace, version);
-  // Schema changes one at a time: concurrent DDL confuses Cassandra's schema agreement.
-  for (const statement of ddl(tables)) await cassandra.execute(statement);
-  await withVersionLock(pool, (client) => registerVersion(client, PROJECTIONS.timeline, version));
-  return tables;
-}
-
-/** Points readers at a timeline version (the rows are already there; readers ask Postgres). */
-export async function activateTimelineVersion(pool: Pool, version: number): Promise<void> {
-  await withVersionLock(pool, (client) => setReaderVersion(client, PROJECTIONS.timeline, version));
-}
-
-/** First start: version 1 exists and readers use it. Later starts change nothing. */
-export async function ensureTimelineReadable(
-  cassandra: Client,
-  pool: Pool,
-  keyspace: string,
-): Promise<number> {
-  const current = await readerVersion(pool, PROJECTIONS.timeline);
-  await ensureTimelineVersion(cassandra, pool, keyspace, current ?? 1);
-  if (current === undefined) await activateTimelineVersion(pool, 1);
-  return current ?? 1;
-}
+/**
+ * Where a timeline version lives: its Cassandra tables. Schema changes go one at a time:
+ * concurrent DDL confuses Cassandra's schema agreement.
+ */
+export const timelineStorage: VersionStorage = {
+  async create(stores, version) {
+    const { cassandra, keyspace } = cassandraOf(stores);
+    for (const statement of ddl(timelineTablesOf(keyspace, version))) {
+      await cassandra.execute(statement);
+    }
+  },
+  async remove(stores, version) {
+    const { cassandra, keyspace } = cassandraOf(stores);
+    const tables = timelineTablesOf(keyspace, version);
+    const names = Object.entries(tables).filter(([field]) => field !== 'keyspace');
+    for (const [, table] of names) {
+      await cassandra.execute(`DROP TABLE IF EXISTS ${table}`);
+    }
+    await cassandra.execute(
+      `DELETE FROM ${keyspace}.projection_positions WHERE projection = ?`,
+      [versionKey(PROJECTIONS.timeline, version)],
+      { prepare: true },
+    );
+  },
+};
