@@ -1,5 +1,6 @@
 import { join } from 'node:path';
-import { loadConfigWith, type Env } from '@chat/config';
+import type { Env } from '@chat/config';
+import { loadStackConfigWith } from './stack-config';
 
 /**
  * The stack `npm test` runs against: a folder (`test/` inside the stack's) and ports of its own
@@ -47,5 +48,8 @@ const TEST_STACK_FOLDER = 'test';
  * external services uses them as before.
  */
 export function useTestStack(): void {
-  Object.assign(process.env, testStackEnv(loadConfigWith({ CHAT_ENVIRONMENT: 'local' }).stackDir));
+  Object.assign(
+    process.env,
+    testStackEnv(loadStackConfigWith({ CHAT_ENVIRONMENT: 'local' }).stack.dir),
+  );
 }
