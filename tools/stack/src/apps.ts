@@ -23,7 +23,7 @@ export const APPS: AppDefinition[] = [
  * projectors allocate a short-lived object graph per message and batch, and under load a small
  * young generation is scavenged so often that objects of batches still in flight are copied
  * and promoted, which lengthens the tail of send-to-receive under load; the larger one costs
- * some resident memory per app (the trade, measured, is in docs/benchmarks.md).
+ * some resident memory per app (the trade is in docs/benchmarks.md).
  */
 const APP_NODE_FLAGS = ['--enable-source-maps', '--max-semi-space-size=64'];
 

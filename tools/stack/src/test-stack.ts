@@ -7,8 +7,8 @@ import { loadStackConfigWith } from './stack-config';
  * beside the stack `npm start` runs. A test then never shares a consumer group, a projection version, a table, a work queue
  * or a Redis channel with apps a developer left running, and a test that restarts a service
  * restarts the test stack's, not the one under those apps. It costs a second set of service
- * processes while both run (about 2.5 GB of memory, next to nothing idle); jars and Python
- * tools are copied from the local Maven and pip caches, not downloaded again.
+ * processes while both run (their memory is in docs/benchmarks.md); jars and Python tools are
+ * copied from the local Maven and pip caches, not downloaded again.
  *
  * Ports sit 1,000 below the development stack's (and below the ephemeral range, which starts at
  * 32768), so the two never collide.
