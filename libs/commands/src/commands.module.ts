@@ -1,4 +1,9 @@
-import { Module } from '@nestjs/common';
+import { Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
+import type { Redis } from 'ioredis';
+import type { Pool } from 'pg';
+import type { Config } from '@chat/config';
+import { CONFIG, OBJECT_STORE, PG_POOL, REDIS } from '@chat/platform';
+import type { ObjectStore } from '@chat/storage';
 import { createLogger } from '@chat/observability';
 import { CreateDirectConversationHandler } from './conversations/create-direct-conversation.handler';
 import { CreateGroupHandler } from './conversations/create-group.handler';
@@ -23,6 +28,7 @@ import { ChangePresenceSettingsHandler } from './presence/change-presence-settin
 import { CommandBudget } from './pipeline/command-budget';
 import { CommandConnections } from './pipeline/command-connections';
 import { CommandPipeline } from './pipeline/command-pipeline';
+import { EVENT_LOG, eventLogProvider, type EventLog } from './pipeline/event-log';
 import { DecisionStates } from './pipeline/decision-states';
 import { SendAdmission } from './pipeline/send-admission';
 import { SendOnce } from './pipeline/send-once';
@@ -54,10 +60,17 @@ const HANDLERS = [
 /**
  * Every command's handler and the one pipeline they share, for any app that takes commands
  * (the command API over HTTP, the gateway over its sockets). The app imports it beside
- * `CqrsModule.forRoot()` and provides `CommandConnections`, globally.
+ * `CqrsModule.forRoot()`; it runs on the app's own connections (libs/platform).
  */
 @Module({
   providers: [
+    eventLogProvider,
+    {
+      provide: CommandConnections,
+      inject: [CONFIG, PG_POOL, REDIS, EVENT_LOG, OBJECT_STORE],
+      useFactory: (config: Config, pool: Pool, redis: Redis, log: EventLog, objects: ObjectStore) =>
+        ({ config, pool, redis, log, objects }) satisfies CommandConnections,
+    },
     CommandPipeline,
     CommandBudget,
     DecisionStates,
@@ -79,4 +92,10 @@ const HANDLERS = [
     ...HANDLERS,
   ],
 })
-export class CommandsModule {}
+export class CommandsModule implements OnApplicationShutdown {
+  constructor(@Inject(EVENT_LOG) private readonly log: EventLog) {}
+
+  async onApplicationShutdown() {
+    await this.log.close();
+  }
+}

@@ -11,7 +11,7 @@ import {
   UnregisterPushSubscriptionCommand,
 } from '@chat/commands';
 import { Actor } from '../auth/auth.guard';
-import { CONFIG } from '../auth/dev-tokens.controller';
+import { CONFIG } from '@chat/platform';
 import { ApiCommand, ApiRead, JsonBody, PathParams } from '../http/openapi';
 import { muteBody, pushAccepted, pushSubscriptionBody, vapidPublicKey } from './push-schemas';
 

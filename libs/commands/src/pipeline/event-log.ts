@@ -1,7 +1,9 @@
+import type { Provider } from '@nestjs/common';
 import type { Kafka } from 'kafkajs';
 import type { Config } from '@chat/config';
 import type { ChatEvent, EventAppender, LogAdmin } from '@chat/events';
 import { createLogAdmin, EventError } from '@chat/events';
+import { CONFIG, EVENT_APPENDER, KAFKA } from '@chat/platform';
 
 /** The command API's handle on Kafka: append with a deadline, and the admin for freshness. */
 export interface EventLog {
@@ -27,8 +29,8 @@ export function createEventLog(
       return admin;
     },
 
+    /** The admin only: the producer is the app's, flushed and closed by the app. */
     async close() {
-      await appender.disconnect().catch(() => undefined);
       const connected = await admin?.catch(() => undefined);
       await connected?.disconnect().catch(() => undefined);
     },
@@ -49,10 +51,16 @@ export function createEventLog(
   };
 }
 
+/** The log commands append to: `@Inject(EVENT_LOG) log: EventLog`. */
+export const EVENT_LOG = Symbol('EVENT_LOG');
+
 /**
- * The log commands append to on a process's own producer: the batching appender (acks=all,
- * idempotent) under the configured append deadline, and the log admin for the stale-view
- * catch-up, connected on first use.
+ * The log on the app's own producer (batching, acks=all, idempotent) under the configured
+ * append deadline, and the log admin for the stale-view catch-up, connected on first use.
  */
-export const commandEventLog = (config: Config, kafka: Kafka, appender: EventAppender) =>
-  createEventLog(appender, () => createLogAdmin(kafka), config.appendTimeoutMs);
+export const eventLogProvider: Provider<EventLog> = {
+  provide: EVENT_LOG,
+  inject: [CONFIG, KAFKA, EVENT_APPENDER],
+  useFactory: (config: Config, kafka: Kafka, appender: EventAppender) =>
+    createEventLog(appender, () => createLogAdmin(kafka), config.appendTimeoutMs),
+};
