@@ -16,7 +16,8 @@ import { LiveHub } from './live/live-hub';
 import { PresenceReporter } from './presence/presence-reporter';
 import { PresenceWatches } from './presence/presence-watches';
 import { TypingRelay } from './presence/typing-relay';
-import { Session, type SessionDeps } from './sessions/session';
+import { Session } from './sessions/session';
+import type { SessionDeps } from './sessions/session-deps';
 import type { Transport } from './transport/transport';
 import { WsEndpoint, type AcceptedSocket } from './transport/ws-endpoint';
 

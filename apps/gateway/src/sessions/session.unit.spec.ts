@@ -2,7 +2,8 @@ import type { ChatQueries, LiveChange } from '@chat/views';
 import { CLOSE_CODES, PROTOCOL_VERSION, type ChangeFrame, type SyncResult } from '@chat/protocol';
 import { problem, SendAdmission } from '@chat/commands';
 import { TokenBuckets } from '../limits/token-buckets';
-import { Session, type SessionDeps } from './session';
+import { Session } from './session';
+import type { SessionDeps } from './session-deps';
 
 /** A transport that takes `room` frames, then reports the peer as too far behind. */
 function fakeTransport(room: number) {
