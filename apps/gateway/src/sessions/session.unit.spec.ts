@@ -1,5 +1,5 @@
 import type { ChatQueries, LiveChange } from '@chat/views';
-import { CLOSE_CODES, PROTOCOL_VERSION, type ChangeFrame, type SyncResult } from '@chat/protocol';
+import { CLOSE_CODES, PROTOCOL_VERSION, type SyncResult } from '@chat/protocol';
 import { problem, SendAdmission } from '@chat/commands';
 import { TokenBuckets } from '../limits/token-buckets';
 import { Session } from './session';
@@ -91,91 +91,6 @@ describe('a session', () => {
     for (const sent of frames) expect(sent[0]).toEqual({ ...change, conversationId: 'g-1' });
     expect(frames[0]![1]).toEqual({ ...shared, conversationId: 'g-1' });
     expect(frames[1]![1]).toEqual({ ...shared, conversationId: 'g-2' });
-  });
-
-  it('sends each cs once, in order, whatever the live feed repeats', async () => {
-    const { transport, sent } = fakeTransport(100);
-    const session = new Session({ userId: 'bob', deviceId: 'phone' }, transport, deps);
-    await session.receive(
-      JSON.stringify({ type: 'hello', v: PROTOCOL_VERSION, cursors: { 'g-1': 1 } }),
-    );
-    for (const seq of [1, 2, 2, 3, 3, 3]) session.deliver('g-1', item(seq));
-    await settle();
-    const seqs = sent.filter((f) => f.type === 'message').map((f) => f.cs);
-    expect(seqs).toEqual([2, 3]);
-  });
-
-  it('fills a gap in the live cs from the timeline before the change that shows it', async () => {
-    const { transport, sent } = fakeTransport(100);
-    const asked: number[] = [];
-    const session = new Session({ userId: 'bob', deviceId: 'phone' }, transport, {
-      ...deps,
-      queries: {
-        ...emptyViews,
-        changesAfter: async (_u: string, conversationId: string, afterCs: number) => {
-          asked.push(afterCs);
-          const changes: ChangeFrame[] = [
-            { type: 'skip', conversationId, cs: 2 },
-            { type: 'delete', conversationId, cs: 3, seq: 1, messageId: 'm-1', deletedBy: 'al' },
-          ];
-          return { changes, throughCs: 3, more: false };
-        },
-      } as unknown as ChatQueries,
-    });
-    await session.receive(
-      JSON.stringify({ type: 'hello', v: PROTOCOL_VERSION, cursors: { 'g-1': 1 } }),
-    );
-    session.deliver('g-1', item(2, 4));
-    session.deliver('g-1', item(3, 5));
-    await settle();
-    expect(asked).toEqual([1]);
-    const changes = sent.filter((f) => 'cs' in f).map((f) => [f.type, f.cs]);
-    expect(changes).toEqual([
-      ['skip', 2],
-      ['delete', 3],
-      ['message', 4],
-      ['message', 5],
-    ]);
-  });
-
-  it('names in synced the conversations whose missed changes were more than a resume sends', async () => {
-    const { transport, sent } = fakeTransport(5000);
-    // g-1 has 1,500 changes after the cursor, g-2 has 1,000 exactly, g-3 has 2.
-    const heads: Record<string, number> = { 'g-1': 1500, 'g-2': 1000, 'g-3': 2 };
-    const session = new Session({ userId: 'bob', deviceId: 'phone' }, transport, {
-      ...deps,
-      queries: {
-        ...emptyViews,
-        conversationsOf: async () => ({ conversationIds: Object.keys(heads), next: null }),
-        changesAfter: async (
-          _u: string,
-          conversationId: string,
-          afterCs: number,
-          { limit }: { limit: number },
-        ): Promise<SyncResult> => {
-          const head = heads[conversationId]!;
-          const throughCs = Math.min(head, afterCs + limit);
-          const changes: ChangeFrame[] = [];
-          for (let cs = afterCs + 1; cs <= throughCs; cs++)
-            changes.push({ type: 'skip', conversationId, cs });
-          return { changes, throughCs, more: throughCs < head };
-        },
-      } as unknown as ChatQueries,
-    });
-    await session.receive(
-      JSON.stringify({
-        type: 'hello',
-        v: PROTOCOL_VERSION,
-        cursors: { 'g-1': 0, 'g-2': 0, 'g-3': 0 },
-      }),
-    );
-    await settle();
-    expect(sent.find((f) => f.type === 'synced')).toEqual({
-      type: 'synced',
-      conversations: 3,
-      changes: 2002,
-      more: ['g-1'],
-    });
   });
 
   it('refuses a send past the bound of unanswered sends with overloaded and when to retry', async () => {
@@ -313,19 +228,6 @@ describe('a session', () => {
     expect(refused.every((f) => f.retryAfterMs === 1000)).toBe(true);
     expect(mallory.closes).toEqual([[4009, 'too many frames past the rate limit']]);
     expect(alice.closes).toEqual([]);
-  });
-
-  it('passes group receipts, which have no cs, straight through', async () => {
-    const { transport, sent } = fakeTransport(100);
-    const session = new Session({ userId: 'bob', deviceId: 'phone' }, transport, deps);
-    await session.receive(
-      JSON.stringify({ type: 'hello', v: PROTOCOL_VERSION, cursors: { 'g-1': 9 } }),
-    );
-    const receipt = { type: 'receipt', userId: 'bob', receipt: 'read', upToSeq: 3, deviceId: null };
-    session.deliver('g-1', receipt as LiveChange);
-    session.deliver('g-1', receipt as LiveChange);
-    await settle();
-    expect(sent.filter((f) => f.type === 'receipt')).toHaveLength(2);
   });
 
   it('closes a version 1 hello with 4002', async () => {
