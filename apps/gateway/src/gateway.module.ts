@@ -1,45 +1,32 @@
-import {
-  Inject,
-  Module,
-  type BeforeApplicationShutdown,
-  type DynamicModule,
-  type OnApplicationBootstrap,
-} from '@nestjs/common';
-import { HttpAdapterHost } from '@nestjs/core';
-import type { Server } from 'node:http';
+import { Module, type DynamicModule } from '@nestjs/common';
 import type { Config } from '@chat/config';
-import { createLogger } from '@chat/observability';
-import { Gateway } from './gateway';
-import { GATEWAY_HOLDER, SseController, type GatewayHolder } from './transport/sse.controller';
+import { GatewayLifecycle } from './gateway-lifecycle';
+import { SessionRegistry } from './sessions/session-registry';
+import { SseController } from './transport/sse.controller';
+import { WsEndpoint } from './transport/ws-endpoint';
+import { configProviders } from './wiring/config.providers';
+import { connectionProviders } from './wiring/connections.providers';
+import { partProviders } from './wiring/parts.providers';
 
-/** Starts the gateway on the app's HTTP server and drains it on shutdown. */
-export function gatewayModule(config: Config): DynamicModule {
-  const logger = createLogger('gateway', config.logLevel);
-
-  const holder: GatewayHolder = {
-    keepAliveMs: config.gateway.pingIntervalMs,
-    maxBufferedBytes: config.gateway.maxBufferedBytes,
-  };
-
-  @Module({})
-  class GatewayModule implements OnApplicationBootstrap, BeforeApplicationShutdown {
-    constructor(@Inject(HttpAdapterHost) private readonly http: HttpAdapterHost) {}
-
-    async onApplicationBootstrap() {
-      const server = this.http.httpAdapter.getHttpServer() as Server;
-      const gateway = new Gateway(config, server, logger);
-      await gateway.start();
-      holder.gateway = gateway;
-    }
-
-    async beforeApplicationShutdown() {
-      await holder.gateway?.drain();
-    }
+/**
+ * The gateway: sessions over WebSocket (WsEndpoint) and Server-Sent Events (SseController) on
+ * the app's HTTP server, fed by the projections, commands handled in this process by the
+ * command API's own handling (libs/commands), presence reported to the log.
+ */
+@Module({})
+export class GatewayModule {
+  static forConfig(config: Config): DynamicModule {
+    return {
+      module: GatewayModule,
+      controllers: [SseController],
+      providers: [
+        ...configProviders(config),
+        ...connectionProviders,
+        ...partProviders,
+        SessionRegistry,
+        WsEndpoint,
+        GatewayLifecycle,
+      ],
+    };
   }
-
-  return {
-    module: GatewayModule,
-    controllers: [SseController],
-    providers: [{ provide: GATEWAY_HOLDER, useValue: holder }],
-  };
 }

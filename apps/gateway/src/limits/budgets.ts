@@ -35,6 +35,11 @@ export interface RateRefusal {
   retryAfterMs: number;
 }
 
+/** A refusal's wait as HTTP's `Retry-After` says it: whole seconds, at least one. */
+export function retryAfterSeconds(refusal: RateRefusal): number {
+  return Math.max(1, Math.ceil(refusal.retryAfterMs / 1000));
+}
+
 /** The budgets kept on this gateway process, per user, shared by all of the user's sockets. */
 export interface LocalBudgets {
   read: TokenBucketOptions;

@@ -1,16 +1,13 @@
 import { Controller, Get, Inject, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { AuthError, type VerifiedPrincipal } from '@chat/auth';
+import { AuthError, type TokenVerifier, type VerifiedPrincipal } from '@chat/auth';
+import type { Config } from '@chat/config';
 import { clientFrame, PROTOCOL_VERSION } from '@chat/protocol';
-import type { Gateway } from '../gateway';
-import { tokenOf } from './ws-endpoint';
-
-export const GATEWAY_HOLDER = Symbol('GATEWAY_HOLDER');
-export interface GatewayHolder {
-  gateway?: Gateway;
-  keepAliveMs: number;
-  maxBufferedBytes: number;
-}
+import { tokenOf } from '../auth/bearer-token';
+import { retryAfterSeconds } from '../limits/budgets';
+import { SessionRegistry } from '../sessions/session-registry';
+import { CONFIG, TOKEN_VERIFIER } from '../wiring/config.providers';
+import { sseTransport } from './sse-transport';
 
 /**
  * The fallback for clients that cannot use WebSocket: the same session over Server-Sent
@@ -19,7 +16,11 @@ export interface GatewayHolder {
  */
 @Controller('v1/stream')
 export class SseController {
-  constructor(@Inject(GATEWAY_HOLDER) private readonly holder: GatewayHolder) {}
+  constructor(
+    @Inject(SessionRegistry) private readonly sessions: SessionRegistry,
+    @Inject(TOKEN_VERIFIER) private readonly verifier: TokenVerifier,
+    @Inject(CONFIG) private readonly config: Config,
+  ) {}
 
   @Get()
   async stream(@Req() request: Request, @Res() response: Response) {
@@ -28,8 +29,6 @@ export class SseController {
         .status(status)
         .type('application/problem+json')
         .send({ status, code, title: code, detail });
-    const gateway = this.holder.gateway;
-    if (!gateway) return problem(503, 'starting', 'the gateway is not ready yet');
     // Listened for from the start: a client gone while its token is checked opens nothing.
     let gone = false;
     request.on('close', () => (gone = true));
@@ -37,7 +36,7 @@ export class SseController {
     let principal: VerifiedPrincipal;
     try {
       if (!token) throw new AuthError('missing-token', 'no bearer token');
-      principal = await gateway.verifier.verify(token);
+      principal = await this.verifier.verify(token);
     } catch (error) {
       return problem(
         401,
@@ -46,21 +45,13 @@ export class SseController {
       );
     }
     if (gone) return;
-    const refusal = gateway.connectRefusal(principal);
+    const refusal = this.sessions.connectRefusal(principal);
     if (refusal) {
-      response.setHeader(
-        'Retry-After',
-        String(Math.max(1, Math.ceil(refusal.retryAfterMs / 1000))),
-      );
+      response.setHeader('Retry-After', String(retryAfterSeconds(refusal)));
       return problem(429, refusal.code, refusal.message);
     }
-    let cursors: Record<string, number>;
-    try {
-      const raw =
-        typeof request.query.cursors === 'string' ? JSON.parse(request.query.cursors) : {};
-      const hello = clientFrame.parse({ type: 'hello', v: PROTOCOL_VERSION, cursors: raw });
-      cursors = hello.type === 'hello' ? hello.cursors : {};
-    } catch {
+    const cursors = cursorsOf(request);
+    if (!cursors) {
       return problem(
         400,
         'invalid-cursors',
@@ -74,25 +65,27 @@ export class SseController {
       connection: 'keep-alive',
       'x-accel-buffering': 'no',
     });
-    const session = gateway.openSession(principal, {
-      send: (text) => {
-        if (response.writableLength > this.holder.maxBufferedBytes) return false;
-        response.write(`data: ${text}\n\n`);
-        return true;
-      },
-      close: (code, reason) => {
-        response.write(`event: close\ndata: ${JSON.stringify({ code, reason })}\n\n`);
-        response.end();
-      },
-    });
+    const { pingIntervalMs, maxBufferedBytes } = this.config.gateway;
+    const session = this.sessions.open(principal, sseTransport(response, maxBufferedBytes));
     const keepAlive = setInterval(() => {
       response.write(': keep-alive\n\n');
-      gateway.heartbeat(session);
-    }, this.holder.keepAliveMs);
+      this.sessions.heartbeat(session);
+    }, pingIntervalMs);
     request.on('close', () => {
       clearInterval(keepAlive);
-      gateway.closeSession(session);
+      this.sessions.close(session);
     });
     await session.start(cursors);
+  }
+}
+
+/** The cursors of the query, checked as a hello's are; null when they are not valid. */
+function cursorsOf(request: Request): Record<string, number> | null {
+  try {
+    const raw = typeof request.query.cursors === 'string' ? JSON.parse(request.query.cursors) : {};
+    const hello = clientFrame.parse({ type: 'hello', v: PROTOCOL_VERSION, cursors: raw });
+    return hello.type === 'hello' ? hello.cursors : {};
+  } catch {
+    return null;
   }
 }
