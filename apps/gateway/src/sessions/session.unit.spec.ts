@@ -230,6 +230,31 @@ describe('a session', () => {
     expect(alice.closes).toEqual([]);
   });
 
+  it('closes a connection whose first frame is not hello with 4003', async () => {
+    const { transport, sent, closes } = fakeTransport(100);
+    const session = new Session({ userId: 'bob', deviceId: 'phone' }, transport, deps);
+    await session.receive(JSON.stringify({ type: 'inbox', id: 'early' }));
+    expect(closes).toEqual([[CLOSE_CODES.noHello, 'the first frame must be hello']]);
+    expect(sent).toEqual([]);
+  });
+
+  it('answers a second hello as a bad frame and keeps the session open', async () => {
+    const { transport, sent, closes } = fakeTransport(100);
+    const session = new Session({ userId: 'bob', deviceId: 'phone' }, transport, deps);
+    const hello = { type: 'hello', v: PROTOCOL_VERSION, cursors: {} };
+    await session.receive(JSON.stringify(hello));
+    await session.receive(JSON.stringify({ ...hello, id: 'again' }));
+    expect(sent.map((f) => f.type)).toContain('welcome');
+    expect(sent.find((f) => f.id === 'again')).toEqual({
+      type: 'error',
+      id: 'again',
+      code: 'bad-page',
+      message: 'hello was already said',
+    });
+    expect(closes).toEqual([]);
+    expect(session.isOpen).toBe(true);
+  });
+
   it('closes a version 1 hello with 4002', async () => {
     const { transport, closes } = fakeTransport(100);
     const session = new Session({ userId: 'bob', deviceId: 'phone' }, transport, deps);
