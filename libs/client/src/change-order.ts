@@ -10,7 +10,8 @@ export interface ChangeOrderDeps {
   repaired(conversationId: string, afterCs: number, throughCs: number): void;
   /** A repair attempt failed; it is tried again after `retryDelayMs`. */
   failed(conversationId: string, error: unknown): void;
-  retryDelayMs(failures: number): number;
+  /** The wait before the next attempt, after `failures` in a row (the last one `error`). */
+  retryDelayMs(failures: number, error?: unknown): number;
   /** Waits, or rejects once the client is closed. */
   wait(ms: number): Promise<void>;
 }
@@ -130,7 +131,7 @@ export class ChangeOrder {
         } catch (error) {
           if (track.untracked) return;
           this.deps.failed(conversationId, error);
-          await this.deps.wait(this.deps.retryDelayMs(++failures));
+          await this.deps.wait(this.deps.retryDelayMs(++failures, error));
           continue;
         }
         for (const change of page.changes) {

@@ -10,6 +10,7 @@ import {
   type RequestOptions,
   type SendOptions,
   type SendResult,
+  type ServerRefusal,
   type StateChange,
   type WebSocketFactory,
   type MediaFile,
@@ -99,7 +100,7 @@ export class ChatClient {
           message: `repairing ${conversationId}: ${(error as Error).message}`,
         });
       },
-      retryDelayMs: (failures) => this.backoffDelay(failures),
+      retryDelayMs: (failures, error) => this.retryDelay(failures, error),
       wait: (ms) => this.wait(ms),
     });
   }
@@ -204,7 +205,7 @@ export class ChatClient {
           return { ...result, clientMessageId };
         } catch (error) {
           if (!(error instanceof ChatError) || !error.retriable || tried >= attempts) throw error;
-          await this.wait(this.backoffDelay(tried - 1));
+          await this.wait(this.retryDelay(tried - 1, error));
         }
       }
     };
@@ -240,13 +241,12 @@ export class ChatClient {
     const answer = (await intent.json()) as {
       mediaId: string;
       upload: { url: string; headers: Record<string, string> };
-      code?: string;
-      detail?: string;
-    };
+    } & Partial<ServerRefusal>;
     if (intent.status !== 201) {
-      throw new ChatError(
-        answer.code ?? 'upload-refused',
-        answer.detail ?? `HTTP ${intent.status}`,
+      // A problem body: its code, and whether a retry may help, as the server says.
+      throw ChatError.fromServer(
+        { ...answer, code: answer.code ?? 'upload-refused' },
+        `HTTP ${intent.status}`,
       );
     }
     // Content-Length and Content-Type are signed: the body must be exactly what was announced.
@@ -472,6 +472,12 @@ export class ChatClient {
     return ceiling / 2 + Math.random() * (ceiling / 2);
   }
 
+  /** The backoff before another attempt, and never less than the wait the server asked for. */
+  private retryDelay(attempt: number, error?: unknown): number {
+    const asked = error instanceof ChatError ? (error.retryAfterMs ?? 0) : 0;
+    return Math.max(this.backoffDelay(attempt), asked);
+  }
+
   /** Waits; rejects at once if the client is closed meanwhile. */
   private wait(ms: number): Promise<void> {
     if (this.current === State.Closed) {
@@ -529,11 +535,14 @@ export class ChatClient {
         return this.settle(frame.id, (request) => request.resolve(frame.result));
       case 'error':
         if (frame.id && this.pending.has(frame.id)) {
-          return this.settle(frame.id, (request) =>
-            request.reject(new ChatError(frame.code, frame.message)),
-          );
+          return this.settle(frame.id, (request) => request.reject(ChatError.fromServer(frame)));
         }
-        return this.emit('error', { code: frame.code, message: frame.message });
+        return this.emit('error', {
+          code: frame.code,
+          message: frame.message,
+          retriable: frame.retriable === true,
+          ...(frame.retryAfterMs === undefined ? {} : { retryAfterMs: frame.retryAfterMs }),
+        });
       case 'presence':
         return this.emit('presence', frame.presence);
       case 'presence.revoked':

@@ -239,14 +239,14 @@ it('tries a failed repair again after a backoff', async () => {
   let failures = 0;
   gateway.onRequest = (request) =>
     request.type === 'sync' && failures++ === 0
-      ? { error: { code: 'internal', message: 'try again' } }
+      ? { error: { code: 'internal-error', message: 'try again' } }
       : undefined;
   gateway.record(messageChange('g', 1, 1));
   gateway.publish(messageChange('g', 2, 2));
   await until(() => messages.length === 2, 'messages 1 and 2');
   expect(seqsOf(messages)).toEqual([1, 2]);
   expect(syncs()).toEqual([0, 0]);
-  expect(errors.map((e) => e.code)).toEqual(['internal']);
+  expect(errors.map((e) => e.code)).toEqual(['internal-error']);
 });
 
 it('pages the rest of a resume that stopped at its limit before connect() resolves, with no live change to show a gap', async () => {

@@ -130,44 +130,66 @@ export interface ChatClientEvents {
   'presence.revoked': { userIds: string[] };
   typing: { conversationId: string; userId: string };
   /** A server error that answers no request, or a failure of the client's own work. */
-  error: { code: string; message: string };
+  error: { code: string; message: string; retriable?: boolean; retryAfterMs?: number };
   /** Changes fetched with `sync`: a gap in the cs repaired, or the rest of a resume. */
   gap: { conversationId: string; afterCs: number; throughCs: number };
 }
 
 export type Listener<T> = (payload: T) => void;
 
-/** Codes of failures that another attempt may fix (timeouts, outages, overload). */
-const RETRIABLE_CODES = new Set([
-  'timeout',
-  'disconnected',
-  'unavailable',
-  'internal',
-  'log-unavailable',
-  'registry-unavailable',
-  'store-unavailable',
-  'idempotency-store-unavailable',
-  'views-unavailable',
-  'views-behind',
-  'rate-limiter-unavailable',
-  'rate-limited',
-  'overloaded',
-  'http-502',
-  'http-503',
-  'http-504',
-]);
+/**
+ * Failures the client makes itself, and whether another attempt may fix each: a request that
+ * got no answer in time, or lost its socket, may; one the client refuses to send, or made
+ * after `close()`, may not. Whether a server's refusal may be retried is the server's to say
+ * (`retriable` on its `error` frame and problem bodies): the client keeps no list of its codes.
+ */
+export const CLIENT_FAILURES = {
+  timeout: true,
+  disconnected: true,
+  closed: false,
+  'frame-too-big': false,
+  'upload-failed': false,
+} as const;
+
+export type ClientFailure = keyof typeof CLIENT_FAILURES;
+
+/** What the server says of a refusal: an `error` frame, or an HTTP problem body. */
+export interface ServerRefusal {
+  code: string;
+  /** The `error` frame's words... */
+  message?: string;
+  /** ...or the problem body's. */
+  detail?: string;
+  retriable?: boolean;
+  retryAfterMs?: number;
+}
 
 /** A request that failed: refused by the server (its `error` frame), timed out, or closed. */
 export class ChatError extends Error {
-  /** Whether the same request may succeed when tried again. */
+  /** Whether the same request may succeed when tried again: the server's word on its refusals. */
   readonly retriable: boolean;
+  /** How long the server asked to wait before trying again, when it asked. */
+  readonly retryAfterMs?: number;
 
   constructor(
     readonly code: string,
     message: string,
+    options: { retriable?: boolean; retryAfterMs?: number } = {},
   ) {
     super(message);
     this.name = 'ChatError';
-    this.retriable = RETRIABLE_CODES.has(code);
+    this.retriable =
+      options.retriable ?? (CLIENT_FAILURES as Record<string, boolean>)[code] ?? false;
+    if (typeof options.retryAfterMs === 'number' && options.retryAfterMs >= 0) {
+      this.retryAfterMs = options.retryAfterMs;
+    }
+  }
+
+  /** A refusal as the server judged it: retriable only when the server says so. */
+  static fromServer(refusal: ServerRefusal, fallbackMessage = refusal.code): ChatError {
+    return new ChatError(refusal.code, refusal.message ?? refusal.detail ?? fallbackMessage, {
+      retriable: refusal.retriable === true,
+      retryAfterMs: refusal.retryAfterMs,
+    });
   }
 }

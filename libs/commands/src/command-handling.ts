@@ -10,7 +10,7 @@ import { CommandPipeline, type MemberDecider } from './command-pipeline';
 import type { EventLog } from './event-log';
 import type { DownloadUrl, MediaAttachments } from './media-attachments';
 import { messageMediaKey } from './media-keys';
-import { problem } from './problem';
+import { refuse } from './problem';
 import { conversationParams, deliveredBody, readBody, sendMessageBody } from './request-schemas';
 import { SendAdmission } from './send-admission';
 import { SendIdempotency, type SendOutcome } from './send-idempotency';
@@ -104,23 +104,13 @@ export class CommandHandling {
     try {
       result = await this.bucket.take(userId);
     } catch {
-      throw problem(
-        503,
-        'rate-limiter-unavailable',
-        'the rate limiter cannot be reached',
-        {},
-        { 'Retry-After': '2' },
-      );
+      throw refuse('rate-limiter-unavailable', 'the rate limiter cannot be reached');
     }
     if (result.allowed) return;
     const seconds = Math.max(1, Math.ceil(result.retryAfterMs / 1000));
-    throw problem(
-      429,
-      'rate-limited',
-      `too many commands; retry in ${seconds} s`,
-      {},
-      { 'Retry-After': String(seconds) },
-    );
+    throw refuse('rate-limited', `too many commands; retry in ${seconds} s`, {
+      retryAfterMs: result.retryAfterMs,
+    });
   }
 
   /** Any command but a send: decided and appended (resolves after Kafka), or refused. */
@@ -149,7 +139,7 @@ export class CommandHandling {
   ): Promise<SendMessage> {
     const { mediaId, ...rest } = message;
     if (rest.media && !mediaId) {
-      throw problem(400, 'media-needs-upload', 'media is referenced by mediaId, from an upload');
+      throw refuse('media-needs-upload', 'media is referenced by mediaId, from an upload');
     }
     const command = sendCommand(actor, conversationId, rest);
     if (!mediaId) return { ...command, media: null };
@@ -235,7 +225,7 @@ export class CommandHandling {
 
   private attachments(): MediaAttachments {
     if (!this.media) {
-      throw problem(503, 'media-store-unavailable', 'this service has no object storage');
+      throw refuse('media-store-unavailable', 'this service has no object storage');
     }
     return this.media;
   }

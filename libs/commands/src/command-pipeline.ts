@@ -21,7 +21,7 @@ import {
   type DecisionQuery,
 } from '@chat/views';
 import type { EventLog } from './event-log';
-import { problem } from './problem';
+import { refuse } from './problem';
 
 /**
  * Refusals that may only mean the view has not caught up with the log yet (the user acts on a
@@ -120,12 +120,9 @@ export class CommandPipeline {
       // A refusal is only an answer once the view has read the log as far as it was when the
       // request came: a view still behind may not yet hold the conversation the client has.
       if (!(await this.catchUp())) {
-        throw problem(
-          503,
+        throw refuse(
           'views-behind',
           'the membership view has not caught up with the log yet; retry',
-          {},
-          { 'Retry-After': '1' },
         );
       }
       decision = decideOn(await load());
@@ -155,12 +152,10 @@ export class CommandPipeline {
     try {
       return await this.readDecisionState(query);
     } catch (error) {
-      throw problem(
-        503,
+      throw refuse(
         'views-unavailable',
         `the membership view cannot be read: ${(error as Error).message}`,
-        {},
-        { 'Retry-After': '2' },
+        { cause: error },
       );
     }
   }

@@ -6,18 +6,14 @@ import type { ObjectStore } from '@chat/storage';
 import { InboxStore, INBOX_READER_SCHEMA } from '@chat/views';
 import type { Logger } from '@chat/observability';
 import { messageMediaKey, thumbnailKey, uploadKey } from './media-keys';
-import { problem, ProblemException } from './problem';
+import { refuse, Refusal } from './problem';
 import { hasThumbnail, makeThumbnail, THUMBNAIL_CONTENT_TYPE } from './thumbnails';
 
 /** The object store could not be asked: retriable. */
 export const mediaStoreUnavailable = (error: unknown) =>
-  problem(
-    503,
-    'media-store-unavailable',
-    `object storage: ${(error as Error).message}`,
-    {},
-    { 'Retry-After': '2' },
-  );
+  refuse('media-store-unavailable', `object storage: ${(error as Error).message}`, {
+    cause: error,
+  });
 
 export interface DownloadUrl {
   url: string;
@@ -61,8 +57,7 @@ export class MediaAttachments {
       if (!found) {
         found = await this.store.head(source);
         if (!found) {
-          throw problem(
-            409,
+          throw refuse(
             'media-not-uploaded',
             `no upload ${target.mediaId} of yours is in the store`,
           );
@@ -72,7 +67,7 @@ export class MediaAttachments {
           (expected.sizeBytes !== found.size ||
             expected.contentType.toLowerCase() !== found.contentType.toLowerCase())
         ) {
-          throw problem(409, 'media-mismatch', 'the stored object differs from the reference');
+          throw refuse('media-mismatch', 'the stored object differs from the reference');
         }
         await this.store.copy(source, destination);
         await this.store.delete(source);
@@ -82,7 +77,7 @@ export class MediaAttachments {
       }
       return { objectKey: destination, contentType: found.contentType, sizeBytes: found.size };
     } catch (error) {
-      if (error instanceof ProblemException) throw error;
+      if (error instanceof Refusal) throw error;
       throw mediaStoreUnavailable(error);
     }
   }
@@ -101,13 +96,13 @@ export class MediaAttachments {
     if (seen === 'unknown' && (await catchUp())) {
       seen = await this.visible(actor, conversationId, messageId);
     }
-    if (seen === 'forbidden') throw problem(403, 'not-a-member', 'you cannot see this message');
-    if (seen === 'unknown') throw problem(404, 'message-not-found', 'no such message');
+    if (seen === 'forbidden') throw refuse('not-a-member', 'you cannot see this message');
+    if (seen === 'unknown') throw refuse('message-not-found', 'no such message');
     const key = messageMediaKey(conversationId, messageId);
     const object = await this.store.head(key).catch((error: unknown) => {
       throw mediaStoreUnavailable(error);
     });
-    if (!object) throw problem(404, 'media-not-found', 'this message has no media');
+    if (!object) throw refuse('media-not-found', 'this message has no media');
     const thumbKey = thumbnailKey(conversationId, messageId);
     const thumbnail = hasThumbnail(object.contentType)
       ? await this.store.head(thumbKey).catch((error: unknown) => {

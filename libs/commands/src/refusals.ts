@@ -1,62 +1,57 @@
+import { HttpException } from '@nestjs/common';
+import type { AuthFailure } from '@chat/auth';
+import { AuthError } from '@chat/auth';
 import { DomainError, type RejectionCode } from '@chat/domain';
 import { EventError } from '@chat/events';
+import { refuse, Refusal, type RefusalCode } from '@chat/protocol';
 import { isStoreUnavailable } from '@chat/storage';
-import { problem, ProblemException } from './problem';
-
-/** How each domain refusal reads as a status (HTTP, and the same code over the WebSocket). */
-export const DOMAIN_STATUS: Record<RejectionCode, number> = {
-  'conversation-not-found': 404,
-  'conversation-exists': 409,
-  'not-a-member': 403,
-  'not-an-admin': 403,
-  'membership-fixed': 403,
-  'not-the-author': 403,
-  'not-author-or-admin': 403,
-  'already-a-member': 409,
-  'member-not-found': 404,
-  'role-unchanged': 409,
-  'message-not-found': 404,
-  'message-deleted': 409,
-  'duplicate-message': 409,
-  'group-full': 422,
-  'invalid-members': 400,
-  'invalid-message': 400,
-  'message-too-long': 400,
-  'device-required': 400,
-  'invalid-reaction': 400,
-};
-
-/** Seconds a client should wait before retrying when a dependency is down. */
-const RETRY_AFTER_SECONDS = '2';
+import { ViewError, type ViewErrorCode } from '@chat/views';
 
 /**
- * A failure of command handling as a problem: a refusal of the domain, a dependency down
- * (503, retriable: nothing was accepted) or one already a problem. Anything else is not a
- * refusal and is left to the caller (undefined).
+ * Every code a library's own error carries is a refusal code: a code added to the domain, the
+ * views or auth without its entry in the catalogue (@chat/protocol REFUSALS) fails to compile
+ * here, so none reaches a client without a status and a retriability.
  */
-export function commandProblem(error: unknown): ProblemException | undefined {
-  if (error instanceof ProblemException) return error;
-  if (error instanceof DomainError) {
-    return problem(DOMAIN_STATUS[error.code], error.code, error.detail);
-  }
+type Covered<T extends RefusalCode> = T;
+export type ForeignRefusalCode = Covered<RejectionCode | ViewErrorCode | AuthFailure>;
+
+/** Nest's own HTTP errors (an unknown route, mostly) as the catalogue names them. */
+const HTTP_CODES: Record<number, RefusalCode> = {
+  401: 'invalid-token',
+  404: 'route-not-found',
+  405: 'method-not-allowed',
+  413: 'payload-too-large',
+  415: 'unsupported-media-type',
+  429: 'rate-limited',
+  503: 'starting',
+};
+
+/**
+ * Any failure as the refusal a client gets, the one place foreign errors are translated: a
+ * refusal as thrown, a refusal of the domain, of a read or of a token, a dependency down
+ * (retriable, nothing was accepted). Anything else is a fault of the server: `unexpected` is
+ * told (to log it), and the client gets `internal-error`.
+ */
+export function refusalOf(error: unknown, unexpected?: (error: unknown) => void): Refusal {
+  if (error instanceof Refusal) return error;
+  if (error instanceof DomainError) return refuse(error.code, error.detail);
+  if (error instanceof ViewError) return refuse(error.code, error.message);
+  if (error instanceof AuthError) return refuse(error.code, error.message);
   if (error instanceof EventError && error.retriable) {
-    return problem(
-      503,
-      error.code,
-      'the event log is unavailable; nothing was accepted',
-      {},
-      { 'Retry-After': RETRY_AFTER_SECONDS },
-    );
+    const code = error.code === 'registry-unavailable' ? error.code : 'log-unavailable';
+    return refuse(code, 'the event log is unavailable; nothing was accepted', { cause: error });
   }
   // A store restarting or failing over: the command was not applied and a retry can succeed.
   if (isStoreUnavailable(error)) {
-    return problem(
-      503,
-      'store-unavailable',
-      'a store is unavailable; nothing was accepted',
-      {},
-      { 'Retry-After': RETRY_AFTER_SECONDS },
-    );
+    return refuse('store-unavailable', 'a store is unavailable; nothing was accepted', {
+      cause: error,
+    });
   }
-  return undefined;
+  if (error instanceof HttpException) {
+    const status = error.getStatus();
+    const code = HTTP_CODES[status] ?? (status < 500 ? 'invalid-request' : 'internal-error');
+    if (code !== 'internal-error') return refuse(code, error.message);
+  }
+  unexpected?.(error);
+  return refuse('internal-error', 'an unexpected error occurred; it has been logged');
 }

@@ -1,7 +1,7 @@
-import { problem } from './problem';
+import { refuse } from './problem';
 
-/** Seconds a refused send should wait: about what a backlog of the bound takes to clear. */
-const OVERLOADED_RETRY_AFTER_SECONDS = '1';
+/** How long a refused send should wait: about what a backlog of the bound takes to clear. */
+const OVERLOADED_RETRY_AFTER_MS = 1000;
 
 /**
  * A bound on the sends one process has taken and not yet answered, and on each user's share of
@@ -25,21 +25,17 @@ export class SendAdmission {
   take(userId: string): () => void {
     const held = this.byUser.get(userId) ?? 0;
     if (held >= this.perUser) {
-      throw problem(
-        429,
+      throw refuse(
         'rate-limited',
         `you have ${this.perUser} sends unanswered; nothing was accepted, retry shortly`,
-        {},
-        { 'Retry-After': OVERLOADED_RETRY_AFTER_SECONDS },
+        { retryAfterMs: OVERLOADED_RETRY_AFTER_MS },
       );
     }
     if (this.pending >= this.limit) {
-      throw problem(
-        503,
+      throw refuse(
         'overloaded',
         `the server holds ${this.limit} unanswered sends; nothing was accepted, retry shortly`,
-        {},
-        { 'Retry-After': OVERLOADED_RETRY_AFTER_SECONDS },
+        { retryAfterMs: OVERLOADED_RETRY_AFTER_MS },
       );
     }
     this.pending++;

@@ -1,11 +1,12 @@
-import { ProblemException } from './problem';
+import { httpProblem } from '@chat/protocol';
+import { Refusal } from './problem';
 import { SendAdmission } from './send-admission';
 
 const refusalOf = (take: () => unknown) => {
   try {
     take();
   } catch (error) {
-    return error as ProblemException;
+    return error as Refusal;
   }
   throw new Error('the send was taken');
 };
@@ -15,9 +16,10 @@ it('takes sends up to its bound, then refuses with a retriable 503 until one is 
   const first = admission.take('alice');
   admission.take('bob');
   const refusal = refusalOf(() => admission.take('carol'));
-  expect(refusal).toBeInstanceOf(ProblemException);
-  expect(refusal.problem).toMatchObject({ status: 503, code: 'overloaded' });
-  expect(refusal.headers).toEqual({ 'Retry-After': '1' });
+  expect(refusal).toBeInstanceOf(Refusal);
+  const { body, headers } = httpProblem(refusal);
+  expect(body).toMatchObject({ status: 503, code: 'overloaded', retriable: true });
+  expect(headers).toEqual({ 'Retry-After': '1' });
 
   first();
   expect(() => admission.take('carol')).not.toThrow();
@@ -31,7 +33,7 @@ it('counts a release once, however often it is called', () => {
   release();
   expect(admission.taken).toBe(0);
   admission.take('alice');
-  expect(() => admission.take('alice')).toThrow(ProblemException);
+  expect(() => admission.take('alice')).toThrow(Refusal);
 });
 
 it('holds one user to their share, so the places left stay for the others', () => {
@@ -42,7 +44,7 @@ it('holds one user to their share, so the places left stay for the others', () =
       admission.take('alice');
       return null;
     } catch (error) {
-      return (error as ProblemException).problem.code;
+      return (error as Refusal).code;
     }
   }).filter((code) => code !== null);
   expect(refused).toHaveLength(3000 - 3);

@@ -92,6 +92,6 @@ describe('a send, once', () => {
     await idempotency.once('sender', command, send);
     await expect(
       idempotency.once('sender', { ...command, body: 'something else' }, send),
-    ).rejects.toMatchObject({ problem: { status: 409, code: 'client-message-id-reused' } });
+    ).rejects.toMatchObject({ status: 409, code: 'client-message-id-reused' });
   });
 });

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { ConversationCommand } from '@chat/domain';
-import { problem } from './problem';
+import { refuse } from './problem';
 
 type SendMessage = Extract<ConversationCommand, { type: 'SendMessage' }>;
 
@@ -84,8 +84,7 @@ export class SendIdempotency {
       if (raw !== null) {
         const claim = JSON.parse(raw) as Claim;
         if (claim.fingerprint !== fingerprint) {
-          throw problem(
-            409,
+          throw refuse(
             'client-message-id-reused',
             'this client message id was already used for a different message',
           );
@@ -93,13 +92,7 @@ export class SendIdempotency {
         if (claim.state === 'done') return { replayed: true, eventIds: claim.eventIds ?? [] };
       }
       if (Date.now() > deadline) {
-        throw problem(
-          409,
-          'send-in-progress',
-          'the same send is still in progress; retry shortly',
-          {},
-          { 'Retry-After': '1' },
-        );
+        throw refuse('send-in-progress', 'the same send is still in progress; retry shortly');
       }
       await new Promise((resolve) => setTimeout(resolve, POLL_MS));
     }
@@ -120,13 +113,9 @@ function fingerprintOf(command: SendMessage): string {
 }
 
 function unavailable(error: unknown): never {
-  throw problem(
-    503,
+  throw refuse(
     'idempotency-store-unavailable',
     `Redis cannot be reached: ${(error as Error).message}`,
-    {},
-    {
-      'Retry-After': '2',
-    },
+    { cause: error },
   );
 }

@@ -1,5 +1,6 @@
 import type { ZodType, ZodTypeDef } from 'zod';
-import { problem } from './problem';
+import { isRefusalCode } from '@chat/protocol';
+import { refuse } from './problem';
 
 /**
  * Parses input with a schema, or refuses with 400 and one entry per offending field. The code
@@ -20,6 +21,7 @@ export function validate<T>(
   const named = result.error.issues.find(
     (issue) => issue.code === 'custom' && typeof issue.params?.code === 'string',
   );
-  const code = (named?.code === 'custom' && (named.params?.code as string)) || 'invalid-request';
-  throw problem(400, code, `the request ${where} is not valid`, { errors });
+  const namedCode = named?.code === 'custom' ? named.params?.code : undefined;
+  const code = isRefusalCode(namedCode) ? namedCode : 'invalid-request';
+  throw refuse(code, `the request ${where} is not valid`, { errors });
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 // The bounds alone, not the domain's index: the protocol is loaded by browsers too.
 import { MAX_SEQ } from '@chat/domain/limits';
+import type { ErrorFrame } from './refusals';
 
 /**
  * The gateway protocol, version 2: JSON text frames over a WebSocket (or Server-Sent Events
@@ -11,6 +12,9 @@ export const PROTOCOL_VERSION = 2;
 
 /** Close codes and what a client does after each: in ./close-codes, re-exported here. */
 export * from './close-codes';
+
+/** The refusal catalogue and its two mappers (HTTP problem, `error` frame): in ./refusals. */
+export * from './refusals';
 
 const id = z.string().regex(/^[A-Za-z0-9._:@-]{1,128}$/, 'an id: 1 to 128 of A-Za-z0-9._:@-');
 const seq = z.number().int().min(0).max(MAX_SEQ);
@@ -217,14 +221,11 @@ export type ServerFrame =
   | { type: 'result'; id: string; result: unknown }
   /** These users' presence may no longer be seen (no conversation in common any more). */
   | { type: 'presence.revoked'; userIds: string[] }
-  | {
-      type: 'error';
-      id?: string;
-      code: string;
-      message: string;
-      /** With `rate-limited`: how long until the frame would be taken. */
-      retryAfterMs?: number;
-    }
+  /**
+   * A refusal (see ./refusals): its catalogue `code`, whether the same request may succeed
+   * when tried again (`retriable`), and how long to wait first (`retryAfterMs`).
+   */
+  | ErrorFrame
   /** The server is draining: reconnect now (another instance will take you). */
   | { type: 'reconnect'; reason: string };
 

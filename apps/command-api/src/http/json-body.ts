@@ -1,5 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
-import { problem, sendProblem, type ProblemException } from './problem';
+import { refuse, sendProblem, type Refusal } from './problem';
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -19,16 +19,15 @@ export function jsonBody(maxBytes: number) {
       request.body = undefined;
       return next();
     }
-    const refuse = (exception: ProblemException) => {
-      sendProblem(response, exception);
+    const answer = (refusal: Refusal) => {
+      sendProblem(response, refusal);
       request.resume();
     };
     if (!request.is('application/json')) {
-      return refuse(problem(415, 'unsupported-media-type', 'send the body as application/json'));
+      return answer(refuse('unsupported-media-type', 'send the body as application/json'));
     }
-    const tooLarge = () =>
-      problem(413, 'payload-too-large', `the body may be at most ${maxBytes} bytes`);
-    if (declared !== undefined && Number(declared) > maxBytes) return refuse(tooLarge());
+    const tooLarge = () => refuse('payload-too-large', `the body may be at most ${maxBytes} bytes`);
+    if (declared !== undefined && Number(declared) > maxBytes) return answer(tooLarge());
 
     const chunks: Buffer[] = [];
     let size = 0;
@@ -38,7 +37,7 @@ export function jsonBody(maxBytes: number) {
       size += chunk.length;
       if (size > maxBytes) {
         refused = true;
-        return refuse(tooLarge());
+        return answer(tooLarge());
       }
       chunks.push(chunk);
     });
@@ -51,13 +50,13 @@ export function jsonBody(maxBytes: number) {
       try {
         text = strictUtf8.decode(Buffer.concat(chunks));
       } catch {
-        return refuse(problem(400, 'invalid-utf8', 'the body is not valid UTF-8'));
+        return answer(refuse('invalid-utf8', 'the body is not valid UTF-8'));
       }
       try {
         request.body = JSON.parse(text);
       } catch (error) {
-        return refuse(
-          problem(400, 'malformed-json', `the body is not JSON: ${(error as Error).message}`),
+        return answer(
+          refuse('malformed-json', `the body is not JSON: ${(error as Error).message}`),
         );
       }
       next();

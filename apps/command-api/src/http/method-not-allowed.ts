@@ -1,5 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
-import { problem, sendProblem } from './problem';
+import { refuse, sendProblem } from './problem';
 
 interface DocumentedPaths {
   paths: Record<string, object>;
@@ -26,10 +26,7 @@ export function methodNotAllowed(document: DocumentedPaths) {
     const route = routes.find(({ pattern }) => pattern.test(path));
     if (!route || route.allowed.includes(request.method)) return next();
     response.setHeader('Allow', route.allowed.join(', '));
-    sendProblem(
-      response,
-      problem(405, 'method-not-allowed', `${request.method} is not allowed here`),
-    );
+    sendProblem(response, refuse('method-not-allowed', `${request.method} is not allowed here`));
     request.resume();
   };
 }

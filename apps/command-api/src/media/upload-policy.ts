@@ -1,5 +1,5 @@
 import type { Config } from '@chat/config';
-import { problem } from '../http/problem';
+import { refuse } from '../http/problem';
 
 export interface UploadRequest {
   contentType: string;
@@ -10,11 +10,10 @@ export interface UploadRequest {
 export function checkUpload(request: UploadRequest, media: Config['media']): void {
   const type = request.contentType.toLowerCase();
   if (!media.allowedTypes.includes(type)) {
-    throw problem(400, 'media-type-not-allowed', `${request.contentType} is not an allowed type`);
+    throw refuse('media-type-not-allowed', `${request.contentType} is not an allowed type`);
   }
   if (request.sizeBytes > media.maxBytes) {
-    throw problem(
-      413,
+    throw refuse(
       'media-too-large',
       `${request.sizeBytes} bytes is over the limit of ${media.maxBytes}`,
     );

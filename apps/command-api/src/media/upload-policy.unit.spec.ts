@@ -18,13 +18,13 @@ describe('the upload policy', () => {
 
   it('should refuse a type not allowed with 400', () => {
     expect(() => checkUpload({ contentType: 'text/html', sizeBytes: 1 }, media)).toThrow(
-      expect.objectContaining({ problem: expect.objectContaining({ status: 400 }) }),
+      expect.objectContaining({ status: 400 }),
     );
   });
 
   it('should refuse one byte over the limit with 413', () => {
     expect(() => checkUpload({ contentType: 'image/png', sizeBytes: 1001 }, media)).toThrow(
-      expect.objectContaining({ problem: expect.objectContaining({ status: 413 }) }),
+      expect.objectContaining({ status: 413 }),
     );
   });
 });

@@ -1,5 +1,5 @@
 import { configDefaults } from '@chat/config';
-import type { ProblemException } from '@chat/commands';
+import type { Refusal } from '@chat/commands';
 import { checkPushEndpoint } from './endpoint-policy';
 
 const push = configDefaults().push;
@@ -10,7 +10,7 @@ function refusal(check: () => void): string | undefined {
     check();
     return undefined;
   } catch (error) {
-    return (error as ProblemException).problem.code;
+    return (error as Refusal).code;
   }
 }
 

@@ -3,7 +3,7 @@ import type { Request } from 'express';
 import type { CommandHandling, TokenBucket } from '@chat/commands';
 import { principalOf } from '../auth/auth.guard';
 import { COMMAND_HANDLING } from '../log/tokens';
-import { problem } from '../http/problem';
+import { refuse } from '../http/problem';
 
 /** The budget of reads (GET), the same per-user rate as the gateway's read frames. */
 export const USER_READ_LIMIT = Symbol('USER_READ_LIMIT');
@@ -32,26 +32,12 @@ export class RateLimitGuard implements CanActivate {
     try {
       result = await this.reads.take(principal.userId);
     } catch {
-      throw problem(
-        503,
-        'rate-limiter-unavailable',
-        'the rate limiter cannot be reached',
-        {},
-        {
-          'Retry-After': '2',
-        },
-      );
+      throw refuse('rate-limiter-unavailable', 'the rate limiter cannot be reached');
     }
     if (result.allowed) return true;
     const seconds = Math.max(1, Math.ceil(result.retryAfterMs / 1000));
-    throw problem(
-      429,
-      'rate-limited',
-      `too many reads; retry in ${seconds} s`,
-      {},
-      {
-        'Retry-After': String(seconds),
-      },
-    );
+    throw refuse('rate-limited', `too many reads; retry in ${seconds} s`, {
+      retryAfterMs: result.retryAfterMs,
+    });
   }
 }

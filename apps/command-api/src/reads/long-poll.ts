@@ -1,4 +1,4 @@
-import { problem } from '../http/problem';
+import { refuse } from '../http/problem';
 
 /**
  * How long a held request waits for news of its conversation before it reads again anyway:
@@ -46,12 +46,9 @@ export class LongPolls {
     if (waitMs <= 0) return read();
     const holding = this.held.get(userId) ?? 0;
     if (holding >= this.maxPerUser) {
-      throw problem(
-        429,
+      throw refuse(
         'too-many-long-polls',
         `you hold ${this.maxPerUser} long polls open; wait for one to answer`,
-        {},
-        { 'Retry-After': '1' },
       );
     }
     this.held.set(userId, holding + 1);

@@ -1,4 +1,5 @@
-import { ProblemException } from '../http/problem';
+import { httpProblem } from '@chat/protocol';
+import { Refusal } from '../http/problem';
 import { LongPolls } from './long-poll';
 
 const nothingNew = { changes: [] as number[] };
@@ -58,12 +59,10 @@ describe('long polls', () => {
       );
     const held = [hold('mallory'), hold('mallory')];
     const refused = await hold('mallory').catch((error: unknown) => error);
-    expect(refused).toBeInstanceOf(ProblemException);
-    expect((refused as ProblemException).problem).toMatchObject({
-      status: 429,
-      code: 'too-many-long-polls',
-    });
-    expect((refused as ProblemException).headers).toEqual({ 'Retry-After': '1' });
+    expect(refused).toBeInstanceOf(Refusal);
+    const { body, headers } = httpProblem(refused as Refusal);
+    expect(body).toMatchObject({ status: 429, code: 'too-many-long-polls' });
+    expect(headers).toEqual({ 'Retry-After': '1' });
     // Another user is not affected, and answered polls free their place.
     await expect(hold('alice')).resolves.toEqual(nothingNew);
     await Promise.all(held);

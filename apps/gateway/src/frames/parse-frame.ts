@@ -1,9 +1,9 @@
-import { clientFrame, type ClientFrame } from '@chat/protocol';
+import { clientFrame, type ClientFrame, type RefusalCode } from '@chat/protocol';
 
 /** Why a text is not a client frame, as the `error` frame that answers it says. */
 export interface BadFrame {
   id?: string;
-  code: 'bad-frame' | 'invalid-frame' | 'unknown-type';
+  code: Extract<RefusalCode, 'bad-frame' | 'invalid-frame' | 'unknown-type'>;
   message: string;
 }
 

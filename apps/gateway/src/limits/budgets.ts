@@ -1,4 +1,4 @@
-import type { ClientFrameType } from '@chat/protocol';
+import { refuse, type ClientFrameType, type Refusal } from '@chat/protocol';
 import { TokenBuckets, type TokenBucketOptions } from './token-buckets';
 
 /**
@@ -35,9 +35,9 @@ export interface RateRefusal {
   retryAfterMs: number;
 }
 
-/** A refusal's wait as HTTP's `Retry-After` says it: whole seconds, at least one. */
-export function retryAfterSeconds(refusal: RateRefusal): number {
-  return Math.max(1, Math.ceil(refusal.retryAfterMs / 1000));
+/** A budget's refusal as every transport answers it (an `error` frame, a 429 problem). */
+export function refusalOfBudget({ code, message, retryAfterMs }: RateRefusal): Refusal {
+  return refuse(code, message, { retryAfterMs });
 }
 
 /** The budgets kept on this gateway process, per user, shared by all of the user's sockets. */

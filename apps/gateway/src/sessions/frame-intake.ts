@@ -1,4 +1,11 @@
-import { CLOSE_CODES, type ClientFrame, type ServerFrame } from '@chat/protocol';
+import {
+  CLOSE_CODES,
+  errorFrame,
+  refuse,
+  type ClientFrame,
+  type ErrorFrame,
+  type Refusal,
+} from '@chat/protocol';
 import { WindowCounter } from '../limits/window-counter';
 import { parseFrame } from '../frames/parse-frame';
 
@@ -12,13 +19,8 @@ const BAD_FRAME_LIMIT = 20;
 const REFUSED_FRAME_LIMIT = 200;
 const ABUSE_WINDOW_MS = 10_000;
 
-export type ErrorFrame = Extract<ServerFrame, { type: 'error' }>;
-
 /** How a connection answers a frame it does not take: an `error` frame, or a close. */
 export type Rebuff = { error: ErrorFrame } | { close: { code: number; reason: string } };
-
-/** What an error frame says, without the frame's own fields. */
-export type ErrorAnswer = Omit<ErrorFrame, 'type' | 'id'>;
 
 /**
  * What comes in on a connection: each text parsed into a frame, and count kept of the frames
@@ -33,29 +35,25 @@ export class FrameIntake {
   read(raw: string): { frame: ClientFrame } | { rebuff: Rebuff } {
     const parsed = parseFrame(raw);
     if ('frame' in parsed) return parsed;
-    const { id, ...answer } = parsed.bad;
-    return { rebuff: this.bad(id, answer) };
+    const { id, code, message } = parsed.bad;
+    return { rebuff: this.bad(id, refuse(code, message)) };
   }
 
   /** A frame the client should not have sent (a mistake, counted as a bad frame). */
-  bad(id: string | undefined, answer: ErrorAnswer): Rebuff {
+  bad(id: string | undefined, refusal: Refusal): Rebuff {
     if (this.badFrames.hit(Date.now())) {
       return { close: { code: CLOSE_CODES.abusive, reason: 'too many bad frames' } };
     }
-    return { error: errorFrame(id, answer) };
+    return { error: errorFrame(refusal, id) };
   }
 
   /** A frame refused by a budget: an error with when to retry, or a close past the limit. */
-  refused(id: string | undefined, answer: ErrorAnswer): Rebuff {
+  refused(id: string | undefined, refusal: Refusal): Rebuff {
     if (this.refusedFrames.hit(Date.now())) {
       return {
         close: { code: CLOSE_CODES.abusive, reason: 'too many frames past the rate limit' },
       };
     }
-    return { error: errorFrame(id, answer) };
+    return { error: errorFrame(refusal, id) };
   }
-}
-
-export function errorFrame(id: string | undefined, answer: ErrorAnswer): ErrorFrame {
-  return { type: 'error', ...(id ? { id } : {}), ...answer };
 }

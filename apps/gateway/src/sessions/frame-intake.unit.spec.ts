@@ -1,4 +1,4 @@
-import { CLOSE_CODES } from '@chat/protocol';
+import { CLOSE_CODES, refuse } from '@chat/protocol';
 import { FrameIntake } from './frame-intake';
 
 const abusive = (reason: string) => ({ close: { code: CLOSE_CODES.abusive, reason } });
@@ -14,7 +14,12 @@ describe('frame intake', () => {
     const intake = new FrameIntake();
     expect(intake.read('not json')).toEqual({
       rebuff: {
-        error: { type: 'error', code: 'bad-frame', message: 'a frame is one JSON object' },
+        error: {
+          type: 'error',
+          code: 'bad-frame',
+          message: 'a frame is one JSON object',
+          retriable: false,
+        },
       },
     });
     expect(intake.read('{"type":"inbox","id":"i","limit":0}')).toMatchObject({
@@ -27,6 +32,7 @@ describe('frame intake', () => {
           id: 'n',
           code: 'unknown-type',
           message: 'unknown frame type "nope"',
+          retriable: false,
         },
       },
     });
@@ -40,10 +46,17 @@ describe('frame intake', () => {
 
   it('closes as abusive at the 201st frame refused by a budget in 10 s', () => {
     const intake = new FrameIntake();
-    const refusal = { code: 'rate-limited', message: 'too many reads', retryAfterMs: 50 };
+    const refusal = refuse('rate-limited', 'too many reads', { retryAfterMs: 50 });
     for (let i = 0; i < 200; i++) {
       expect(intake.refused(`r${i}`, refusal)).toEqual({
-        error: { type: 'error', id: `r${i}`, ...refusal },
+        error: {
+          type: 'error',
+          id: `r${i}`,
+          code: 'rate-limited',
+          message: 'too many reads',
+          retriable: true,
+          retryAfterMs: 50,
+        },
       });
     }
     expect(intake.refused('last', refusal)).toEqual(abusive('too many frames past the rate limit'));

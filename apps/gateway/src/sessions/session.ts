@@ -1,20 +1,23 @@
 import { randomUUID } from 'node:crypto';
 import type { Principal } from '@chat/auth';
+import { refusalOf } from '@chat/commands';
 import {
   CLOSE_CODES,
+  errorFrame,
   PROTOCOL_VERSION,
   type ClientFrame,
   type PresenceState,
+  type Refusal,
   type ServerFrame,
 } from '@chat/protocol';
 import type { LiveChange } from '@chat/views';
 import { ChangeStream, type ChangeSink } from '../changes/change-stream';
 import { handleFrame } from '../frames/frame-handlers';
 import { SendOrder } from '../frames/send-order';
+import { refusalOfBudget } from '../limits/budgets';
 import { PresenceShown } from '../presence/presence-shown';
 import type { Transport } from '../transport/transport';
-import { failureAnswer, SERVER_FAULT } from './failure-answer';
-import { errorFrame, FrameIntake, type ErrorAnswer, type Rebuff } from './frame-intake';
+import { FrameIntake, type Rebuff } from './frame-intake';
 import type { SessionDeps } from './session-deps';
 
 /**
@@ -68,7 +71,7 @@ export class Session implements ChangeSink {
         return;
       }
       const refusal = this.deps.refusal(this.userId, frame.type);
-      if (refusal) return this.rebuff(this.intake.refused(id, refusal));
+      if (refusal) return this.rebuff(this.intake.refused(id, refusalOfBudget(refusal)));
       await this.handle(frame);
     } catch (error) {
       this.fail(id, error);
@@ -133,8 +136,8 @@ export class Session implements ChangeSink {
   }
 
   /** A frame the client should not have sent now: an error, or a close past the limit. */
-  badFrame(id: string | undefined, answer: ErrorAnswer): void {
-    this.rebuff(this.intake.bad(id, answer));
+  badFrame(id: string | undefined, refusal: Refusal): void {
+    this.rebuff(this.intake.bad(id, refusal));
   }
 
   /** A frame, or one already encoded (a live change shared by many sessions). */
@@ -150,14 +153,17 @@ export class Session implements ChangeSink {
     return handleFrame(frame, this, this.deps);
   }
 
+  /**
+   * A failure as the client's `error` frame: a refusal reads as it does over HTTP (its code,
+   * whether to retry, when), a dependency that is down is retriable, never a result, and a
+   * fault of the server is `internal-error`, logged. A rate limit counts as a refused frame.
+   */
   private fail(id: string | undefined, error: unknown): void {
-    const failure = failureAnswer(error);
-    if (!failure) {
-      this.deps.logger.error({ err: error, userId: this.userId }, 'frame failed');
-      return this.send(errorFrame(id, SERVER_FAULT));
-    }
-    if (failure.rateLimited) return this.rebuff(this.intake.refused(id, failure.answer));
-    this.send(errorFrame(id, failure.answer));
+    const refusal = refusalOf(error, (unexpected) =>
+      this.deps.logger.error({ err: unexpected, userId: this.userId }, 'frame failed'),
+    );
+    if (refusal.status === 429) return this.rebuff(this.intake.refused(id, refusal));
+    this.send(errorFrame(refusal, id));
   }
 
   private rebuff(rebuff: Rebuff): void {

@@ -1,6 +1,6 @@
 import type { ChatQueries, LiveChange } from '@chat/views';
 import { CLOSE_CODES, PROTOCOL_VERSION, type SyncResult } from '@chat/protocol';
-import { problem, SendAdmission } from '@chat/commands';
+import { refuse, SendAdmission } from '@chat/commands';
 import { TokenBuckets } from '../limits/token-buckets';
 import { Session } from './session';
 import type { SessionDeps } from './session-deps';
@@ -132,6 +132,7 @@ describe('a session', () => {
       id: 'two',
       code: 'overloaded',
       message: expect.stringContaining('retry'),
+      retriable: true,
       retryAfterMs: 1000,
     });
     expect(replies[1]).toMatchObject({ type: 'result', id: 'one' });
@@ -146,7 +147,13 @@ describe('a session', () => {
     const deep = `{"type":${'['.repeat(6000)}${']'.repeat(6000)},"id":"deep"}`;
     await expect(session.receive(deep)).resolves.toBeUndefined();
     expect(sent).toEqual([
-      { type: 'error', id: 'deep', code: 'unknown-type', message: expect.any(String) },
+      {
+        type: 'error',
+        id: 'deep',
+        code: 'unknown-type',
+        message: expect.any(String),
+        retriable: false,
+      },
     ]);
     expect(closes).toEqual([]);
   });
@@ -164,7 +171,10 @@ describe('a session', () => {
     await expect(
       session.receive(JSON.stringify({ type: 'inbox', id: 'boom' })),
     ).resolves.toBeUndefined();
-    expect(sent.find((f) => f.id === 'boom')).toMatchObject({ type: 'error', code: 'internal' });
+    expect(sent.find((f) => f.id === 'boom')).toMatchObject({
+      type: 'error',
+      code: 'internal-error',
+    });
   });
 
   it("keeps another user's sends accepted while one socket pipelines 3,000 sends", async () => {
@@ -177,7 +187,7 @@ describe('a session', () => {
       spend: async (userId: string) => {
         await settle();
         if (!budget.take(userId).allowed) {
-          throw problem(429, 'rate-limited', 'too many commands', {}, { 'Retry-After': '1' });
+          throw refuse('rate-limited', 'too many commands', { retryAfterMs: 1000 });
         }
       },
       admitted: async <T>(userId: string, send: () => Promise<T>) => {
@@ -250,6 +260,7 @@ describe('a session', () => {
       id: 'again',
       code: 'bad-page',
       message: 'hello was already said',
+      retriable: false,
     });
     expect(closes).toEqual([]);
     expect(session.isOpen).toBe(true);

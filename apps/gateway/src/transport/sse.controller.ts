@@ -1,10 +1,11 @@
 import { Controller, Get, Inject, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { AuthError, type TokenVerifier, type VerifiedPrincipal } from '@chat/auth';
+import { refusalOf, sendProblem } from '@chat/commands';
 import type { Config } from '@chat/config';
-import { clientFrame, PROTOCOL_VERSION } from '@chat/protocol';
+import { clientFrame, PROTOCOL_VERSION, refuse, type Refusal } from '@chat/protocol';
 import { tokenOf } from '../auth/bearer-token';
-import { retryAfterSeconds } from '../limits/budgets';
+import { refusalOfBudget } from '../limits/budgets';
 import { SessionRegistry } from '../sessions/session-registry';
 import { CONFIG, TOKEN_VERIFIER } from '../wiring/config.providers';
 import { sseTransport } from './sse-transport';
@@ -24,11 +25,7 @@ export class SseController {
 
   @Get()
   async stream(@Req() request: Request, @Res() response: Response) {
-    const problem = (status: number, code: string, detail: string) =>
-      response
-        .status(status)
-        .type('application/problem+json')
-        .send({ status, code, title: code, detail });
+    const problem = (refusal: Refusal) => sendProblem(response, refusal);
     // Listened for from the start: a client gone while its token is checked opens nothing.
     let gone = false;
     request.on('close', () => (gone = true));
@@ -39,23 +36,18 @@ export class SseController {
       principal = await this.verifier.verify(token);
     } catch (error) {
       return problem(
-        401,
-        error instanceof AuthError ? error.code : 'invalid-token',
-        (error as Error).message,
+        error instanceof AuthError
+          ? refusalOf(error)
+          : refuse('invalid-token', (error as Error).message),
       );
     }
     if (gone) return;
     const refusal = this.sessions.connectRefusal(principal);
-    if (refusal) {
-      response.setHeader('Retry-After', String(retryAfterSeconds(refusal)));
-      return problem(429, refusal.code, refusal.message);
-    }
+    if (refusal) return problem(refusalOfBudget(refusal));
     const cursors = cursorsOf(request);
     if (!cursors) {
       return problem(
-        400,
-        'invalid-cursors',
-        'cursors must be a JSON object of conversation id to seq',
+        refuse('invalid-cursors', 'cursors must be a JSON object of conversation id to seq'),
       );
     }
 

@@ -86,4 +86,21 @@ describe('the event stream', () => {
     expect(JSON.parse(stream.written[0]!)).toMatchObject({ status: 429, code: 'rate-limited' });
     expect(stream.opened).toEqual([]);
   });
+
+  it('answers with the same problem as the command API: the wait in the body and the header', async () => {
+    const stream = streamWith(async () => principal, {
+      code: 'rate-limited',
+      message: 'too many connections: retry in 1500 ms',
+      retryAfterMs: 1500,
+    });
+    await stream.run();
+    expect(JSON.parse(stream.written[0]!)).toEqual({
+      status: 429,
+      code: 'rate-limited',
+      title: 'Too Many Requests',
+      detail: 'too many connections: retry in 1500 ms',
+      retriable: true,
+      retryAfterMs: 1500,
+    });
+  });
 });

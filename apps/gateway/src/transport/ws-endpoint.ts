@@ -6,9 +6,9 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { AuthError, type TokenVerifier, type VerifiedPrincipal } from '@chat/auth';
 import type { Config } from '@chat/config';
 import type { Logger } from '@chat/observability';
-import { CLOSE_CODES } from '@chat/protocol';
+import { CLOSE_CODES, httpProblem } from '@chat/protocol';
 import { tokenOf } from '../auth/bearer-token';
-import { retryAfterSeconds } from '../limits/budgets';
+import { refusalOfBudget } from '../limits/budgets';
 import { SessionRegistry } from '../sessions/session-registry';
 import { CONFIG, LOGGER, TOKEN_VERIFIER } from '../wiring/config.providers';
 import { wsTransport } from './ws-transport';
@@ -99,15 +99,14 @@ export class WsEndpoint {
     if (refusal) {
       // Refused before the upgrade: each connection walks the user's conversations and
       // reports presence, so a reconnect loop must cost no more than this answer.
-      const body = JSON.stringify({
-        status: 429,
-        code: refusal.code,
-        title: refusal.code,
-        detail: refusal.message,
-      });
+      const problem = httpProblem(refusalOfBudget(refusal));
+      const body = JSON.stringify(problem.body);
+      const headers = Object.entries(problem.headers).map(
+        ([name, value]) => `${name}: ${value}\r\n`,
+      );
       socket.end(
-        'HTTP/1.1 429 Too Many Requests\r\n' +
-          `Retry-After: ${retryAfterSeconds(refusal)}\r\n` +
+        `HTTP/1.1 ${problem.status} ${problem.body.title}\r\n` +
+          headers.join('') +
           'Content-Type: application/problem+json\r\n' +
           `Content-Length: ${Buffer.byteLength(body)}\r\n` +
           'Connection: close\r\n\r\n' +

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import WebSocket, { WebSocketServer } from 'ws';
-import { CLOSE_CODES, type WireItem } from '@chat/protocol';
+import { CLOSE_CODES, errorFrame, refuse, type RefusalCode, type WireItem } from '@chat/protocol';
 import {
   CLIENT_PROTOCOL_VERSION,
   type ChangeFrame,
@@ -16,11 +16,19 @@ import {
 export type FakeRequest = RequestFrame & { id: string };
 
 /**
- * What a request handler answers: a result, an error frame's code and message, `silence` (no
- * answer at all, as when the server is stuck), or undefined for the default answer.
+ * What a request handler answers: a result, an error (a catalogue code is framed as the server
+ * frames it, with its `retriable` and wait; `retriable` and `retryAfterMs` given here say
+ * otherwise), `silence` (no answer at all, as when the server is stuck), or undefined for the
+ * default answer.
  */
-export type FakeReply =
-  { result: unknown } | { error: { code: string; message: string } } | 'silence' | undefined;
+export type FakeReply = { result: unknown } | { error: FakeError } | 'silence' | undefined;
+
+export interface FakeError {
+  code: RefusalCode;
+  message: string;
+  retriable?: boolean;
+  retryAfterMs?: number;
+}
 
 /**
  * An in-process gateway for the SDK's tests: a real `ws` WebSocketServer on 127.0.0.1 speaking
@@ -222,8 +230,10 @@ export class FakeGateway {
     }
     const reply = this.onRequest?.(request, this) ?? { result: this.defaultResult(request) };
     if (reply === 'silence') return;
-    if ('error' in reply) this.send({ type: 'error', id: request.id, ...reply.error });
-    else this.send({ type: 'result', id: request.id, result: reply.result });
+    if ('error' in reply) {
+      const { code, message, ...said } = reply.error;
+      this.send({ ...errorFrame(refuse(code, message), request.id), ...said });
+    } else this.send({ type: 'result', id: request.id, result: reply.result });
   }
 
   private defaultResult(request: FakeRequest): unknown {
