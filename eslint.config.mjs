@@ -32,6 +32,7 @@ export default tseslint.config(
     // Process plumbing (child environments) and tests that start processes with their own env.
     files: [
       'libs/config/src/config.ts',
+      'tools/stack/src/stack-config.ts',
       'tools/stack/src/processes.ts',
       'tools/stack/src/installers.ts',
       'tools/stack/src/test-stack.ts',

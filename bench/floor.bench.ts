@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Consumer } from 'kafkajs';
-import { loadConfig } from '@chat/config';
 import { createKafka } from '@chat/events';
 import { createLogger } from '@chat/observability';
 import { createCassandraClient, createPgPool, createRedis } from '@chat/storage';
+import { loadStackConfig } from '../tools/stack/src/stack-config';
 import { stackPaths } from '../tools/stack/src/stack-paths';
 import { ensureBenchTopic } from './lib/bench-topic';
 import { openLoop } from './lib/open-loop';
@@ -33,7 +33,7 @@ async function main() {
   const [ratesArg = '20,100,1000', secondsArg = '10'] = process.argv.slice(2);
   const rates = ratesArg.split(',').map(Number);
   const seconds = Number(secondsArg);
-  const config = loadConfig();
+  const config = loadStackConfig();
   const logger = createLogger('bench', 'fatal');
   const kafka = createKafka({ brokers: config.kafka.value, clientId: 'bench-store-floor' }, logger);
   await ensureBenchTopic(config, TOPIC);

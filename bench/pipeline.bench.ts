@@ -4,9 +4,11 @@ import { join } from 'node:path';
 import WebSocket from 'ws';
 import { mintToken } from '@chat/auth';
 import { ChatClient, type WebSocketFactory } from '@chat/client';
-import { loadConfig, type Config } from '@chat/config';
+import type { Config } from '@chat/config';
 import { createPgPool } from '@chat/storage';
 import { ensureMavenDependencies } from '../tools/stack/src/installers';
+import { javaBinary } from '../tools/stack/src/services/java';
+import { loadStackConfig, type StackConfig } from '../tools/stack/src/stack-config';
 import { stackPaths } from '../tools/stack/src/stack-paths';
 import { buildApps, startAppProcess } from './lib/app-process';
 import { ensureBenchTopic } from './lib/bench-topic';
@@ -51,7 +53,7 @@ async function main() {
   const rates = ratesArg.split(',').map(Number);
   const seconds = Number(secondsArg);
   const groupCount = Number(groupsArg);
-  const config = loadConfig();
+  const config = loadStackConfig();
   const unlimited = { CHAT_RATE_LIMIT_PER_SECOND: '1000000', CHAT_RATE_LIMIT_BURST: '1000000' };
   await warnOfExtraVersions(config);
   buildApps();
@@ -325,7 +327,7 @@ async function warnOfExtraVersions(config: Config): Promise<void> {
 }
 
 /** Kafka's own end-to-end latency tool against the same broker: the floor of any send. */
-async function kafkaFloor(config: Config): Promise<string> {
+async function kafkaFloor(config: StackConfig): Promise<string> {
   await ensureBenchTopic(config, FLOOR_TOPIC);
   // The broker's jars hold the tool's entry point, kafka-tools its code (fetched once).
   const paths = stackPaths(config);
@@ -334,7 +336,7 @@ async function kafkaFloor(config: Config): Promise<string> {
     .map((d) => `${join(paths.dist(d), 'libs')}/*`)
     .join(':');
   const output = execFileSync(
-    join(config.javaHome, 'bin', 'java'),
+    javaBinary(config),
     [
       '-Xmx256m',
       '-cp',

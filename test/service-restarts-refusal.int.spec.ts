@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfigWith } from '@chat/config';
+import { loadStackConfigWith } from '../tools/stack/src/stack-config';
 import { stackPaths } from '../tools/stack/src/stack-paths';
 import { ownedServices } from './harness/restart-under-load';
 
@@ -14,14 +14,14 @@ describe('the services a restart test may stop', () => {
   afterAll(() => rmSync(elsewhere, { recursive: true, force: true }));
 
   it('should refuse a service with no running process in the configured stack', () => {
-    const config = loadConfigWith({ CHAT_STACK_DIR: elsewhere });
+    const config = loadStackConfigWith({ CHAT_STACK_DIR: elsewhere });
     expect(() => ownedServices(config, stackPaths(config), ['redis'])).toThrow(
       /refusing to restart redis: no running process in .*not-this-stack-.*redis\.pid/,
     );
   });
 
   it('should refuse an external server', () => {
-    const config = loadConfigWith({
+    const config = loadStackConfigWith({
       CHAT_STACK_DIR: elsewhere,
       DATABASE_URL: 'postgres://postgres@db.example:5432/chat',
     });

@@ -1,10 +1,10 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadConfig } from '@chat/config';
 import { APPS, appArgs } from '../../tools/stack/src/apps';
 import { freePort } from '../../tools/stack/src/preflight';
 import { runningPid } from '../../tools/stack/src/processes';
+import { loadStackConfig } from '../../tools/stack/src/stack-config';
 import { stackPaths } from '../../tools/stack/src/stack-paths';
 
 const REPO_ROOT = join(__dirname, '..', '..');
@@ -15,7 +15,7 @@ const REPO_ROOT = join(__dirname, '..', '..');
  * `dist/` is rebuilt under them; so a benchmark that starts apps refuses to run beside them.
  */
 export function assertNoStackAppsRunning(): void {
-  const paths = stackPaths(loadConfig());
+  const paths = stackPaths(loadStackConfig());
   const running = APPS.flatMap((app) => {
     const pid = runningPid(paths.pid(app.name));
     return pid === undefined ? [] : [`${app.name} (pid ${pid})`];

@@ -10,6 +10,7 @@ import { freePort } from '../../tools/stack/src/preflight';
 import { runningPid } from '../../tools/stack/src/processes';
 import type { ServiceDefinition } from '../../tools/stack/src/service';
 import { restart, SERVICES } from '../../tools/stack/src/stack';
+import type { StackConfig } from '../../tools/stack/src/stack-config';
 import type { StackPaths } from '../../tools/stack/src/stack-paths';
 import { outputTail, spawnTs } from './spawn-ts';
 
@@ -19,7 +20,7 @@ export type ServiceName = ServiceDefinition['name'];
 
 /**
  * The services to restart, each checked to be this stack's own: started from the pid files
- * under the configured stack folder (`stackPaths(loadConfig())`), not an external server. A
+ * under the configured stack folder (`stackPaths(loadStackConfig())`), not an external server. A
  * test that restarts services must never stop someone else's, so anything else is refused.
  */
 export function ownedServices(
@@ -234,7 +235,7 @@ export async function receiver(config: Config, gatewayPort: number, userId: stri
  */
 export async function restartUnderLoad(options: {
   service: ServiceDefinition;
-  config: Config;
+  config: StackConfig;
   paths: StackPaths;
   apps: AppProcess[];
   readiness: ReturnType<typeof watchReadiness>;

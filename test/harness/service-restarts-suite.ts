@@ -1,6 +1,6 @@
-import { loadConfig } from '@chat/config';
 import { mintToken } from '@chat/auth';
 import { waitFor } from '@chat/events/testing';
+import { loadStackConfig } from '../../tools/stack/src/stack-config';
 import { stackPaths } from '../../tools/stack/src/stack-paths';
 import {
   ownedServices,
@@ -25,7 +25,7 @@ import { randomUUID } from 'node:crypto';
 export function restartsUnderLoad(restarted: ServiceName[]): void {
   const SENDS_PER_SECOND = 20;
 
-  const config = loadConfig();
+  const config = loadStackConfig();
   const paths = stackPaths(config);
   const run = randomUUID().slice(0, 8);
   const sender = `restart-sender-${run}`;

@@ -25,6 +25,7 @@ export const commandApiSpec: AppSpec = {
   name: 'command-api',
   port: (config) => config.ports.commandApi,
   dependencies: ['kafka', 'registry', 'postgres', 'cassandra', 'redis', 's3'],
+  postgresPoolSize: 20,
   imports: (config) => [commandApiModule(config)],
   bodyParser: false,
   configure(app, config) {

@@ -8,15 +8,17 @@ import {
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import type { Redis } from 'ioredis';
+import type { Kafka } from 'kafkajs';
 import type { Pool } from 'pg';
 import { createTokenVerifier } from '@chat/auth';
 import type { Config } from '@chat/config';
 import { createCommandHandling, type CommandHandling, type EventLog } from '@chat/commands';
-import { createEventAppender, createEventCodec, createKafka } from '@chat/events';
-import { createLogger } from '@chat/observability';
-import { createCassandraClient, createPgPool, createRedis, ObjectStore } from '@chat/storage';
+import { createEventAppender, createEventCodec } from '@chat/events';
+import type { Logger } from '@chat/observability';
+import { CASSANDRA, KAFKA, LOGGER, OBJECT_STORE, PG_POOL, REDIS } from '@chat/platform';
+import type { ObjectStore } from '@chat/storage';
 import { AuthGuard, TOKEN_VERIFIER } from './auth/auth.guard';
-import { CONFIG, DevTokensController } from './auth/dev-tokens.controller';
+import { DevTokensController } from './auth/dev-tokens.controller';
 import {
   ExecuteConversationCommandHandler,
   SendMessageHandler,
@@ -26,13 +28,13 @@ import { MessagesController } from './conversations/messages.controller';
 import { ReceiptsController } from './conversations/receipts.controller';
 import { ProblemFilter } from './http/problem.filter';
 import { mediaController } from './media/media.controller';
-import { MediaService, OBJECT_STORE } from './media/media.service';
+import { MediaService } from './media/media.service';
 import { UploadSweeper } from './media/upload-sweeper';
 import { PresenceSettingsController } from './presence/presence-settings.controller';
 import { PushController } from './push/push.controller';
-import { COMMAND_HANDLING, EVENT_LOG, PG_POOL, REDIS } from './log/tokens';
+import { COMMAND_HANDLING, EVENT_LOG } from './log/tokens';
 import { RateLimitGuard, USER_READ_LIMIT } from './rate-limit/rate-limit.guard';
-import { CASSANDRA, ReadsController } from './reads/reads.controller';
+import { ReadsController } from './reads/reads.controller';
 import { LongPolls } from './reads/long-poll';
 import { ProjectedNews } from './reads/projected-news';
 import { ChatQueries } from '@chat/views';
@@ -43,23 +45,13 @@ const COMMAND_HANDLING_AND_LOG = Symbol('COMMAND_HANDLING_AND_LOG');
 
 /** The command API: authenticated, rate-limited commands, decided and appended to Kafka. */
 export function commandApiModule(config: Config): DynamicModule {
-  const logger = createLogger('command-api', config.logLevel);
-  const kafka = createKafka(
-    { brokers: config.kafka.value, clientId: `${config.kafka.clientId}-command-api` },
-    logger,
-  );
-
   const providers: Provider[] = [
-    { provide: CONFIG, useValue: config },
-    { provide: PG_POOL, useFactory: () => createPgPool(config, { max: 20, logger }) },
-    { provide: REDIS, useFactory: () => createRedis(config, { autoPipelining: true, logger }) },
-    { provide: OBJECT_STORE, useFactory: () => ObjectStore.fromConfig(config) },
     {
       // Kafka may be down when the app starts: it connects on first use, and until then
       // commands answer 503 and readiness says which dependency is missing.
       provide: COMMAND_HANDLING_AND_LOG,
-      inject: [PG_POOL, REDIS, OBJECT_STORE],
-      useFactory: (pool: Pool, redis: Redis, objects: ObjectStore) =>
+      inject: [PG_POOL, REDIS, OBJECT_STORE, KAFKA, LOGGER],
+      useFactory: (pool: Pool, redis: Redis, objects: ObjectStore, kafka: Kafka, logger: Logger) =>
         createCommandHandling(config, {
           pool,
           redis,
@@ -93,7 +85,6 @@ export function commandApiModule(config: Config): DynamicModule {
           prefix: 'chat:read-rate:',
         }),
     },
-    { provide: CASSANDRA, useFactory: () => createCassandraClient(config, { logger }) },
     {
       provide: ChatQueries,
       inject: [PG_POOL, CASSANDRA, REDIS],
@@ -112,22 +103,13 @@ export function commandApiModule(config: Config): DynamicModule {
     SendMessageHandler,
   ];
 
+  /** The app's connections are closed by the platform, after this module's shutdown. */
   @Module({})
   class CommandApiModule implements OnApplicationShutdown {
-    constructor(
-      @Inject(EVENT_LOG) private readonly log: EventLog,
-      @Inject(PG_POOL) private readonly pool: Pool,
-      @Inject(REDIS) private readonly redis: Redis,
-      @Inject(OBJECT_STORE) private readonly objects: ObjectStore,
-      @Inject(CASSANDRA) private readonly cassandra: Client,
-    ) {}
+    constructor(@Inject(EVENT_LOG) private readonly log: EventLog) {}
 
     async onApplicationShutdown() {
       await this.log.close();
-      await this.pool.end().catch(() => undefined);
-      this.redis.disconnect();
-      this.objects.close();
-      await this.cassandra.shutdown().catch(() => undefined);
     }
   }
 

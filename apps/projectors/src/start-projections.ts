@@ -1,3 +1,6 @@
+import type { Client } from 'cassandra-driver';
+import type { Redis } from 'ioredis';
+import type { Kafka } from 'kafkajs';
 import type { Pool } from 'pg';
 import type { Config } from '@chat/config';
 import {
@@ -47,6 +50,20 @@ export interface StartProjectionsOptions {
   logger?: Logger;
   /** How the notifier reaches devices: Web Push with the configured VAPID keys by default. */
   pushProvider?: PushProvider;
+  /** The app's connections, left open on stop; without them the projections open their own. */
+  clients?: ProjectionClients;
+}
+
+/**
+ * Connections several runs may share. The presence runner's Redis connection is never among
+ * them: its WATCH belongs to the connection, so each run opens its own.
+ */
+export interface ProjectionClients {
+  kafka: Kafka;
+  pool: Pool;
+  cassandra: Client;
+  /** Auto-pipelined: live news and the push dispatcher's reads. */
+  redis: Redis;
 }
 
 export interface RunningProjections {
@@ -71,17 +88,12 @@ export async function startProjections(
 ): Promise<RunningProjections> {
   const logger = options.logger ?? createLogger('projectors', config.logLevel);
   const wanted = (name: ProjectionName) => !options.only || options.only.includes(name);
-  const kafka = createKafka(
-    { brokers: config.kafka.value, clientId: `${config.kafka.clientId}-projectors` },
-    logger,
-  );
+  const shared = options.clients;
+  const { kafka, pool, cassandra, redis: liveRedis } = shared ?? ownClients(config, logger);
   const codec = createEventCodec({ registryUrl: config.registry.value });
   const deadLetters = createDeadLetterPublisher({ kafka, logger });
-  const pool = createPgPool(config, { max: 10, logger });
-  const cassandra = createCassandraClient(config, { logger });
-  // Two connections: WATCH belongs to a connection, and the presence runner's must be its own.
+  // WATCH belongs to a connection, and the presence runner's must be its own.
   const redis = createRedis(config, { logger });
-  const liveRedis = createRedis(config, { autoPipelining: true, logger });
   const live = createLivePublisher(liveRedis, pool, logger);
   const keyspace = config.cassandra.keyspace;
   const lanes: ProjectionLane[] = [];
@@ -117,8 +129,9 @@ export async function startProjections(
 
   const closeClients = async () => {
     await appender.disconnect();
-    await Promise.all([pool.end(), cassandra.shutdown()]);
     redis.disconnect();
+    if (shared) return;
+    await Promise.all([pool.end(), cassandra.shutdown()]);
     liveRedis.disconnect();
   };
   let runner: Awaited<ReturnType<typeof runLanesByStoreAndLag>>;
@@ -210,5 +223,18 @@ export async function startProjections(
       await runner.stop();
       await closeClients();
     },
+  };
+}
+
+/** The connections of a run on its own (a tool, a test): closed when it stops. */
+function ownClients(config: Config, logger: Logger): ProjectionClients {
+  return {
+    kafka: createKafka(
+      { brokers: config.kafka.value, clientId: `${config.kafka.clientId}-projectors` },
+      logger,
+    ),
+    pool: createPgPool(config, { max: 10, logger }),
+    cassandra: createCassandraClient(config, { logger }),
+    redis: createRedis(config, { autoPipelining: true, logger }),
   };
 }

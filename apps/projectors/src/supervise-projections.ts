@@ -2,7 +2,11 @@ import type { Config } from '@chat/config';
 import { createLogger, type Logger } from '@chat/observability';
 import { createPgPool } from '@chat/storage';
 import { type ProjectionName, versionKey } from '@chat/views';
-import { startProjections, type RunningProjections } from './start-projections';
+import {
+  startProjections,
+  type ProjectionClients,
+  type RunningProjections,
+} from './start-projections';
 
 export interface SupervisedProjections {
   /** Version keys running now, e.g. `inbox_v1`. */
@@ -23,16 +27,19 @@ export async function superviseProjections(
     intervalMs?: number;
     /** How a registered version is started (a test makes one fail). */
     start?: typeof startProjections;
+    /** The app's connections, shared by every version; without them each opens its own. */
+    clients?: ProjectionClients;
   } = {},
 ): Promise<SupervisedProjections> {
   const start = options.start ?? startProjections;
   const logger = options.logger ?? createLogger('projectors', config.logLevel);
-  const pool = createPgPool(config, { max: 2, logger });
+  const clients = options.clients;
+  const pool = clients?.pool ?? createPgPool(config, { max: 2, logger });
   const running = new Map<string, RunningProjections>();
   let stopped = false;
 
   // The first start creates version 1 of each projection and points readers at it.
-  const initial = await startProjections(config, { logger });
+  const initial = await startProjections(config, { logger, clients });
   for (const [projection, version] of Object.entries(initial.versions)) {
     running.set(versionKey(projection as ProjectionName, version), initial);
   }
@@ -53,6 +60,7 @@ export async function superviseProjections(
             only: [projection],
             versions: { [projection]: version },
             logger,
+            clients,
           }),
         );
       } catch (error) {
@@ -91,7 +99,7 @@ export async function superviseProjections(
       stopped = true;
       clearTimeout(timer);
       await Promise.all([...new Set(running.values())].map((projections) => projections.stop()));
-      await pool.end();
+      if (!clients) await pool.end();
     },
   };
 }

@@ -1,4 +1,4 @@
-import { ConfigError, DEV_JWT_SECRET, DEV_VAPID_KEYS, loadConfig, type Env } from './config';
+import { ConfigError, DEV_JWT_SECRET, DEV_VAPID_KEYS, loadConfig, type Env } from '.';
 import { TEST_OWN_VAPID_ENV } from './test-vapid-keys';
 
 /** The local stack's configuration: the public development secrets are accepted. */
@@ -73,6 +73,40 @@ describe('loadConfig', () => {
     expect(config.media.maxBytes).toBe(1000);
   });
 
+  it('should have a default for every setting a local run needs', () => {
+    const config = local({});
+    expect(config).toMatchObject({
+      nodeEnv: 'development',
+      logLevel: 'info',
+      bindHost: '127.0.0.1',
+      ports: { commandApi: 3000, gateway: 3001, projectors: 3002 },
+      appendTimeoutMs: 5000,
+      syncMaxWaitMs: 30000,
+    });
+    expect(config.limits).toEqual({
+      maxBodyBytes: 65536,
+      maxMessageLength: 4096,
+      maxGroupMembers: 1000,
+      ratePerSecond: 20,
+      rateBurst: 40,
+      maxPendingSends: 2000,
+      maxPendingSendsPerUser: 200,
+      maxLongPollsPerUser: 4,
+    });
+    expect(config.media).toMatchObject({
+      maxBytes: 25 * 1024 * 1024,
+      uploadUrlTtlS: 300,
+      unreferencedTtlMs: 24 * 3600 * 1000,
+    });
+  });
+
+  it('should leave the local stack its own settings: no folder, heap, JDK or service port', () => {
+    const config = local({ CHAT_STACK_DIR: '/elsewhere', CHAT_KAFKA_HEAP: '2g' });
+    const keys = JSON.stringify(config);
+    expect(keys).not.toMatch(/elsewhere|2g|java|heap|stackDir/i);
+    expect(Object.keys(config.ports).sort()).toEqual(['commandApi', 'gateway', 'projectors']);
+  });
+
   it('should name every bad variable', () => {
     expect(() => local({ CHAT_KAFKA_PORT: '70000', SCHEMA_REGISTRY_URL: 'nope' })).toThrow(
       ConfigError,
@@ -82,6 +116,14 @@ describe('loadConfig', () => {
     } catch (error) {
       expect((error as ConfigError).issues.join()).toMatch(/CHAT_KAFKA_PORT.*SCHEMA_REGISTRY_URL/s);
     }
+  });
+
+  it('should name the variable of a bad value in any section', () => {
+    expect(() => local({ CHAT_MAX_BODY_BYTES: 'lots' })).toThrow(
+      /CHAT_MAX_BODY_BYTES: Expected number/,
+    );
+    expect(() => local({ S3_BUCKET: 'No_Such' })).toThrow(/S3_BUCKET: an S3 bucket name/);
+    expect(() => local({ CHAT_DEV_TOKENS: 'yes' })).toThrow(/CHAT_DEV_TOKENS/);
   });
 });
 

@@ -1,17 +1,29 @@
 import { HeadBucketCommand } from '@aws-sdk/client-s3';
+import type { Client } from 'cassandra-driver';
+import type { Redis } from 'ioredis';
+import type { Kafka } from 'kafkajs';
+import type { Pool } from 'pg';
 import type { Config } from '@chat/config';
-import { createCassandraClient, createPgPool, createRedis, createS3Client } from '@chat/storage';
-import { createKafka, createLogAdmin } from '@chat/events';
-import type { Logger } from '@chat/observability';
+import { createLogAdmin } from '@chat/events';
+import type { ObjectStore } from '@chat/storage';
 
 /** A real dependency an app needs to do its work; readiness asks each of them. */
 export interface DependencyCheck {
-  name: string;
+  name: DependencyName;
   check(): Promise<void>;
-  close(): Promise<void>;
 }
 
 export type DependencyName = 'kafka' | 'registry' | 'postgres' | 'cassandra' | 'redis' | 's3';
+
+/** The app's own connections: readiness asks through them, so it sees what the app sees. */
+export interface AppConnections {
+  config: Config;
+  pool: Pool;
+  redis: Redis;
+  cassandra: Client;
+  kafka: Kafka;
+  objects: ObjectStore;
+}
 
 const withTimeout = <T>(promise: Promise<T>, ms: number, what: string): Promise<T> =>
   Promise.race([
@@ -22,71 +34,32 @@ const withTimeout = <T>(promise: Promise<T>, ms: number, what: string): Promise<
   ]);
 
 export function dependencyChecks(
-  config: Config,
-  logger: Logger,
+  connections: AppConnections,
   names: DependencyName[],
 ): DependencyCheck[] {
-  const builders: Record<DependencyName, () => DependencyCheck> = {
-    postgres: () => {
-      const pool = createPgPool(config, { max: 1, logger });
-      return {
-        name: 'postgres',
-        check: async () => void (await pool.query('SELECT 1')),
-        close: () => pool.end(),
-      };
+  const { config, pool, redis, cassandra, kafka, objects } = connections;
+  const checks: Record<DependencyName, () => Promise<void>> = {
+    postgres: async () => void (await pool.query('SELECT 1')),
+    redis: async () => {
+      // The app's connection queues commands while it reconnects: a probe must say "down"
+      // now, not once Redis is back.
+      if (redis.status !== 'ready') throw new Error(`redis connection ${redis.status}`);
+      await redis.ping();
     },
-    redis: () => {
-      const redis = createRedis(config, { logger, offlineQueue: false });
-      return {
-        name: 'redis',
-        check: async () => void (await redis.ping()),
-        close: async () => redis.disconnect(),
-      };
+    cassandra: async () =>
+      void (await cassandra.execute('SELECT release_version FROM system.local')),
+    kafka: async () => {
+      const admin = await createLogAdmin(kafka);
+      await admin.disconnect();
     },
-    cassandra: () => {
-      const client = createCassandraClient(config, { logger });
-      return {
-        name: 'cassandra',
-        check: async () => void (await client.execute('SELECT release_version FROM system.local')),
-        close: () => client.shutdown(),
-      };
+    registry: async () => {
+      const response = await fetch(`${config.registry.value}/subjects`, {
+        signal: AbortSignal.timeout(2000),
+      });
+      if (!response.ok) throw new Error(`registry answered ${response.status}`);
     },
-    kafka: () => {
-      const kafka = createKafka(
-        { brokers: config.kafka.value, clientId: `${config.kafka.clientId}-health` },
-        logger,
-      );
-      return {
-        name: 'kafka',
-        check: async () => {
-          const admin = await createLogAdmin(kafka);
-          await admin.disconnect();
-        },
-        close: async () => undefined,
-      };
-    },
-    registry: () => ({
-      name: 'registry',
-      check: async () => {
-        const response = await fetch(`${config.registry.value}/subjects`, {
-          signal: AbortSignal.timeout(2000),
-        });
-        if (!response.ok) throw new Error(`registry answered ${response.status}`);
-      },
-      close: async () => undefined,
-    }),
-    s3: () => {
-      const client = createS3Client(config);
-      return {
-        name: 's3',
-        check: async () =>
-          void (await client.send(new HeadBucketCommand({ Bucket: config.s3.bucket }))),
-        close: async () => client.destroy(),
-      };
-    },
+    s3: async () =>
+      void (await objects.client.send(new HeadBucketCommand({ Bucket: objects.bucket }))),
   };
-  return names.map((name) => {
-    const check = builders[name]();
-    return { ...check, check: () => withTimeout(check.check(), 3000, name) };
-  });
+  return names.map((name) => ({ name, check: () => withTimeout(checks[name](), 3000, name) }));
 }

@@ -1,8 +1,7 @@
 import { Controller, Get, HttpStatus, Inject, OnApplicationShutdown, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import type { DependencyCheck } from './dependency-checks';
-
-export const DEPENDENCY_CHECKS = Symbol('DEPENDENCY_CHECKS');
+import { DEPENDENCY_CHECKS } from './dependency-checks.provider';
 
 /**
  * Liveness says the process runs; readiness says every dependency answers right now, so a
@@ -38,8 +37,7 @@ export class HealthController implements OnApplicationShutdown {
       .json({ status: ok ? 'ok' : this.draining ? 'draining' : 'unavailable', dependencies });
   }
 
-  async onApplicationShutdown() {
+  onApplicationShutdown() {
     this.draining = true;
-    await Promise.all(this.checks.map((check) => check.close().catch(() => undefined)));
   }
 }

@@ -2,8 +2,12 @@ import { Module, type DynamicModule, type INestApplication, type Type } from '@n
 import { NestFactory } from '@nestjs/core';
 import { loadConfig, type Config } from '@chat/config';
 import { createLogger, type Logger } from '@chat/observability';
-import { dependencyChecks, type DependencyName } from './dependency-checks';
-import { DEPENDENCY_CHECKS, HealthController } from './health.controller';
+import { ConfigModule } from './config.module';
+import { ConnectionsModule } from './connections';
+import type { DependencyName } from './dependency-checks';
+import { dependencyChecksProvider } from './dependency-checks.provider';
+import { HealthController } from './health.controller';
+import { LoggerModule } from './logger.module';
 import { MetricsController } from './metrics.controller';
 import { NestLogger } from './nest-logger';
 
@@ -11,6 +15,8 @@ export interface AppSpec {
   name: string;
   port(config: Config): number;
   dependencies: DependencyName[];
+  /** Postgres connections the app holds at most; 10 unless said. */
+  postgresPoolSize?: number;
   /** The app's own feature modules. */
   imports(config: Config): Array<Type | DynamicModule>;
   /** False when the app parses request bodies itself (the command API checks every byte). */
@@ -19,20 +25,23 @@ export interface AppSpec {
   configure?(app: INestApplication, config: Config): void | Promise<void>;
 }
 
-/** Health, metrics and JSON logs: what every app has, wired once. */
+/** Config, logger, connections, health, metrics and JSON logs: what every app has, wired once. */
 function platformModule(spec: AppSpec, config: Config, logger: Logger): DynamicModule {
   @Module({})
   class PlatformModule {}
   return {
     module: PlatformModule,
-    imports: spec.imports(config),
-    controllers: [HealthController, MetricsController],
-    providers: [
-      {
-        provide: DEPENDENCY_CHECKS,
-        useFactory: () => dependencyChecks(config, logger, spec.dependencies),
-      },
+    imports: [
+      ConfigModule.forRoot(config),
+      LoggerModule.forRoot(logger),
+      ConnectionsModule.forRoot({
+        clientName: spec.name,
+        postgresPoolSize: spec.postgresPoolSize ?? 10,
+      }),
+      ...spec.imports(config),
     ],
+    controllers: [HealthController, MetricsController],
+    providers: [dependencyChecksProvider(spec.dependencies)],
   };
 }
 

@@ -7,7 +7,7 @@ const names = new Map<string, string>();
  * Runs a statement as a named prepared statement: Postgres parses and plans it once per
  * connection instead of on every call. For the statements the projections run per batch
  * (unnest-array upserts whose text never changes) that is most of Postgres's CPU per
- * statement (the figures are in docs/benchmarks.md, 2026-12-03).
+ * statement (the figures are in docs/benchmarks.md).
  *
  * Only for statements with a fixed result shape: `SELECT *` from a table that may gain columns
  * would fail with "cached plan must not change result type" on a connection that prepared it.

@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import type { Config } from '@chat/config';
+import type { StackConfig } from './stack-config';
 import { tailFile } from './log-tail';
 import { launch, runningPid, sleep } from './processes';
 import { REPO_ROOT, type StackPaths } from './stack-paths';
@@ -22,7 +23,7 @@ export const APPS: AppDefinition[] = [
  * projectors allocate a short-lived object graph per message and batch, and under load a small
  * young generation is scavenged so often that objects of batches still in flight are copied
  * and promoted, which lengthens the tail of send-to-receive under load; the larger one costs
- * some resident memory per app (the trade, measured, is in docs/benchmarks.md).
+ * some resident memory per app (the trade is in docs/benchmarks.md).
  */
 const APP_NODE_FLAGS = ['--enable-source-maps', '--max-semi-space-size=64'];
 
@@ -56,7 +57,7 @@ export const LOCAL_APP_ENV = {
 };
 
 /** Builds the apps and starts each that is not running; waits for /health/ready. */
-export async function startApps(config: Config, paths: StackPaths): Promise<void> {
+export async function startApps(config: StackConfig, paths: StackPaths): Promise<void> {
   console.log('building the apps (npm run build)');
   execFileSync('npm', ['run', '--silent', 'build'], { cwd: REPO_ROOT, stdio: 'inherit' });
   for (const app of APPS) {

@@ -1,11 +1,12 @@
 import { Command } from 'commander';
-import { ConfigError, loadConfigWith, type Config } from '@chat/config';
+import { ConfigError } from '@chat/config';
 import { appReady, startApps, APPS, LOCAL_APP_ENV } from './apps';
 import { rssMb, runningPid } from './processes';
 import { bootstrap } from './bootstrap';
 import { ensurePythonTool } from './installers';
 import { tailFile } from './log-tail';
 import { SERVICES, StackError, down, selectServices, status, up } from './stack';
+import { loadStackConfigWith, type StackConfig } from './stack-config';
 import { stackPaths, type StackPaths } from './stack-paths';
 import { runJest } from './test-runner';
 import { testStackEnv, useTestStack } from './test-stack';
@@ -15,8 +16,8 @@ import { rmSync } from 'node:fs';
  * The local stack's own configuration: a local environment, as it gives its apps, so the
  * public development secrets load (see CHAT_ENVIRONMENT).
  */
-const loadConfig = (): Config =>
-  loadConfigWith({ CHAT_ENVIRONMENT: LOCAL_APP_ENV.CHAT_ENVIRONMENT });
+const loadConfig = (): StackConfig =>
+  loadStackConfigWith({ CHAT_ENVIRONMENT: LOCAL_APP_ENV.CHAT_ENVIRONMENT });
 
 const program = new Command('stack').description(
   "Runs the chat backend's services (Kafka, schema registry, Cassandra, Postgres, Redis, S3) as local processes",
@@ -74,7 +75,7 @@ program
 /** The configured stack and its test stack (`npm test`'s): `down` and `reset` mean both. */
 function everyStack(): StackPaths[] {
   const config = loadConfig();
-  return [stackPaths(config), stackPaths(loadConfigWith(testStackEnv(config.stackDir)))];
+  return [stackPaths(config), stackPaths(loadStackConfigWith(testStackEnv(config.stack.dir)))];
 }
 
 const EVERY_PROCESS = [...SERVICES.map((s) => s.name), ...APPS.map((a) => a.name)];
@@ -99,7 +100,7 @@ program
     'print the test stack\'s variables as shell exports, for tools run against it (eval "$(stack env)")',
   )
   .action(() => {
-    for (const [name, value] of Object.entries(testStackEnv(loadConfig().stackDir))) {
+    for (const [name, value] of Object.entries(testStackEnv(loadConfig().stack.dir))) {
       console.log(`export ${name}=${JSON.stringify(value)}`);
     }
   });

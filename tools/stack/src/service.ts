@@ -1,4 +1,5 @@
 import type { Config } from '@chat/config';
+import type { StackConfig } from './stack-config';
 import type { LaunchSpec } from './processes';
 import type { StackPaths } from './stack-paths';
 
@@ -10,14 +11,14 @@ export interface ServiceDefinition {
   /** True when the config points at an existing server: then nothing is provisioned. */
   external(config: Config): boolean;
   /** Ports it binds, checked before starting. */
-  ports(config: Config): number[];
+  ports(config: StackConfig): number[];
   /** Where clients reach it, for `status` and `up`. */
   address(config: Config): string;
   needsJava: boolean;
   /** Installs binaries when missing (apt or Maven); fast when already there. */
-  install(config: Config, paths: StackPaths): Promise<void>;
+  install(config: StackConfig, paths: StackPaths): Promise<void>;
   /** Writes config files and initializes data once; returns how to launch it. */
-  prepare(config: Config, paths: StackPaths): Promise<Omit<LaunchSpec, 'logFile' | 'pidFile'>>;
+  prepare(config: StackConfig, paths: StackPaths): Promise<Omit<LaunchSpec, 'logFile' | 'pidFile'>>;
   /** Answers true once the service does real work (a produce, a query...). */
   probe(config: Config): Promise<boolean>;
   readyTimeoutMs: number;

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
-import type { Config } from '@chat/config';
+import type { StackConfig } from './stack-config';
 
 /** The repository root, found from this file so the CLI works from any working directory. */
 export const REPO_ROOT = resolve(__dirname, '..', '..', '..');
@@ -15,8 +15,8 @@ export interface StackPaths {
   pid(service: string): string;
 }
 
-export function stackPaths(config: Config): StackPaths {
-  const root = isAbsolute(config.stackDir) ? config.stackDir : join(REPO_ROOT, config.stackDir);
+export function stackPaths(config: Pick<StackConfig, 'stack'>): StackPaths {
+  const root = isAbsolute(config.stack.dir) ? config.stack.dir : join(REPO_ROOT, config.stack.dir);
   const dir = (...parts: string[]) => {
     const path = join(root, ...parts);
     mkdirSync(path, { recursive: true });

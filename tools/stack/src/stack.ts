@@ -1,4 +1,4 @@
-import type { Config } from '@chat/config';
+import type { StackConfig } from './stack-config';
 import { tailFile } from './log-tail';
 import { commandExists, portHolder, portIsFree } from './preflight';
 import { launch, rssMb, runningPid, sleep, stop } from './processes';
@@ -28,7 +28,7 @@ export function selectServices(only: string[] | undefined): ServiceDefinition[] 
   return SERVICES.filter((service) => only.includes(service.name));
 }
 
-async function probeOnce(service: ServiceDefinition, config: Config): Promise<boolean> {
+async function probeOnce(service: ServiceDefinition, config: StackConfig): Promise<boolean> {
   try {
     return await service.probe(config);
   } catch {
@@ -45,7 +45,7 @@ function failure(service: ServiceDefinition, paths: StackPaths, problem: string)
 
 async function preflight(
   services: ServiceDefinition[],
-  config: Config,
+  config: StackConfig,
   paths: StackPaths,
 ): Promise<void> {
   const toStart = services.filter(
@@ -70,7 +70,7 @@ async function preflight(
 
 async function waitUntilHealthy(
   service: ServiceDefinition,
-  config: Config,
+  config: StackConfig,
   paths: StackPaths,
   pid?: number,
 ) {
@@ -87,7 +87,7 @@ async function waitUntilHealthy(
 
 async function startOne(
   service: ServiceDefinition,
-  config: Config,
+  config: StackConfig,
   paths: StackPaths,
   started: Map<string, Promise<void>>,
 ) {
@@ -128,7 +128,7 @@ async function startOne(
 /** Starts what is not running, in dependency order, independent services in parallel. */
 export async function up(
   services: ServiceDefinition[],
-  config: Config,
+  config: StackConfig,
   paths: StackPaths,
 ): Promise<void> {
   await preflight(services, config, paths);
@@ -158,7 +158,7 @@ export async function down(names: string[], paths: StackPaths): Promise<string[]
  */
 export async function restart(
   service: ServiceDefinition,
-  config: Config,
+  config: StackConfig,
   paths: StackPaths,
   options: { downMs?: number } = {},
 ): Promise<{ downMs: number }> {
@@ -186,7 +186,7 @@ export interface ServiceStatus {
   address: string;
 }
 
-export async function status(config: Config, paths: StackPaths): Promise<ServiceStatus[]> {
+export async function status(config: StackConfig, paths: StackPaths): Promise<ServiceStatus[]> {
   return Promise.all(
     SERVICES.map(async (service) => {
       const pid = service.external(config) ? undefined : runningPid(paths.pid(service.name));

@@ -1,13 +1,14 @@
 import { join } from 'node:path';
-import { loadConfigWith, type Env } from '@chat/config';
+import type { Env } from '@chat/config';
+import { loadStackConfigWith } from './stack-config';
 
 /**
  * The stack `npm test` runs against: a folder (`test/` inside the stack's) and ports of its own
  * beside the stack `npm start` runs. A test then never shares a consumer group, a projection version, a table, a work queue
  * or a Redis channel with apps a developer left running, and a test that restarts a service
  * restarts the test stack's, not the one under those apps. It costs a second set of service
- * processes while both run (about 2.5 GB of memory, next to nothing idle); jars and Python
- * tools are copied from the local Maven and pip caches, not downloaded again.
+ * processes while both run (their memory is in docs/benchmarks.md); jars and Python tools are
+ * copied from the local Maven and pip caches, not downloaded again.
  *
  * Ports sit 1,000 below the development stack's (and below the ephemeral range, which starts at
  * 32768), so the two never collide.
@@ -47,5 +48,8 @@ const TEST_STACK_FOLDER = 'test';
  * external services uses them as before.
  */
 export function useTestStack(): void {
-  Object.assign(process.env, testStackEnv(loadConfigWith({ CHAT_ENVIRONMENT: 'local' }).stackDir));
+  Object.assign(
+    process.env,
+    testStackEnv(loadStackConfigWith({ CHAT_ENVIRONMENT: 'local' }).stack.dir),
+  );
 }

@@ -1,5 +1,11 @@
-import { loadConfig, loadConfigWith } from '@chat/config';
+import { loadStackConfig, loadStackConfigWith, type StackConfig } from './stack-config';
 import { testStackEnv } from './test-stack';
+
+/** Every port a stack binds: its services' and its apps'. */
+const portsOf = (config: StackConfig) => [
+  ...Object.values(config.stack.ports),
+  ...Object.values(config.ports),
+];
 
 describe('the test stack', () => {
   it('should live inside the stack it belongs to, so stopping a throwaway stack spares the real one', () => {
@@ -8,9 +14,9 @@ describe('the test stack', () => {
   });
 
   it('should share no port with the development stack', () => {
-    const development = loadConfig({ CHAT_ENVIRONMENT: 'local' });
-    const test = loadConfigWith(testStackEnv(development.stackDir));
-    const taken = new Set(Object.values(development.ports));
-    expect(Object.values(test.ports).filter((port) => taken.has(port))).toEqual([]);
+    const development = loadStackConfig({ CHAT_ENVIRONMENT: 'local' });
+    const test = loadStackConfigWith(testStackEnv(development.stack.dir));
+    const taken = new Set(portsOf(development));
+    expect(portsOf(test).filter((port) => taken.has(port))).toEqual([]);
   });
 });

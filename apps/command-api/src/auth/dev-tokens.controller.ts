@@ -2,12 +2,11 @@ import { Controller, Inject, Post } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { mintToken } from '@chat/auth';
 import type { Config } from '@chat/config';
+import { CONFIG } from '@chat/platform';
 import { ApiCommand, JsonBody } from '../http/openapi';
 import { devTokenBody } from '@chat/commands';
 import { z } from 'zod';
 import { Public } from './auth.guard';
-
-export const CONFIG = Symbol('CONFIG');
 
 /** Local token minting. Only registered when config.auth.devTokens (never in production). */
 @ApiTags('development')

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { eventLogFixture, waitFor } from '@chat/events/testing';
 import { ensurePythonTool } from '../../../../tools/stack/src/installers';
+import { loadStackConfig } from '../../../../tools/stack/src/stack-config';
 import { stackPaths } from '../../../../tools/stack/src/stack-paths';
 import { startCommandApi, type CommandApi } from '../../../../test/harness/command-api';
 import { startInboxProjector } from '../../../../test/harness/inbox-projector';
@@ -34,7 +35,7 @@ let schemathesis: string;
 let reports: string;
 
 beforeAll(async () => {
-  schemathesis = ensurePythonTool(stackPaths(config).root);
+  schemathesis = ensurePythonTool(stackPaths(loadStackConfig()).root);
   reports = mkdtempSync(join(tmpdir(), 'schemathesis-'));
   // The inbox view must follow the log, or every refusal waits out the catch-up deadline.
   [api, projector] = await startTogether([

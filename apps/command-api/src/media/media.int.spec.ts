@@ -8,7 +8,7 @@ import { messageMediaKey, THUMBNAIL_BOX_PX, thumbnailKey, uploadKey } from '@cha
 import { messageIdFor } from '@chat/domain';
 import sharp from 'sharp';
 import type { ObjectStore } from '@chat/storage';
-import { OBJECT_STORE } from './media.service';
+import { OBJECT_STORE } from '@chat/platform';
 import { UploadSweeper } from './upload-sweeper';
 import { startTogether } from '../../../../test/harness/start-together';
 

@@ -10,11 +10,9 @@ import {
 } from '@chat/commands';
 import type { MediaUploadRequested } from '@chat/events';
 import type { ObjectStore } from '@chat/storage';
-import { CONFIG } from '../auth/dev-tokens.controller';
+import { CONFIG, OBJECT_STORE } from '@chat/platform';
 import { COMMAND_HANDLING, EVENT_LOG } from '../log/tokens';
 import { checkUpload, type UploadRequest } from './upload-policy';
-
-export const OBJECT_STORE = Symbol('OBJECT_STORE');
 
 /** Upload intents, and download URLs for members (checks and signing in @chat/commands). */
 @Injectable()

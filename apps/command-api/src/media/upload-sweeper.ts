@@ -7,9 +7,8 @@ import {
 import type { Config } from '@chat/config';
 import { createLogger } from '@chat/observability';
 import type { ObjectStore } from '@chat/storage';
-import { CONFIG } from '../auth/dev-tokens.controller';
+import { CONFIG, OBJECT_STORE } from '@chat/platform';
 import { UPLOADS_PREFIX } from '@chat/commands';
-import { OBJECT_STORE } from './media.service';
 
 /**
  * Removes uploads no message took: a send moves its upload under the message, so whatever is

@@ -17,7 +17,7 @@ import {
 } from '@chat/commands';
 import type { ChatEvent } from '@chat/events';
 import { Actor } from '../auth/auth.guard';
-import { CONFIG } from '../auth/dev-tokens.controller';
+import { CONFIG } from '@chat/platform';
 import { ApiCommand, ApiRead, JsonBody, PathParams } from '../http/openapi';
 import { COMMAND_HANDLING, EVENT_LOG } from '../log/tokens';
 import { checkPushEndpoint } from './endpoint-policy';

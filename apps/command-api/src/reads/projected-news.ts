@@ -9,7 +9,7 @@ import type { Config } from '@chat/config';
 import { createLogger } from '@chat/observability';
 import { createRedis } from '@chat/storage';
 import { LIVE_CHANNELS, type ProjectedBatch } from '@chat/views';
-import { CONFIG } from '../auth/dev-tokens.controller';
+import { CONFIG } from '@chat/platform';
 import { LongPolls } from './long-poll';
 
 /**

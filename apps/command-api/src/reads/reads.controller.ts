@@ -5,7 +5,7 @@ import type { Principal } from '@chat/auth';
 import type { Config } from '@chat/config';
 import { ChatQueries } from '@chat/views';
 import { Actor } from '../auth/auth.guard';
-import { CONFIG } from '../auth/dev-tokens.controller';
+import { CONFIG } from '@chat/platform';
 import { conversationParams, messageParams } from '@chat/commands';
 import { ApiRead, PathParams, QueryParams } from '../http/openapi';
 import { LongPolls } from './long-poll';
@@ -21,8 +21,6 @@ import {
   syncQuery,
   syncResponse,
 } from './read-schemas';
-
-export const CASSANDRA = Symbol('CASSANDRA');
 
 /**
  * Reads over HTTP for clients without a WebSocket: the same queries, authorization and

@@ -37,7 +37,7 @@ export interface RunnerOptions {
    * Partitions' batches applied at once (the consumer's default when absent). kafkajs fetches
    * again only once every batch of the last fetch is applied, so the topics' partition count
    * lets a fetch's batches run in one wave: with fewer, a record arriving meanwhile waits for
-   * two or more (at 1,000 sends/s, 4 for 6 partitions put about 10 ms on the median delivery).
+   * two or more (docs/benchmarks.md has the figures).
    */
   partitionsAtOnce?: number;
 }

@@ -353,9 +353,8 @@ export async function writeTimeline(
 /**
  * Runs statements as unlogged batches of up to BATCH_BYTES each, a partition's statements
  * together, with bounded concurrency. A batch is one request whatever the partitions it
- * touches, and at low rates the cost of a write is the request, not the row: one event used
- * to be four requests (its item, its message facts, its change, its state), now it is two
- * (the rows, then the state). Unlogged, the rows of a batch may land in any order, which is
+ * touches, and at low rates the cost of a write is the request, not the row: one event is two
+ * requests (its item, message facts and change, then its state) rather than one per row. Unlogged, the rows of a batch may land in any order, which is
  * why the states, which say what the rows account for, go in a request of their own after.
  */
 async function executeGrouped(cassandra: Client, statements: Statement[]): Promise<void> {

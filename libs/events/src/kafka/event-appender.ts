@@ -34,7 +34,7 @@ interface Pending {
  * Concurrent appends share produce requests: those of one turn of the event loop go together,
  * and those that arrive while a request is in flight go together in the next one (one request
  * at a time). So a burst of sends costs one round trip to the broker instead of one each, and
- * an append alone is not held back by a timer (a 1 ms linger added a millisecond to every send
+ * an append alone is not held back by a timer (a linger would add its length to every send
  * at low rates). Every caller still waits for its own acknowledgement.
  */
 export function createEventAppender(options: EventAppenderOptions): EventAppender {

@@ -91,8 +91,8 @@ export class SearchQueries {
       snippet: string;
     }>(
       // The tsquery is written out where it filters, not read from the CTE: the planner then
-      // sees the words and their frequency, and for a word in 7% of a million messages walks
-      // the user's conversations (16 ms) instead of every match in the GIN index (230 ms).
+      // sees the words and their frequency, and for a common word walks the user's
+      // conversations instead of every match in the GIN index (docs/benchmarks.md, Search).
       `WITH q AS (SELECT ${TSQUERY} AS q),
        hits AS (
          SELECT m.conversation_id, m.message_id, m.seq, m.sender_id, m.sent_at, m.body,

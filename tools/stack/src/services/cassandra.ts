@@ -1,13 +1,13 @@
 import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'cassandra-driver';
-import type { Config } from '@chat/config';
+import type { StackConfig } from '../stack-config';
 import { ensureMavenDependencies } from '../installers';
 import type { ServiceDefinition } from '../service';
 import type { StackPaths } from '../stack-paths';
 import { javaBinary, withTimerSlack } from './java';
 
-function cassandraYaml(config: Config, data: string): string {
+function cassandraYaml(config: StackConfig, data: string): string {
   return `# Written by the stack CLI on every start; edit tools/stack/src/services/cassandra.ts instead.
 cluster_name: chat-local
 num_tokens: 1
@@ -15,13 +15,13 @@ partitioner: org.apache.cassandra.dht.Murmur3Partitioner
 endpoint_snitch: SimpleSnitch
 listen_address: 127.0.0.1
 rpc_address: 127.0.0.1
-storage_port: ${config.ports.cassandraStorage}
-native_transport_port: ${config.ports.cassandra}
+storage_port: ${config.stack.ports.cassandraStorage}
+native_transport_port: ${config.stack.ports.cassandra}
 start_native_transport: true
 seed_provider:
   - class_name: org.apache.cassandra.locator.SimpleSeedProvider
     parameters:
-      - seeds: "127.0.0.1:${config.ports.cassandraStorage}"
+      - seeds: "127.0.0.1:${config.stack.ports.cassandraStorage}"
 data_file_directories:
   - ${join(data, 'data')}
 commitlog_directory: ${join(data, 'commitlog')}
@@ -99,7 +99,7 @@ export const cassandra: ServiceDefinition = {
   needsJava: true,
   readyTimeoutMs: 240000,
   external: (config) => config.cassandra.external,
-  ports: (config) => [config.ports.cassandra, config.ports.cassandraStorage],
+  ports: (config) => [config.stack.ports.cassandra, config.stack.ports.cassandraStorage],
   address: (config) => config.cassandra.value.join(','),
 
   async install(_config, paths) {
@@ -117,8 +117,8 @@ export const cassandra: ServiceDefinition = {
     return withTimerSlack(CASSANDRA_TIMER_SLACK_NS, {
       command: javaBinary(config),
       args: [
-        `-Xms${config.heaps.cassandra}`,
-        `-Xmx${config.heaps.cassandra}`,
+        `-Xms${config.stack.heaps.cassandra}`,
+        `-Xmx${config.stack.heaps.cassandra}`,
         '-XX:+UseG1GC',
         '-XX:MaxGCPauseMillis=300',
         '-Xss256k',

@@ -1,16 +1,16 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Config } from '@chat/config';
+import type { StackConfig } from '../stack-config';
 
 export class JavaMissingError extends Error {}
 
-export function javaBinary(config: Config): string {
-  return join(config.javaHome, 'bin', 'java');
+export function javaBinary(config: StackConfig): string {
+  return join(config.stack.javaHome, 'bin', 'java');
 }
 
 /** Kafka, Cassandra and the registry need JDK 17: Cassandra 5 does not run on newer ones. */
-export function checkJava(config: Config): void {
+export function checkJava(config: StackConfig): void {
   const java = javaBinary(config);
   if (!existsSync(java)) {
     throw new JavaMissingError(

@@ -50,7 +50,7 @@ export const kafka: ServiceDefinition = {
   needsJava: true,
   readyTimeoutMs: 120000,
   external: (config) => config.kafka.external,
-  ports: (config) => [config.ports.kafka, config.ports.kafkaController],
+  ports: (config) => [config.stack.ports.kafka, config.stack.ports.kafkaController],
   address: (config) => config.kafka.value.join(','),
 
   async install(_config, paths) {
@@ -64,7 +64,7 @@ export const kafka: ServiceDefinition = {
     const properties = join(conf, 'server.properties');
     writeFileSync(
       properties,
-      serverProperties(config.ports.kafka, config.ports.kafkaController, data),
+      serverProperties(config.stack.ports.kafka, config.stack.ports.kafkaController, data),
     );
     writeFileSync(join(conf, 'log4j.properties'), LOG4J);
     const java = javaBinary(config);
@@ -98,8 +98,8 @@ export const kafka: ServiceDefinition = {
     return {
       command: java,
       args: [
-        `-Xms${config.heaps.kafka}`,
-        `-Xmx${config.heaps.kafka}`,
+        `-Xms${config.stack.heaps.kafka}`,
+        `-Xmx${config.stack.heaps.kafka}`,
         '-XX:+UseG1GC',
         '-XX:MaxGCPauseMillis=20',
         '-XX:InitiatingHeapOccupancyPercent=35',

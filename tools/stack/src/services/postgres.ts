@@ -41,7 +41,7 @@ export const postgres: ServiceDefinition = {
   // restart or failover in production does.
   stopSignal: 'SIGINT',
   external: (config) => config.postgres.external,
-  ports: (config) => [config.ports.postgres],
+  ports: (config) => [config.stack.ports.postgres],
   address: (config) => config.postgres.value,
 
   async install() {
@@ -71,7 +71,7 @@ export const postgres: ServiceDefinition = {
       '-D',
       data,
       '-p',
-      String(config.ports.postgres),
+      String(config.stack.ports.postgres),
       '-c',
       'listen_addresses=127.0.0.1',
       '-c',

@@ -10,7 +10,7 @@ export const redis: ServiceDefinition = {
   needsJava: false,
   readyTimeoutMs: 20000,
   external: (config) => config.redis.external,
-  ports: (config) => [config.ports.redis],
+  ports: (config) => [config.stack.ports.redis],
   address: (config) => config.redis.value,
 
   async install() {
@@ -23,7 +23,7 @@ export const redis: ServiceDefinition = {
       // Append-only on: presence and rate-limit state should survive a restart of Redis.
       args: [
         '--port',
-        String(config.ports.redis),
+        String(config.stack.ports.redis),
         '--bind',
         '127.0.0.1',
         '--dir',

@@ -22,7 +22,7 @@ export const registry: ServiceDefinition = {
   needsJava: true,
   readyTimeoutMs: 120000,
   external: (config) => config.registry.external,
-  ports: (config) => [config.ports.registry, config.ports.registryManagement],
+  ports: (config) => [config.stack.ports.registry, config.stack.ports.registryManagement],
   address: (config) => config.registry.value,
 
   async install(_config, paths) {
@@ -37,14 +37,14 @@ export const registry: ServiceDefinition = {
     if (!runner) throw new Error(`no runnable jar in ${home}`);
     const db = jdbcUrl(config);
     return {
-      command: join(config.registryJavaHome, 'bin', 'java'),
-      args: [`-Xms128m`, `-Xmx${config.heaps.registry}`, '-XX:+UseG1GC', '-jar', runner],
+      command: join(config.stack.registryJavaHome, 'bin', 'java'),
+      args: [`-Xms128m`, `-Xmx${config.stack.heaps.registry}`, '-XX:+UseG1GC', '-jar', runner],
       cwd: home,
       env: {
         QUARKUS_HTTP_HOST: '127.0.0.1',
-        QUARKUS_HTTP_PORT: String(config.ports.registry),
+        QUARKUS_HTTP_PORT: String(config.stack.ports.registry),
         QUARKUS_MANAGEMENT_HOST: '127.0.0.1',
-        QUARKUS_MANAGEMENT_PORT: String(config.ports.registryManagement),
+        QUARKUS_MANAGEMENT_PORT: String(config.stack.ports.registryManagement),
         QUARKUS_LOG_CONSOLE_JSON: 'false',
         // Schemas must outlive a restart: records in Kafka carry their ids.
         APICURIO_STORAGE_KIND: 'sql',

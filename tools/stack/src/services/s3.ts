@@ -16,7 +16,7 @@ export const s3: ServiceDefinition = {
   needsJava: true,
   readyTimeoutMs: 60000,
   external: (config) => config.s3.external,
-  ports: (config) => [config.ports.s3],
+  ports: (config) => [config.stack.ports.s3],
   address: (config) => config.s3.value || 'AWS S3',
 
   async install(_config, paths) {
@@ -43,7 +43,7 @@ export const s3: ServiceDefinition = {
     writeFileSync(
       properties,
       [
-        `s3proxy.endpoint=http://127.0.0.1:${config.ports.s3}`,
+        `s3proxy.endpoint=http://127.0.0.1:${config.stack.ports.s3}`,
         's3proxy.authorization=aws-v2-or-v4',
         `s3proxy.identity=${config.s3.accessKeyId}`,
         `s3proxy.credential=${config.s3.secretAccessKey}`,
