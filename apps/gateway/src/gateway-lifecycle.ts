@@ -5,10 +5,10 @@ import {
   type OnApplicationBootstrap,
 } from '@nestjs/common';
 import type { Config } from '@chat/config';
+import { CONFIG } from '@chat/platform';
 import { LiveHub } from './live/live-hub';
 import { SessionRegistry } from './sessions/session-registry';
 import { WsEndpoint } from './transport/ws-endpoint';
-import { CONFIG } from './wiring/config.providers';
 
 /**
  * Starts the gateway once the app is up (the live channels, then the WebSocket endpoint) and

@@ -5,5 +5,5 @@ export const gatewaySpec: AppSpec = {
   name: 'gateway',
   port: (config) => config.ports.gateway,
   dependencies: ['kafka', 'registry', 'postgres', 'cassandra', 'redis', 's3'],
-  imports: (config) => [GatewayModule.forConfig(config)],
+  imports: () => [GatewayModule],
 };

@@ -1,10 +1,9 @@
-import { Module, type DynamicModule } from '@nestjs/common';
-import type { Config } from '@chat/config';
+import { Module } from '@nestjs/common';
+import { tokenVerifierProvider } from './auth/token-verifier.provider';
 import { GatewayLifecycle } from './gateway-lifecycle';
 import { SessionRegistry } from './sessions/session-registry';
 import { SseController } from './transport/sse.controller';
 import { WsEndpoint } from './transport/ws-endpoint';
-import { configProviders } from './wiring/config.providers';
 import { connectionProviders } from './wiring/connections.providers';
 import { partProviders } from './wiring/parts.providers';
 
@@ -13,20 +12,15 @@ import { partProviders } from './wiring/parts.providers';
  * the app's HTTP server, fed by the projections, commands handled in this process by the
  * command API's own handling (libs/commands), presence reported to the log.
  */
-@Module({})
-export class GatewayModule {
-  static forConfig(config: Config): DynamicModule {
-    return {
-      module: GatewayModule,
-      controllers: [SseController],
-      providers: [
-        ...configProviders(config),
-        ...connectionProviders,
-        ...partProviders,
-        SessionRegistry,
-        WsEndpoint,
-        GatewayLifecycle,
-      ],
-    };
-  }
-}
+@Module({
+  controllers: [SseController],
+  providers: [
+    tokenVerifierProvider,
+    ...connectionProviders,
+    ...partProviders,
+    SessionRegistry,
+    WsEndpoint,
+    GatewayLifecycle,
+  ],
+})
+export class GatewayModule {}

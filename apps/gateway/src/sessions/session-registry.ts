@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { VerifiedPrincipal } from '@chat/auth';
 import type { Config } from '@chat/config';
+import { CONFIG } from '@chat/platform';
 import { CLOSE_CODES } from '@chat/protocol';
 import { whenExpired } from '../auth/token-expiry';
 import { Budgets, type RateRefusal } from '../limits/budgets';
@@ -8,7 +9,6 @@ import { SocketLimiter } from '../limits/socket-limiter';
 import { LiveHub } from '../live/live-hub';
 import { PresenceReporter } from '../presence/presence-reporter';
 import type { Transport } from '../transport/transport';
-import { CONFIG } from '../wiring/config.providers';
 import { Session } from './session';
 import { SESSION_DEPS, type SessionDeps } from './session-deps';
 

@@ -3,11 +3,12 @@ import type { Request, Response } from 'express';
 import { AuthError, type TokenVerifier, type VerifiedPrincipal } from '@chat/auth';
 import { refusalOf, sendProblem } from '@chat/commands';
 import type { Config } from '@chat/config';
+import { CONFIG } from '@chat/platform';
 import { clientFrame, PROTOCOL_VERSION, refuse, type Refusal } from '@chat/protocol';
 import { tokenOf } from '../auth/bearer-token';
+import { TOKEN_VERIFIER } from '../auth/token-verifier.provider';
 import { refusalOfBudget } from '../limits/budgets';
 import { SessionRegistry } from '../sessions/session-registry';
-import { CONFIG, TOKEN_VERIFIER } from '../wiring/config.providers';
 import { sseTransport } from './sse-transport';
 
 /**

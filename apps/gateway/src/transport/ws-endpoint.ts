@@ -6,11 +6,12 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { AuthError, type TokenVerifier, type VerifiedPrincipal } from '@chat/auth';
 import type { Config } from '@chat/config';
 import type { Logger } from '@chat/observability';
+import { CONFIG, LOGGER } from '@chat/platform';
 import { CLOSE_CODES, httpProblem } from '@chat/protocol';
 import { tokenOf } from '../auth/bearer-token';
+import { TOKEN_VERIFIER } from '../auth/token-verifier.provider';
 import { refusalOfBudget } from '../limits/budgets';
 import { SessionRegistry } from '../sessions/session-registry';
-import { CONFIG, LOGGER, TOKEN_VERIFIER } from '../wiring/config.providers';
 import { wsTransport } from './ws-transport';
 
 export const WS_PATH = '/v1/ws';

@@ -7,6 +7,7 @@ import type { CommandHandling } from '@chat/commands';
 import type { Config } from '@chat/config';
 import type { EventAppender } from '@chat/events';
 import type { Logger } from '@chat/observability';
+import { CASSANDRA, CONFIG, LOGGER, PG_POOL, REDIS } from '@chat/platform';
 import { ChatQueries, PresenceAudience } from '@chat/views';
 import { Budgets } from '../limits/budgets';
 import { SocketLimiter } from '../limits/socket-limiter';
@@ -16,15 +17,7 @@ import { PresenceReporter } from '../presence/presence-reporter';
 import { PresenceWatches } from '../presence/presence-watches';
 import { TypingRelay } from '../presence/typing-relay';
 import { SESSION_DEPS, type SessionDeps } from '../sessions/session-deps';
-import { CONFIG, LOGGER } from './config.providers';
-import {
-  CASSANDRA,
-  COMMAND_HANDLING,
-  EVENT_APPENDER,
-  PG_POOL,
-  REDIS,
-  REDIS_SUBSCRIBER,
-} from './connections.providers';
+import { COMMAND_HANDLING, EVENT_APPENDER, REDIS_SUBSCRIBER } from './connections.providers';
 
 /** The gateway's parts, each built from the configuration and the connections it needs. */
 export const partProviders: Provider[] = [
