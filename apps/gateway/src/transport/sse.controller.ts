@@ -1,18 +1,15 @@
 import { Controller, Get, Inject, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { AuthError, type VerifiedPrincipal } from '@chat/auth';
+import { AuthError, type TokenVerifier, type VerifiedPrincipal } from '@chat/auth';
 import { refusalOf, sendProblem } from '@chat/commands';
+import type { Config } from '@chat/config';
+import { CONFIG } from '@chat/platform';
 import { clientFrame, PROTOCOL_VERSION, refuse, type Refusal } from '@chat/protocol';
-import type { Gateway } from '../gateway';
+import { tokenOf } from '../auth/bearer-token';
+import { TOKEN_VERIFIER } from '../auth/token-verifier.provider';
 import { refusalOfBudget } from '../limits/budgets';
-import { tokenOf } from './ws-endpoint';
-
-export const GATEWAY_HOLDER = Symbol('GATEWAY_HOLDER');
-export interface GatewayHolder {
-  gateway?: Gateway;
-  keepAliveMs: number;
-  maxBufferedBytes: number;
-}
+import { SessionRegistry } from '../sessions/session-registry';
+import { sseTransport } from './sse-transport';
 
 /**
  * The fallback for clients that cannot use WebSocket: the same session over Server-Sent
@@ -21,13 +18,15 @@ export interface GatewayHolder {
  */
 @Controller('v1/stream')
 export class SseController {
-  constructor(@Inject(GATEWAY_HOLDER) private readonly holder: GatewayHolder) {}
+  constructor(
+    @Inject(SessionRegistry) private readonly sessions: SessionRegistry,
+    @Inject(TOKEN_VERIFIER) private readonly verifier: TokenVerifier,
+    @Inject(CONFIG) private readonly config: Config,
+  ) {}
 
   @Get()
   async stream(@Req() request: Request, @Res() response: Response) {
     const problem = (refusal: Refusal) => sendProblem(response, refusal);
-    const gateway = this.holder.gateway;
-    if (!gateway) return problem(refuse('starting', 'the gateway is not ready yet'));
     // Listened for from the start: a client gone while its token is checked opens nothing.
     let gone = false;
     request.on('close', () => (gone = true));
@@ -35,7 +34,7 @@ export class SseController {
     let principal: VerifiedPrincipal;
     try {
       if (!token) throw new AuthError('missing-token', 'no bearer token');
-      principal = await gateway.verifier.verify(token);
+      principal = await this.verifier.verify(token);
     } catch (error) {
       return problem(
         error instanceof AuthError
@@ -44,15 +43,10 @@ export class SseController {
       );
     }
     if (gone) return;
-    const refusal = gateway.connectRefusal(principal);
+    const refusal = this.sessions.connectRefusal(principal);
     if (refusal) return problem(refusalOfBudget(refusal));
-    let cursors: Record<string, number>;
-    try {
-      const raw =
-        typeof request.query.cursors === 'string' ? JSON.parse(request.query.cursors) : {};
-      const hello = clientFrame.parse({ type: 'hello', v: PROTOCOL_VERSION, cursors: raw });
-      cursors = hello.type === 'hello' ? hello.cursors : {};
-    } catch {
+    const cursors = cursorsOf(request);
+    if (!cursors) {
       return problem(
         refuse('invalid-cursors', 'cursors must be a JSON object of conversation id to seq'),
       );
@@ -64,25 +58,27 @@ export class SseController {
       connection: 'keep-alive',
       'x-accel-buffering': 'no',
     });
-    const session = gateway.openSession(principal, {
-      send: (text) => {
-        if (response.writableLength > this.holder.maxBufferedBytes) return false;
-        response.write(`data: ${text}\n\n`);
-        return true;
-      },
-      close: (code, reason) => {
-        response.write(`event: close\ndata: ${JSON.stringify({ code, reason })}\n\n`);
-        response.end();
-      },
-    });
+    const { pingIntervalMs, maxBufferedBytes } = this.config.gateway;
+    const session = this.sessions.open(principal, sseTransport(response, maxBufferedBytes));
     const keepAlive = setInterval(() => {
       response.write(': keep-alive\n\n');
-      gateway.heartbeat(session);
-    }, this.holder.keepAliveMs);
+      this.sessions.heartbeat(session);
+    }, pingIntervalMs);
     request.on('close', () => {
       clearInterval(keepAlive);
-      gateway.closeSession(session);
+      this.sessions.close(session);
     });
     await session.start(cursors);
+  }
+}
+
+/** The cursors of the query, checked as a hello's are; null when they are not valid. */
+function cursorsOf(request: Request): Record<string, number> | null {
+  try {
+    const raw = typeof request.query.cursors === 'string' ? JSON.parse(request.query.cursors) : {};
+    const hello = clientFrame.parse({ type: 'hello', v: PROTOCOL_VERSION, cursors: raw });
+    return hello.type === 'hello' ? hello.cursors : {};
+  } catch {
+    return null;
   }
 }

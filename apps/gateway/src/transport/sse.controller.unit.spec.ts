@@ -1,11 +1,13 @@
 import { EventEmitter } from 'node:events';
 import type { Request, Response } from 'express';
-import type { VerifiedPrincipal } from '@chat/auth';
-import { SseController, type GatewayHolder } from './sse.controller';
+import type { TokenVerifier, VerifiedPrincipal } from '@chat/auth';
+import type { Config } from '@chat/config';
+import type { SessionRegistry } from '../sessions/session-registry';
+import { SseController } from './sse.controller';
 
 const principal = { userId: 'alice', deviceId: 'laptop', expiresAt: Date.now() + 60_000 };
 
-/** A request, a response that records what was written, and a gateway that records sessions. */
+/** A request, a response that records what was written, and a registry that records sessions. */
 function streamWith(verify: () => Promise<VerifiedPrincipal>, refusal: unknown = null) {
   const request = Object.assign(new EventEmitter(), {
     headers: { authorization: 'Bearer t' },
@@ -42,21 +44,17 @@ function streamWith(verify: () => Promise<VerifiedPrincipal>, refusal: unknown =
   };
   const opened: unknown[] = [];
   const heartbeats: unknown[] = [];
-  const holder: GatewayHolder = {
-    keepAliveMs: 5,
-    maxBufferedBytes: 1 << 20,
-    gateway: {
-      verifier: { verify },
-      connectRefusal: () => refusal as null,
-      openSession: (p: unknown) => {
-        opened.push(p);
-        return { start: async () => undefined } as never;
-      },
-      closeSession: () => undefined,
-      heartbeat: (session: unknown) => heartbeats.push(session),
-    } as unknown as GatewayHolder['gateway'],
-  };
-  const controller = new SseController(holder);
+  const sessions = {
+    connectRefusal: () => refusal as null,
+    open: (p: unknown) => {
+      opened.push(p);
+      return { start: async () => undefined } as never;
+    },
+    close: () => undefined,
+    heartbeat: (session: unknown) => heartbeats.push(session),
+  } as unknown as SessionRegistry;
+  const config = { gateway: { pingIntervalMs: 5, maxBufferedBytes: 1 << 20 } } as Config;
+  const controller = new SseController(sessions, { verify } as unknown as TokenVerifier, config);
   const run = () =>
     controller.stream(request as unknown as Request, response as unknown as Response);
   return { request, response, written, opened, heartbeats, run };

@@ -1,56 +1,49 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { AuthError, type TokenVerifier, type VerifiedPrincipal } from '@chat/auth';
 import type { Config } from '@chat/config';
 import type { Logger } from '@chat/observability';
+import { CONFIG, LOGGER } from '@chat/platform';
 import { CLOSE_CODES, httpProblem } from '@chat/protocol';
-import { refusalOfBudget, type RateRefusal } from '../limits/budgets';
-import type { Transport } from './transport';
-import { writesPerTurn, type Corkable } from './writes-per-turn';
+import { tokenOf } from '../auth/bearer-token';
+import { TOKEN_VERIFIER } from '../auth/token-verifier.provider';
+import { refusalOfBudget } from '../limits/budgets';
+import { SessionRegistry } from '../sessions/session-registry';
+import { wsTransport } from './ws-transport';
 
 export const WS_PATH = '/v1/ws';
-
-export interface AcceptedSocket {
-  principal: VerifiedPrincipal;
-  token: string;
-  transport: Transport;
-  /** Text frames from the client. */
-  onFrame(handler: (text: string) => void): void;
-  onPong(handler: () => void): void;
-  onClose(handler: () => void): void;
-}
-
-/** The bearer token of an upgrade: the Authorization header, or `access_token` for browsers. */
-export function tokenOf(request: IncomingMessage): string | undefined {
-  const header = request.headers.authorization;
-  if (header?.startsWith('Bearer ')) return header.slice('Bearer '.length).trim();
-  const url = new URL(request.url ?? '/', 'http://gateway');
-  return url.searchParams.get('access_token') ?? undefined;
-}
 
 /**
  * WebSocket connections on the app's HTTP server: authenticated at the upgrade (a bad token
  * is accepted only to be closed with 4001 and the reason, which browsers can read), pinged
  * every interval and closed after the pong timeout, with frames over the size limit closed by
- * ws itself (1009).
+ * ws itself (1009). Each connection is a session of the registry.
  */
+@Injectable()
 export class WsEndpoint {
   private readonly wss: WebSocketServer;
+  private readonly config: Config['gateway'];
   private readonly lastPong = new Map<WebSocket, number>();
   private pinger: NodeJS.Timeout | undefined;
   private accepting = true;
 
   constructor(
-    private readonly server: Server,
-    private readonly verifier: TokenVerifier,
-    private readonly config: Config['gateway'],
-    private readonly logger: Logger,
-    /** Why this user may not connect now (their connection budget), or null. */
-    private readonly admit: (principal: VerifiedPrincipal) => RateRefusal | null,
-    private readonly onAccepted: (socket: AcceptedSocket) => void,
+    @Inject(HttpAdapterHost) private readonly http: HttpAdapterHost,
+    @Inject(TOKEN_VERIFIER) private readonly verifier: TokenVerifier,
+    @Inject(CONFIG) config: Config,
+    @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(SessionRegistry) private readonly sessions: SessionRegistry,
   ) {
-    this.wss = new WebSocketServer({ noServer: true, maxPayload: config.maxFrameBytes });
+    this.config = config.gateway;
+    this.wss = new WebSocketServer({ noServer: true, maxPayload: this.config.maxFrameBytes });
+  }
+
+  /** The app's HTTP server exists once the app is created, after its providers. */
+  private get server(): Server {
+    return this.http.httpAdapter.getHttpServer() as Server;
   }
 
   start(): void {
@@ -103,7 +96,7 @@ export class WsEndpoint {
     }
     // Gone while its token was checked: nothing to open.
     if (socket.destroyed) return;
-    const refusal = this.admit(principal);
+    const refusal = this.sessions.connectRefusal(principal);
     if (refusal) {
       // Refused before the upgrade: each connection walks the user's conversations and
       // reports presence, so a reconnect loop must cost no more than this answer.
@@ -122,48 +115,28 @@ export class WsEndpoint {
       );
       return;
     }
-    this.wss.handleUpgrade(request, socket, head, (ws) => this.accept(ws, principal, token));
+    this.wss.handleUpgrade(request, socket, head, (ws) => this.accept(ws, principal));
   }
 
-  private accept(ws: WebSocket, principal: VerifiedPrincipal, token: string): void {
+  private accept(ws: WebSocket, principal: VerifiedPrincipal): void {
     this.lastPong.set(ws, Date.now());
-    const { maxBufferedBytes } = this.config;
-    // ws keeps its socket to itself; holding writes for a turn needs the net.Socket under it.
-    const holdWrites = writesPerTurn((ws as unknown as { _socket: Corkable })._socket);
-    const transport: Transport = {
-      send: (text) => {
-        if (ws.readyState !== ws.OPEN) return true;
-        if (ws.bufferedAmount > maxBufferedBytes) return false;
-        holdWrites();
-        ws.send(text, { binary: false });
-        return true;
-      },
-      close: (code, reason) => {
-        ws.close(code, reason);
-        // A peer that does not answer the close handshake is cut off.
-        setTimeout(() => ws.terminate(), 2000).unref();
-      },
-    };
     ws.on('error', (error) => this.logger.debug({ err: error }, 'socket error'));
-    this.onAccepted({
-      principal,
-      token,
-      transport,
-      onFrame: (handler) =>
-        ws.on('message', (data, isBinary) => {
-          if (isBinary) handler('\u0000binary');
-          else handler(data.toString());
-        }),
-      onPong: (handler) =>
-        ws.on('pong', () => {
-          this.lastPong.set(ws, Date.now());
-          handler();
-        }),
-      onClose: (handler) =>
-        ws.on('close', () => {
-          this.lastPong.delete(ws);
-          handler();
-        }),
+    const session = this.sessions.open(principal, wsTransport(ws, this.config.maxBufferedBytes));
+    ws.on('message', (data, isBinary) => {
+      const text = isBinary ? '\u0000binary' : data.toString();
+      // receive answers every failure with a frame; a rejection here would be a bug, not input.
+      session.receive(text).catch((error: unknown) => {
+        this.logger.error({ err: error }, 'a frame escaped its session');
+        session.close(CLOSE_CODES.internalError, 'internal error');
+      });
+    });
+    ws.on('pong', () => {
+      this.lastPong.set(ws, Date.now());
+      this.sessions.heartbeat(session);
+    });
+    ws.on('close', () => {
+      this.lastPong.delete(ws);
+      this.sessions.close(session);
     });
   }
 
