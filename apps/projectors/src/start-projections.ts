@@ -25,7 +25,9 @@ import {
   postgresProjectionLane,
   type PostgresProjection,
 } from './runtime/postgres-projection-runner';
-import { runLanesByStoreAndLag, type ProjectionLane } from './runtime/projection-consumer';
+import { runLanesByStoreAndLag } from './runtime/projection-consumer';
+import type { ProjectionLane } from './runtime/projection-lane';
+import { PostgresProjectionStore } from './runtime/postgres-store';
 import { redisProjectionLane } from './runtime/redis-projection-runner';
 import { timelineProjection } from './timeline/timeline-projection';
 
@@ -84,6 +86,8 @@ export async function startProjections(
   const live = createLivePublisher(liveRedis, pool, logger);
   const keyspace = config.cassandra.keyspace;
   const lanes: ProjectionLane[] = [];
+  // One store for the Postgres lanes: a consumer applies a batch to all of them in one transaction.
+  const postgres = new PostgresProjectionStore(pool);
   const versions: RunningProjections['versions'] = {};
   const dispatchers: PushDispatcher[] = [];
   const appender = createEventAppender({ kafka, codec, logger });
@@ -109,6 +113,7 @@ export async function startProjections(
         codec,
         deadLetters,
         pool,
+        store: postgres,
         logger,
         projection: projectionOf(version),
       }),

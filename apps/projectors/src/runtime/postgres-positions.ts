@@ -1,16 +1,5 @@
 import type { PoolClient } from 'pg';
-
-/** One version's position on one partition of the log: a row of `projection_positions`. */
-export interface PositionRef {
-  /** The version key, `inbox_v1`. */
-  key: string;
-  topic: string;
-  partition: number;
-}
-
-/** Identifies a position row in a map. */
-export const positionId = (ref: PositionRef) =>
-  `${ref.key}\u0000${ref.topic}\u0000${ref.partition}`;
+import { positionId, type PositionRef } from './position-ref';
 
 /**
  * BEGIN, then every position row named, created if missing and locked in (key, topic,

@@ -8,11 +8,11 @@ import {
 } from '@chat/events';
 import type { ConsumerGroupTimings } from '@chat/config';
 import type { Logger } from '@chat/observability';
-import { projectorGroupOf, versionKey, type ProjectionName } from '@chat/views';
+import { projectorGroupOf } from '@chat/views';
 import type { Pool } from 'pg';
-import { createParking, type ParkableStore } from './parking';
-import { createSharedTransactions, type PostgresLanePart } from './postgres-lanes-together';
-import { projectionMetrics } from './projection-metrics';
+import { createLanesTogether } from './lanes-together';
+import type { ProjectionLane } from './projection-lane';
+import type { ProjectionStore, StoreKind } from './unit-of-work';
 
 /** A running projection, or several sharing one consumer, whatever stores they write to. */
 export interface ProjectionRunner {
@@ -42,93 +42,6 @@ export interface RunnerOptions {
   partitionsAtOnce?: number;
 }
 
-/** The store a lane writes its view to. */
-export type StoreKind = 'postgres' | 'cassandra' | 'redis';
-
-/**
- * One projection version's part of a consumer: the topics it reads, and its own parking, store
- * and position. Several lanes can share one consumer (see `runProjectionLanes`); each still
- * decides from its own position what it has applied.
- */
-export interface ProjectionLane {
-  /** The version key, `inbox_v1`. */
-  key: string;
-  topics: string[];
-  /** Only lanes writing to the same store share a consumer (see runLanesByStoreAndLag). */
-  writesTo: StoreKind;
-  /** Applies a batch of one of its topics and moves its position; throws to have it retried. */
-  handleBatch(batch: EventBatch): Promise<void>;
-  positionOf(topic: string, partition: number): Promise<bigint>;
-  onJoin(assigned: Record<string, number[]>): void;
-  start(): Promise<void>;
-  stop(): Promise<void>;
-  /** A Postgres lane's part in a transaction shared with the consumer's other Postgres lanes. */
-  together?: PostgresLanePart;
-}
-
-/**
- * A projection version as a lane: batches go through the parking layer to the store, each one
- * timed; a failed batch runs `onFailure`, is logged, and is thrown for the consumer to retry.
- * A store refusing an event parks its conversation (see createParking) instead of failing.
- */
-export function projectionLane(
-  options: Pick<RunnerOptions, 'kafka' | 'codec' | 'logger' | 'pool' | 'resumeIntervalMs'> & {
-    projection: { name: ProjectionName; version: number; topics: string[] };
-    writesTo: StoreKind;
-    store: ParkableStore;
-    onFailure?: () => Promise<void> | void;
-    onJoin?: () => void;
-    /** A Postgres store's pool and apply, to share a transaction with other lanes. */
-    together?: Pick<PostgresLanePart, 'pool' | 'apply'>;
-  },
-): ProjectionLane {
-  const { projection } = options;
-  const key = versionKey(projection.name, projection.version);
-  const logger = options.logger.child({ projection: key });
-  const parking = createParking({
-    key,
-    pool: options.pool,
-    kafka: options.kafka,
-    codec: options.codec,
-    logger,
-    store: options.store,
-    resumeIntervalMs: options.resumeIntervalMs,
-  });
-
-  return {
-    key,
-    topics: projection.topics,
-    writesTo: options.writesTo,
-    async handleBatch(batch) {
-      const timer = projectionMetrics.batchSeconds.startTimer({ projection: key });
-      try {
-        await parking.handleBatch(batch);
-      } catch (error) {
-        await options.onFailure?.();
-        logger.error(
-          { err: error, partition: batch.partition },
-          'batch failed; it will be retried',
-        );
-        throw error;
-      } finally {
-        timer();
-      }
-    },
-    positionOf: (topic, partition) => options.store.positionOf(topic, partition),
-    onJoin(assigned) {
-      options.onJoin?.();
-      parking.onJoin(assigned);
-    },
-    start: () => parking.start(),
-    stop: () => parking.stop(),
-    together: options.together && {
-      ...options.together,
-      key,
-      withFlowing: (batch, task) => parking.withFlowing(batch, task),
-    },
-  };
-}
-
 /**
  * Runs lanes on one consumer group: every record is fetched and decoded once and handed to
  * every lane that reads its topic, all at once. The group's offsets move only once every lane
@@ -138,9 +51,10 @@ export function projectionLane(
  * its price is that one store down holds back every lane of the consumer, never that a lane
  * skips an event. Which lanes share is runLanesByStoreAndLag's rule.
  *
- * Postgres lanes on one pool apply each batch in one transaction, with the batches of other
- * partitions that arrive meanwhile (createSharedTransactions); if that throws, the batch goes to
- * each of them on its own, where a refusal parks a conversation in the refusing lane only.
+ * Lanes on one store whose units hold several lanes (Postgres) apply each batch in one unit, with
+ * the batches of other partitions that arrive meanwhile (createLanesTogether); if that throws,
+ * the batch goes to each of them on its own, where a refusal parks a conversation in the
+ * refusing lane only.
  */
 export function runProjectionLanes(
   lanes: ProjectionLane[],
@@ -155,26 +69,29 @@ export function runProjectionLanes(
   const eachOnItsOwn = (of: ProjectionLane[], batch: EventBatch) =>
     allSettledOrThrow(of.map((lane) => lane.handleBatch(batch)));
 
-  const transactions = createSharedTransactions();
+  // One group commit per store: a unit holds lanes of one store only.
+  const groupCommits = new Map<ProjectionStore, ReturnType<typeof createLanesTogether>>();
+  const groupCommitOf = (store: ProjectionStore) => {
+    if (!groupCommits.has(store)) groupCommits.set(store, createLanesTogether());
+    return groupCommits.get(store)!;
+  };
   async function together(of: ProjectionLane[], batch: EventBatch) {
     try {
-      await transactions.apply({ parts: of.map((lane) => lane.together!), batch });
+      await groupCommitOf(of[0]!.store)({ lanes: of, batch });
     } catch (error) {
       options.logger.warn(
         { err: error, partition: batch.partition, lanes: of.map((lane) => lane.key) },
-        'batch failed in the shared transaction: applying it lane by lane',
+        'batch failed in the shared unit: applying it lane by lane',
       );
       await eachOnItsOwn(of, batch);
     }
   }
 
   async function handleBatch(batch: EventBatch) {
-    const lanes = lanesOf(batch.topic);
-    const shared = lanesSharingATransaction(lanes);
-    const alone = lanes.filter((lane) => !shared.includes(lane));
+    const { sharing, alone } = bySharedStore(lanesOf(batch.topic));
     await allSettledOrThrow([
       eachOnItsOwn(alone, batch),
-      shared.length > 0 ? together(shared, batch) : Promise.resolve(),
+      ...sharing.map((of) => together(of, batch)),
     ]);
   }
 
@@ -222,10 +139,15 @@ async function allSettledOrThrow(tasks: Array<Promise<void>>): Promise<void> {
   if (failed) throw failed.reason;
 }
 
-/** The lanes that apply a batch in a shared transaction: the Postgres lanes (on one pool). */
-function lanesSharingATransaction(lanes: ProjectionLane[]): ProjectionLane[] {
-  const pool = lanes.find((lane) => lane.together)?.together?.pool;
-  return lanes.filter((lane) => pool && lane.together?.pool === pool);
+/** The lanes whose store applies several lanes in one unit, by store; the others. */
+function bySharedStore(lanes: ProjectionLane[]) {
+  const sharing = new Map<ProjectionStore, ProjectionLane[]>();
+  const alone: ProjectionLane[] = [];
+  for (const lane of lanes) {
+    if (lane.store.sharesUnits) sharing.set(lane.store, [...(sharing.get(lane.store) ?? []), lane]);
+    else alone.push(lane);
+  }
+  return { sharing: [...sharing.values()], alone };
 }
 
 /**

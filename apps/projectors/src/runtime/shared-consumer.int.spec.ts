@@ -5,19 +5,15 @@ import {
   createEventCodec,
   createLogAdmin,
   TOPICS,
-  type EventBatch,
 } from '@chat/events';
 import { eventLogFixture, waitFor } from '@chat/events/testing';
 import { groupCreated, messageSent } from '@chat/domain/testing';
 import { createPgPool } from '@chat/storage';
 import { PROJECTIONS, projectorGroupOf, versionKey } from '@chat/views';
-import type { ParkableStore } from './parking';
-import {
-  projectionLane,
-  runLanesByStoreAndLag,
-  runProjectionLanes,
-  type StoreKind,
-} from './projection-consumer';
+import { positionId, type PositionRef } from './position-ref';
+import { runLanesByStoreAndLag, runProjectionLanes } from './projection-consumer';
+import { ProjectionLane } from './projection-lane';
+import type { ProjectionStore, StoreKind } from './unit-of-work';
 
 /**
  * Projections sharing one consumer: each record is read once for all of them, and a store that
@@ -32,28 +28,42 @@ const run = randomUUID().slice(0, 8);
 const fresh = () => 100000 + Math.floor(Math.random() * 1000000);
 
 /** A store in memory: its position per partition, and every event of this run it applied. */
-function memoryStore(startAt: Map<number, bigint>, failFirst = 0) {
+function memoryStore(startAt: Map<number, bigint>, failFirst = 0, kind: StoreKind = 'postgres') {
   const positions = new Map(startAt);
   const applied: string[] = [];
   let failures = 0;
-  const store: ParkableStore = {
-    async applyBatch(batch: EventBatch) {
+  const store: ProjectionStore = {
+    kind,
+    sharesUnits: false,
+    async run(refs, work) {
       if (failures < failFirst) {
         failures++;
         throw new Error('store down');
       }
-      const next = positions.get(batch.partition) ?? 0n;
-      for (const consumed of batch.events) {
-        if (BigInt(consumed.offset) < next) continue;
-        const { event } = consumed;
-        if ('conversationId' in event && event.conversationId.startsWith(`shared-${run}`)) {
-          applied.push(`${event.type}:${event.envelope.eventId}`);
-        }
-      }
-      positions.set(batch.partition, BigInt(batch.lastOffset) + 1n);
+      const moves: Array<[PositionRef, bigint]> = [];
+      const result = await work({
+        positions: new Map(
+          refs.map((ref) => [positionId(ref), positions.get(ref.partition) ?? 0n]),
+        ),
+        holdsPositions: true,
+        async apply(_key, events) {
+          for (const { event } of events) {
+            if ('conversationId' in event && event.conversationId.startsWith(`shared-${run}`)) {
+              applied.push(`${event.type}:${event.envelope.eventId}`);
+            }
+          }
+          return { applied: events.length, ignored: 0 };
+        },
+        move: (ref, next) => moves.push([ref, next]),
+        alongside: () => {
+          throw new Error('nothing is parked here');
+        },
+      });
+      for (const [ref, next] of moves) positions.set(ref.partition, next);
+      return result;
     },
-    applyHeld: () => Promise.reject(new Error('nothing is parked here')),
-    positionOf: async (_topic, partition) => positions.get(partition) ?? 0n,
+    positionOf: async ({ partition }) => positions.get(partition) ?? 0n,
+    forget: () => undefined,
   };
   return { store, applied, failures: () => failures };
 }
@@ -65,14 +75,13 @@ async function logEnds() {
   return new Map(ends.map(({ partition, high }) => [partition, BigInt(high)]));
 }
 
-const laneOf = (store: ParkableStore, version: number, writesTo: StoreKind = 'postgres') =>
-  projectionLane({
+const laneOf = (store: ProjectionStore, version: number) =>
+  new ProjectionLane({
     kafka,
     codec,
     logger,
     pool,
     projection: { name: PROJECTIONS.inbox, version, topics: [TOPICS.conversations] },
-    writesTo,
     store,
   });
 
@@ -188,14 +197,11 @@ describe('projections on one consumer', () => {
 
   it('gives lanes of different stores consumers of their own, so one store down holds back only its own views', async () => {
     const endOf = await logEnds();
-    const postgres = memoryStore(endOf);
-    const cassandraDown = memoryStore(endOf, Number.MAX_SAFE_INTEGER);
+    const postgres = memoryStore(endOf, 0, 'postgres');
+    const cassandraDown = memoryStore(endOf, Number.MAX_SAFE_INTEGER, 'cassandra');
     const versions = [fresh(), fresh()];
     const runner = await runLanesByStoreAndLag(
-      [
-        laneOf(postgres.store, versions[0]!, 'postgres'),
-        laneOf(cassandraDown.store, versions[1]!, 'cassandra'),
-      ],
+      [laneOf(postgres.store, versions[0]!), laneOf(cassandraDown.store, versions[1]!)],
       { kafka, codec, deadLetters: createDeadLetterPublisher({ kafka, logger }), logger },
     );
     await runner.start();

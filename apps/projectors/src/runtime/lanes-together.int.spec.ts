@@ -12,8 +12,9 @@ import { eventLogFixture, waitFor } from '@chat/events/testing';
 import { groupCreated, messageSent } from '@chat/domain/testing';
 import { createPgPool } from '@chat/storage';
 import { listParked, PROJECTIONS, versionKey } from '@chat/views';
+import { createLanesTogether } from './lanes-together';
 import { postgresProjectionLane, type PostgresProjection } from './postgres-projection-runner';
-import { createSharedTransactions, type PostgresLanePart } from './postgres-lanes-together';
+import { PostgresProjectionStore } from './postgres-store';
 import { runProjectionLanes } from './projection-consumer';
 import { RefusedWriteError } from './store-refusal';
 
@@ -91,8 +92,10 @@ afterAll(async () => {
 });
 
 it('applies a batch to every view in one transaction, each event once, and parks a refused conversation only in the view that refused it', async () => {
+  const store = new PostgresProjectionStore(pool);
   const lanes = versions.map((version, i) =>
     postgresProjectionLane({
+      store,
       kafka,
       codec,
       deadLetters: createDeadLetterPublisher({ kafka, logger }),
@@ -166,12 +169,12 @@ it('applies a batch to every view in one transaction, each event once, and parks
 describe('shared transactions', () => {
   const topic = `lanes-together-${run}`;
   /** A lane recording which offsets it applied in which transaction; `fails` throws instead. */
-  const lane = (key: string, fails = false) => {
+  const lane = (store: PostgresProjectionStore, version: number, fails = false) => {
     const applied: Array<{ offset: string; tx: string }> = [];
-    const part: PostgresLanePart = {
-      key,
-      pool,
-      withFlowing: (batch, task) => task(batch.events),
+    const projection: PostgresProjection = {
+      name: PROJECTIONS.search,
+      version,
+      topics: [topic],
       async apply(db, events) {
         if (fails) throw new Error('store down');
         const { rows } = await db.query<{ tx: string }>('SELECT txid_current()::text AS tx');
@@ -179,7 +182,17 @@ describe('shared transactions', () => {
         return { ignored: 0 };
       },
     };
-    return { part, applied };
+    const deadLetters = createDeadLetterPublisher({ kafka, logger });
+    const lane = postgresProjectionLane({
+      kafka,
+      codec,
+      deadLetters,
+      logger,
+      pool,
+      store,
+      projection,
+    });
+    return { lane, applied };
   };
   const batchOf = (partition: number, offsets: number[]): EventBatch => ({
     topic,
@@ -203,19 +216,21 @@ describe('shared transactions', () => {
         [key, topic],
       )
     ).rows.map((r) => [r.partition, Number(r.next_offset)]);
-  const sharedKeys = [0, 1].map(() => `together_v${100000 + Math.floor(Math.random() * 1e6)}`);
+  const sharedVersions = [0, 1].map(() => 100000 + Math.floor(Math.random() * 1e6));
+  const sharedKeys = sharedVersions.map((v) => versionKey(PROJECTIONS.search, v));
   afterAll(() =>
     pool.query('DELETE FROM projection_positions WHERE topic = $1', [topic]).then(() => undefined),
   );
 
   it('puts the batches that arrive while a transaction runs into the next one, and skips what a lane has applied', async () => {
-    const [a, b] = sharedKeys.map((key) => lane(key));
-    const parts = [a!.part, b!.part];
-    const transactions = createSharedTransactions();
+    const store = new PostgresProjectionStore(pool);
+    const [a, b] = sharedVersions.map((version) => lane(store, version));
+    const lanes = [a!.lane, b!.lane];
+    const together = createLanesTogether();
     await Promise.all([
-      transactions.apply({ parts, batch: batchOf(0, [0, 1]) }),
-      transactions.apply({ parts, batch: batchOf(1, [0]) }),
-      transactions.apply({ parts, batch: batchOf(2, [0, 1, 2]) }),
+      together({ lanes, batch: batchOf(0, [0, 1]) }),
+      together({ lanes, batch: batchOf(1, [0]) }),
+      together({ lanes, batch: batchOf(2, [0, 1, 2]) }),
     ]);
     // The first went alone; the two that queued behind it went together, for both lanes.
     expect(a!.applied.map((x) => x.offset)).toEqual(['0', '1', '0', '0', '1', '2']);
@@ -231,20 +246,18 @@ describe('shared transactions', () => {
     }
 
     // A redelivery (after a crash, a rebalance) finds the positions past it: nothing twice.
-    await transactions.apply({ parts, batch: batchOf(2, [1, 2, 3]) });
+    await together({ lanes, batch: batchOf(2, [1, 2, 3]) });
     expect(a!.applied.slice(6).map((x) => x.offset)).toEqual(['3']);
     expect(await positions(sharedKeys[0]!)).toContainEqual([2, 4]);
   });
 
   it('rolls back every lane and batch of a transaction that throws, and says so to each batch', async () => {
-    const healthy = lane(sharedKeys[0]!);
-    const failing = lane(sharedKeys[1]!, true);
+    const store = new PostgresProjectionStore(pool);
+    const healthy = lane(store, sharedVersions[0]!);
+    const failing = lane(store, sharedVersions[1]!, true);
     const before = await Promise.all(sharedKeys.map(positions));
     const results = await Promise.allSettled([
-      createSharedTransactions().apply({
-        parts: [healthy.part, failing.part],
-        batch: batchOf(0, [2, 3]),
-      }),
+      createLanesTogether()({ lanes: [healthy.lane, failing.lane], batch: batchOf(0, [2, 3]) }),
     ]);
     expect(results[0]!.status).toBe('rejected');
     expect(await Promise.all(sharedKeys.map(positions))).toEqual(before);
