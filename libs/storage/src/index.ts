@@ -6,3 +6,4 @@ export * from './prepared-query';
 export * from './combined-writes';
 export * from './batch-while-busy';
 export * from './unavailable';
+export * from './in-transaction';

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { Config } from '@chat/config';
 import { createCassandraClient, createPgPool } from './clients';
+import { inTransaction } from './in-transaction';
 import { MIGRATIONS_ROOT, pendingMigrations, readMigrations } from './migration-files';
 
 /** Applies pending Postgres migrations, each in its own transaction. Returns those applied. */
@@ -21,23 +22,17 @@ export async function migratePostgres(
       'postgres',
     );
     for (const migration of pending) {
-      const client = await pool.connect();
-      try {
-        await client.query('BEGIN');
+      await inTransaction(pool, async (client) => {
         for (const statement of migration.statements) await client.query(statement);
         await client.query(
           'INSERT INTO schema_migrations (version, name, checksum) VALUES ($1, $2, $3)',
           [migration.version, migration.name, migration.checksum],
         );
-        await client.query('COMMIT');
-      } catch (error) {
-        await client.query('ROLLBACK');
+      }).catch((error: unknown) => {
         throw new Error(
           `postgres migration ${migration.version}_${migration.name} failed: ${(error as Error).message}`,
         );
-      } finally {
-        client.release();
-      }
+      });
     }
     return pending.map((m) => `${m.version}_${m.name}`);
   } finally {

@@ -1,5 +1,6 @@
 import type { Pool, PoolClient } from 'pg';
 import type { ProjectionName } from './projection-names';
+import { inTransaction } from '@chat/storage';
 
 type Queryable = Pick<Pool | PoolClient, 'query'>;
 
@@ -71,21 +72,12 @@ export async function readerVersion(
 }
 
 /** Runs `work` in a transaction holding the version lock. */
-export async function withVersionLock<T>(
+export function withVersionLock<T>(
   pool: Pool,
   work: (client: PoolClient) => Promise<T>,
 ): Promise<T> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
+  return inTransaction(pool, async (client) => {
     await lockProjectionVersions(client);
-    const result = await work(client);
-    await client.query('COMMIT');
-    return result;
-  } catch (error) {
-    await client.query('ROLLBACK');
-    throw error;
-  } finally {
-    client.release();
-  }
+    return work(client);
+  });
 }

@@ -1,5 +1,6 @@
-import type { Pool, PoolClient } from 'pg';
+import type { Pool } from 'pg';
 import { TOPICS } from '@chat/events';
+import { inTransaction } from '@chat/storage';
 import {
   inboxSchemaOf,
   PROJECTIONS,
@@ -34,23 +35,12 @@ export class PushDispatchStore {
   }
 
   /** Runs `work` in one transaction, with a store on its client. */
-  static async transaction<T>(
+  static transaction<T>(
     pool: Pool,
     version: number,
     work: (store: PushDispatchStore) => Promise<T>,
   ): Promise<T> {
-    const client: PoolClient = await pool.connect();
-    try {
-      await client.query('BEGIN');
-      const result = await work(new PushDispatchStore(client, version));
-      await client.query('COMMIT');
-      return result;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+    return inTransaction(pool, (client) => work(new PushDispatchStore(client, version)));
   }
 
   /** Deletes pending rows sent before `before` (ms); returns how many. */
