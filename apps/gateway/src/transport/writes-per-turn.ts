@@ -7,9 +7,9 @@ export interface Corkable {
 /**
  * Holds a socket's writes from the first one in a turn of the event loop until the turn's
  * synchronous work is done, then lets them go as one write. One Redis read in the gateway
- * often carries several projected batches for the same people, each change a frame: per frame,
- * that was one system call per socket, now it is one per socket per turn. Nothing waits on a
- * timer: the writes leave before any I/O callback runs again.
+ * often carries several projected batches for the same people, each change a frame: held
+ * together they cost one system call per socket per turn instead of one per frame. Nothing
+ * waits on a timer: the writes leave before any I/O callback runs again.
  */
 export function writesPerTurn(socket: Corkable): () => void {
   let held = false;
