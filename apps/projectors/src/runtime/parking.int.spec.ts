@@ -65,6 +65,12 @@ const untilSeq = (v: number, conversationId: string, seq: number) =>
     async () => ((await lastSeq(v, conversationId)) === seq ? true : undefined),
     { timeoutMs: 120000, intervalMs: 100 },
   );
+/**
+ * A resume reads the held events back with a throwaway reader of the log; beside a whole test
+ * suite its group join alone can take seconds, and it waits its turn behind the partition's
+ * batches of a version reading the whole log.
+ */
+const RESUME_WAIT = { timeoutMs: 60000 };
 const parkedGauge = async () =>
   (await projectionMetrics.parked.get()).values.find((v) => v.labels.projection === key)?.value;
 
@@ -130,10 +136,14 @@ describe('a projection whose store refuses one conversation', () => {
 
       // Asked to resume with the same code, it is refused again and stays parked.
       await requestResume(pool, key, [group]);
-      const again = await waitFor('the resume to be tried', async () => {
-        const row = await parkedGroup();
-        return row?.attemptedAt ? row : undefined;
-      });
+      const again = await waitFor(
+        'the resume to be tried',
+        async () => {
+          const row = await parkedGroup();
+          return row?.attemptedAt ? row : undefined;
+        },
+        RESUME_WAIT,
+      );
       expect(again).toMatchObject({
         conversationId: group,
         firstHeldOffset: parked!.firstHeldOffset,
@@ -149,8 +159,10 @@ describe('a projection whose store refuses one conversation', () => {
     await Promise.all([fixed.start(), rebuilt.start()]);
     try {
       await untilSeq(version, group, 3);
-      await waitFor('every park of the version to resume', async () =>
-        (await listParked(pool, key)).length === 0 ? true : undefined,
+      await waitFor(
+        'every park of the version to resume',
+        async () => ((await listParked(pool, key)).length === 0 ? true : undefined),
+        RESUME_WAIT,
       );
       await waitFor('the gauge to count none', async () =>
         (await parkedGauge()) === 0 ? true : undefined,
