@@ -4,12 +4,11 @@ import { CqrsModule } from '@nestjs/cqrs';
 import type { Client } from 'cassandra-driver';
 import type { Redis } from 'ioredis';
 import type { Pool } from 'pg';
-import { createTokenVerifier } from '@chat/auth';
 import type { Config } from '@chat/config';
-import { CommandsModule, createTokenBucket } from '@chat/commands';
-import { CASSANDRA, PG_POOL, REDIS } from '@chat/platform';
+import { CommandsModule } from '@chat/commands';
+import { CASSANDRA, PG_POOL, REDIS, tokenVerifierProvider } from '@chat/platform';
 import { ChatQueries } from '@chat/views';
-import { AuthGuard, TOKEN_VERIFIER } from './auth/auth.guard';
+import { AuthGuard } from './auth/auth.guard';
 import { DevTokensController } from './auth/dev-tokens.controller';
 import { ConversationsController } from './conversations/conversations.controller';
 import { MessagesController } from './conversations/messages.controller';
@@ -19,7 +18,8 @@ import { mediaController } from './media/media.controller';
 import { UploadSweeper } from './media/upload-sweeper';
 import { PresenceSettingsController } from './presence/presence-settings.controller';
 import { PushController } from './push/push.controller';
-import { RateLimitGuard, USER_READ_LIMIT } from './rate-limit/rate-limit.guard';
+import { RateLimitGuard } from './rate-limit/rate-limit.guard';
+import { readBudgetProvider } from './rate-limit/read-budget.provider';
 import { ReadsController } from './reads/reads.controller';
 import { LongPolls } from './reads/long-poll';
 import { ProjectedNews } from './reads/projected-news';
@@ -47,17 +47,8 @@ export function commandApiModule(config: Config): DynamicModule {
       ...(config.auth.devTokens ? [DevTokensController] : []),
     ],
     providers: [
-      { provide: TOKEN_VERIFIER, useValue: createTokenVerifier(config.auth) },
-      {
-        provide: USER_READ_LIMIT,
-        inject: [REDIS],
-        useFactory: (redis: Redis) =>
-          createTokenBucket(redis, {
-            ratePerSecond: config.gateway.readRatePerSecond,
-            burst: config.gateway.readRateBurst,
-            prefix: 'chat:read-rate:',
-          }),
-      },
+      tokenVerifierProvider,
+      readBudgetProvider,
       {
         provide: ChatQueries,
         inject: [PG_POOL, CASSANDRA, REDIS],

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { CommandsModule } from '@chat/commands';
-import { tokenVerifierProvider } from './auth/token-verifier.provider';
+import { tokenVerifierProvider } from '@chat/platform';
 import { GatewayLifecycle } from './gateway-lifecycle';
 import { SessionRegistry } from './sessions/session-registry';
 import { SseController } from './transport/sse.controller';

@@ -9,8 +9,8 @@ import {
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import type { Principal, TokenVerifier } from '@chat/auth';
+import { TOKEN_VERIFIER } from '@chat/platform';
 
-export const TOKEN_VERIFIER = Symbol('TOKEN_VERIFIER');
 const PUBLIC = 'chat:public';
 
 /** Marks a route that needs no token (health, metrics, docs, local token minting). */

@@ -3,9 +3,7 @@ import type { Request } from 'express';
 import type { TokenBucket } from '@chat/commands';
 import { principalOf } from '../auth/auth.guard';
 import { refuse } from '../http/problem';
-
-/** The budget of reads (GET), the same per-user rate as the gateway's read frames. */
-export const USER_READ_LIMIT = Symbol('USER_READ_LIMIT');
+import { USER_READ_LIMIT } from './read-budget.provider';
 
 /**
  * Every authenticated read (GET) spends one token of its user's read bucket; none left is a

@@ -1,9 +1,12 @@
 import type { Provider } from '@nestjs/common';
 import { createTokenVerifier, type TokenVerifier } from '@chat/auth';
 import type { Config } from '@chat/config';
-import { CONFIG } from '@chat/platform';
+import { CONFIG } from './config.module';
 
-/** Checks bearer tokens for every transport: WebSocket upgrades and event streams. */
+/**
+ * The app's bearer-token checker, `@Inject(TOKEN_VERIFIER)`: the command API's guard, the
+ * gateway's WebSocket upgrades and event streams.
+ */
 export const TOKEN_VERIFIER = Symbol('TOKEN_VERIFIER');
 
 export const tokenVerifierProvider: Provider<TokenVerifier> = {
