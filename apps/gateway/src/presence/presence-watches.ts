@@ -1,5 +1,5 @@
 import type { Logger } from '@chat/observability';
-import type { ChatQueries, PresenceAudience } from '@chat/views';
+import type { ActivePresenceAudience, ChatQueries } from '@chat/views';
 import type { Session } from '../sessions/session';
 
 /** Pairs checked in one query; more are checked in several. */
@@ -16,7 +16,7 @@ export class PresenceWatches {
 
   constructor(
     private readonly queries: ChatQueries,
-    private readonly audience: PresenceAudience,
+    private readonly audience: ActivePresenceAudience,
     private readonly logger: Logger,
   ) {}
 
@@ -105,7 +105,7 @@ export class PresenceWatches {
     const allowed = new Set<string>();
     for (let i = 0; i < unique.length; i += PAIRS_PER_CHECK) {
       const chunk = unique.slice(i, i + PAIRS_PER_CHECK);
-      const visible = await this.audience.visible(chunk);
+      const visible = await (await this.audience.get()).visible(chunk);
       for (const [viewer, target] of chunk) {
         if (visible.has(viewer, target)) allowed.add(`${viewer}\u0000${target}`);
       }

@@ -1,5 +1,5 @@
 import { NO_PRESENCE } from '@chat/domain';
-import { VisiblePairs, type ChatQueries, type PresenceAudience } from '@chat/views';
+import { VisiblePairs, type ChatQueries, type ActivePresenceAudience } from '@chat/views';
 import type { Session } from '../sessions/session';
 import { PresenceWatches } from './presence-watches';
 
@@ -19,14 +19,15 @@ const session = (userId: string, isOpen = true) => {
 
 function watchesWith(allowed: Array<[string, string]>) {
   const asked: Array<Array<readonly [string, string]>> = [];
-  const audience = {
+  const rule = {
     visible: async (pairs: ReadonlyArray<readonly [string, string]>) => {
       asked.push([...pairs]);
       return new VisiblePairs(
         pairs.filter(([v, t]) => allowed.some(([av, at]) => av === v && at === t)),
       );
     },
-  } as unknown as PresenceAudience;
+  };
+  const audience = { get: async () => rule } as unknown as ActivePresenceAudience;
   const queries = {
     presenceFactsOf: async (ids: string[]) => new Map(ids.map((id) => [id, NO_PRESENCE])),
     presenceSeenBy: (_viewer: string, userId: string) => ({

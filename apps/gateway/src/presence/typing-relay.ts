@@ -1,4 +1,4 @@
-import { ViewError, type PresenceAudience, type TypingSignal } from '@chat/views';
+import { ViewError, type ActivePresenceAudience, type TypingSignal } from '@chat/views';
 import type { TypingThrottle } from '../limits/typing-throttle';
 
 /**
@@ -8,14 +8,14 @@ import type { TypingThrottle } from '../limits/typing-throttle';
  */
 export class TypingRelay {
   constructor(
-    private readonly audience: PresenceAudience,
+    private readonly audience: ActivePresenceAudience,
     private readonly throttle: TypingThrottle,
     private readonly publish: (signal: TypingSignal) => Promise<void>,
   ) {}
 
   async relay(conversationId: string, userId: string, connectionId: string): Promise<void> {
     if (!(await this.throttle.admit(userId, conversationId))) return;
-    const recipients = await this.audience.typingAudience(userId, conversationId);
+    const recipients = await (await this.audience.get()).typingAudience(userId, conversationId);
     if (recipients === null) {
       throw new ViewError('not-a-member', `you are not a member of ${conversationId}`);
     }

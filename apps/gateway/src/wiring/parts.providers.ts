@@ -8,7 +8,7 @@ import type { Config } from '@chat/config';
 import type { EventAppender } from '@chat/events';
 import type { Logger } from '@chat/observability';
 import { CASSANDRA, CONFIG, EVENT_APPENDER, LOGGER, PG_POOL, REDIS } from '@chat/platform';
-import { ChatQueries, PresenceAudience } from '@chat/views';
+import { activePresenceAudience, ChatQueries, type ActivePresenceAudience } from '@chat/views';
 import { Budgets } from '../limits/budgets';
 import { SocketLimiter } from '../limits/socket-limiter';
 import { TypingThrottle } from '../limits/typing-throttle';
@@ -19,6 +19,9 @@ import { TypingRelay } from '../presence/typing-relay';
 import { SESSION_DEPS, type SessionDeps } from '../sessions/session-deps';
 import { REDIS_SUBSCRIBER } from './connections.providers';
 
+/** Who may see whose presence and typing, in the inbox version readers use. */
+export const PRESENCE_AUDIENCE = Symbol('PRESENCE_AUDIENCE');
+
 /** The gateway's parts, each built from the configuration and the connections it needs. */
 export const partProviders: Provider[] = [
   {
@@ -28,14 +31,14 @@ export const partProviders: Provider[] = [
       new ChatQueries({ pool, cassandra, keyspace: config.cassandra.keyspace, redis }),
   },
   {
-    provide: PresenceAudience,
+    provide: PRESENCE_AUDIENCE,
     inject: [PG_POOL],
-    useFactory: (pool: Pool) => new PresenceAudience(pool),
+    useFactory: (pool: Pool) => activePresenceAudience(pool),
   },
   {
     provide: PresenceWatches,
-    inject: [ChatQueries, PresenceAudience, LOGGER],
-    useFactory: (queries: ChatQueries, audience: PresenceAudience, logger: Logger) =>
+    inject: [ChatQueries, PRESENCE_AUDIENCE, LOGGER],
+    useFactory: (queries: ChatQueries, audience: ActivePresenceAudience, logger: Logger) =>
       new PresenceWatches(queries, audience, logger),
   },
   {
@@ -66,8 +69,8 @@ export const partProviders: Provider[] = [
   },
   {
     provide: TypingRelay,
-    inject: [CONFIG, PresenceAudience, REDIS, LiveHub],
-    useFactory: (config: Config, audience: PresenceAudience, redis: Redis, hub: LiveHub) =>
+    inject: [CONFIG, PRESENCE_AUDIENCE, REDIS, LiveHub],
+    useFactory: (config: Config, audience: ActivePresenceAudience, redis: Redis, hub: LiveHub) =>
       new TypingRelay(
         audience,
         new TypingThrottle(redis, config.gateway.typingThrottleMs),

@@ -9,7 +9,8 @@ import type {
   MessageFacts,
   References,
 } from '@chat/domain';
-import { PROJECTIONS, versionKey } from '../projection-names';
+import { PROJECTIONS } from '../projection-names';
+import { inboxSchemaOf } from './inbox-tables';
 import { ActiveStore } from '../versions/active-store';
 import { ReaderVersions } from '../versions/reader-versions';
 
@@ -279,5 +280,5 @@ export const activeInboxStore = (pool: Pool): ActiveStore<InboxStore> =>
   new ActiveStore(
     new ReaderVersions(pool),
     PROJECTIONS.inbox,
-    (version) => new InboxStore(pool, versionKey(PROJECTIONS.inbox, version)),
+    (version) => new InboxStore(pool, inboxSchemaOf(version)),
   );

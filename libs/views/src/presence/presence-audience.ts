@@ -1,6 +1,8 @@
+import type { Pool } from 'pg';
 import type { Queryable } from '../inbox/inbox-store';
 import { inboxSchemaOf } from '../inbox/inbox-tables';
 import { PROJECTIONS } from '../projection-names';
+import { ActiveStore } from '../versions/active-store';
 import { ReaderVersions } from '../versions/reader-versions';
 
 /**
@@ -13,26 +15,18 @@ import { ReaderVersions } from '../versions/reader-versions';
  * someone, or adding them to a group, shows nothing of them until they answer. Everyone sees
  * themselves.
  *
- * Reads one inbox version's schema when given one, else the version readers use.
+ * Reads one inbox version's schema; `activePresenceAudience` follows the version readers use.
  */
 export class PresenceAudience {
-  private readonly schemaNow: () => Promise<string>;
-
   constructor(
     private readonly db: Queryable,
-    schema?: string,
-  ) {
-    if (schema !== undefined) this.schemaNow = () => Promise.resolve(schema);
-    else {
-      const versions = new ReaderVersions(db);
-      this.schemaNow = async () => inboxSchemaOf(await versions.of(PROJECTIONS.inbox));
-    }
-  }
+    private readonly schema: string,
+  ) {}
 
   /** Of the [viewer, target] pairs, those where the viewer may see the target now. */
   async visible(pairs: ReadonlyArray<readonly [string, string]>): Promise<VisiblePairs> {
     if (pairs.length === 0) return new VisiblePairs([]);
-    const schema = await this.schemaNow();
+    const { schema } = this;
     const { rows } = await this.db.query<{ viewer_id: string; target_id: string }>(
       `SELECT DISTINCT p.viewer_id, p.target_id
          FROM unnest($1::text[], $2::text[]) AS p(viewer_id, target_id)
@@ -47,7 +41,7 @@ export class PresenceAudience {
    * the typist is not a member.
    */
   async typingAudience(typistId: string, conversationId: string): Promise<string[] | null> {
-    const schema = await this.schemaNow();
+    const { schema } = this;
     const { rows } = await this.db.query<{ user_id: string; visible: boolean }>(
       `SELECT v.user_id, ${sees(schema, 'v.user_id', '$2')} AS visible
          FROM ${schema}.memberships me
@@ -85,3 +79,13 @@ function sees(schema: string, viewer: string, target: string): string {
                  ON a.conversation_id = t2.conversation_id AND a.user_id = t.added_by
               WHERE t2.user_id = ${target} AND t2.engaged)))))`;
 }
+
+/** The PresenceAudience of the inbox version readers use, looked up when asked. */
+export type ActivePresenceAudience = Pick<ActiveStore<PresenceAudience>, 'get'>;
+
+export const activePresenceAudience = (pool: Pool): ActivePresenceAudience =>
+  new ActiveStore(
+    new ReaderVersions(pool),
+    PROJECTIONS.inbox,
+    (version) => new PresenceAudience(pool, inboxSchemaOf(version)),
+  );
