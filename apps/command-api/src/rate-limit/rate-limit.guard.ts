@@ -1,8 +1,7 @@
 import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import type { Request } from 'express';
-import type { TokenBucket } from '@chat/commands';
+import { spendToken, type TokenBucket } from '@chat/commands';
 import { principalOf } from '../auth/auth.guard';
-import { refuse } from '../http/problem';
 import { USER_READ_LIMIT } from './read-budget.provider';
 
 /**
@@ -17,16 +16,7 @@ export class RateLimitGuard implements CanActivate {
     const request = context.switchToHttp().getRequest<Request>();
     const principal = principalOf(request);
     if (!principal || request.method !== 'GET') return true;
-    let result: Awaited<ReturnType<TokenBucket['take']>>;
-    try {
-      result = await this.reads.take(principal.userId);
-    } catch {
-      throw refuse('rate-limiter-unavailable', 'the rate limiter cannot be reached');
-    }
-    if (result.allowed) return true;
-    const seconds = Math.max(1, Math.ceil(result.retryAfterMs / 1000));
-    throw refuse('rate-limited', `too many reads; retry in ${seconds} s`, {
-      retryAfterMs: result.retryAfterMs,
-    });
+    await spendToken(this.reads, principal.userId, 'reads');
+    return true;
   }
 }

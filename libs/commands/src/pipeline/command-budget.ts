@@ -1,7 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { refuse } from '../problem';
 import { CommandConnections } from './command-connections';
-import { createTokenBucket, type TokenBucket } from './token-bucket';
+import { createTokenBucket, spendToken, type TokenBucket } from './token-bucket';
 
 /**
  * The user's budget of commands: a token bucket in Redis, shared by every instance and
@@ -19,17 +18,7 @@ export class CommandBudget {
   }
 
   /** One token of the user's budget, or a 429 saying when the next one is. */
-  async spend(userId: string): Promise<void> {
-    let result: Awaited<ReturnType<TokenBucket['take']>>;
-    try {
-      result = await this.bucket.take(userId);
-    } catch {
-      throw refuse('rate-limiter-unavailable', 'the rate limiter cannot be reached');
-    }
-    if (result.allowed) return;
-    const seconds = Math.max(1, Math.ceil(result.retryAfterMs / 1000));
-    throw refuse('rate-limited', `too many commands; retry in ${seconds} s`, {
-      retryAfterMs: result.retryAfterMs,
-    });
+  spend(userId: string): Promise<void> {
+    return spendToken(this.bucket, userId, 'commands');
   }
 }

@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { refuse } from '../problem';
 
 /**
  * A token bucket per key in Redis, refilled continuously at `ratePerSecond` up to `burst`.
@@ -48,4 +49,23 @@ export function createTokenBucket(
       return allowed === 1 ? { allowed: true } : { allowed: false, retryAfterMs: retry };
     },
   };
+}
+
+/**
+ * One token of `userId`'s budget in `bucket`, or the refusal every transport answers: 429
+ * `rate-limited` saying when the next token comes, 503 when the limiter cannot be reached.
+ * `what` names what the budget is of ("commands", "reads").
+ */
+export async function spendToken(bucket: TokenBucket, userId: string, what: string): Promise<void> {
+  let result: Awaited<ReturnType<TokenBucket['take']>>;
+  try {
+    result = await bucket.take(userId);
+  } catch {
+    throw refuse('rate-limiter-unavailable', 'the rate limiter cannot be reached');
+  }
+  if (result.allowed) return;
+  const seconds = Math.max(1, Math.ceil(result.retryAfterMs / 1000));
+  throw refuse('rate-limited', `too many ${what}; retry in ${seconds} s`, {
+    retryAfterMs: result.retryAfterMs,
+  });
 }
