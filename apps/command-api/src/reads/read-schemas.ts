@@ -12,10 +12,19 @@ import {
 
 /**
  * Query parameters and responses of the reads, the one source of their validation and of the
- * OpenAPI document. Query values arrive as text: numbers are coerced, then bounded.
+ * OpenAPI document. Query values arrive as text: integers are digits, then bounded.
  */
 const id = z.string().regex(ID_PATTERN, 'letters, digits and ._:@- only, 1 to 128 characters');
-const count = (max: number) => z.coerce.number().int().min(1).max(max);
+/**
+ * An integer query value. Only digits count: `Number` alone reads an empty value as 0 and
+ * `0x10` as 16, values the document (type integer) does not admit.
+ */
+const integer = (min: number, max: number) =>
+  z.preprocess(
+    (value) => (typeof value === 'string' && !/^-?\d+$/.test(value) ? Number.NaN : value),
+    z.coerce.number().int().min(min).max(max),
+  );
+const count = (max: number) => integer(1, max);
 /**
  * A page cursor: its pattern admits exactly the cursors the reads decode, so one that is not
  * is a 400 naming it, and the document says precisely what a cursor is.
@@ -39,24 +48,15 @@ export const inboxQuery = z
   .strict();
 export const historyQuery = z
   .object({
-    beforeSeq: z.coerce
-      .number()
-      .int()
-      .min(1)
-      .max(MAX_SEQ + 1)
-      .optional(),
+    beforeSeq: integer(1, MAX_SEQ + 1).optional(),
     limit: count(MAX_PAGE).optional(),
   })
   .strict();
 export const syncQuery = z
   .object({
-    afterCs: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+    afterCs: integer(0, Number.MAX_SAFE_INTEGER),
     limit: count(MAX_PAGE).optional(),
-    wait: z.coerce
-      .number()
-      .int()
-      .min(0)
-      .max(MAX_WAIT_SECONDS)
+    wait: integer(0, MAX_WAIT_SECONDS)
       .optional()
       .describe('Seconds to hold the request open until a change after afterCs exists'),
   })
